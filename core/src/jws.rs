@@ -1,0 +1,429 @@
+//! Compact JWS (RFC 7515) for any payload: strict parsing, signing, verifying.
+//!
+//! Used directly for non-JSON payloads (webhooks, the RFC examples) and by
+//! [`crate::jwt`], which adds claim validation on top.
+//!
+//! Parsing rules, all enforced before any signature work: the token is at
+//! most `max_token_bytes` (else `TOO_LARGE`, before decoding); exactly three
+//! segments; each strict unpadded base64url; the header a strict JSON object
+//! (no duplicate members, nesting ≤ 64) with a string `alg`; `crit` non-empty
+//! and naming only extensions Tessera implements (none), else
+//! `UNSUPPORTED_CRITICAL_HEADER`; `b64: false` (RFC 7797) is refused the same
+//! way. Header keys (`jwk`, `jku`, `x5u`, `x5c`) are ignored: a key always
+//! comes from the caller's [`KeySet`].
+//!
+//! ```
+//! use tessera::{jws, Algorithm, Key, KeySet};
+//! let key = Key::generate(Algorithm::EdDSA)?;
+//! let token = jws::sign(b"any bytes", &key, None)?;
+//! assert_eq!(jws::verify(&token, &KeySet::from(key.public()?))?, b"any bytes");
+//! # Ok::<(), tessera::Error>(())
+//! ```
+
+use serde::de::MapAccess;
+use serde_json::{Map, Value};
+
+use crate::alg::Algorithm;
+use crate::b64;
+use crate::error::{invalid_argument, malformed, Error, ErrorCode, Result};
+use crate::json::{self, ObjectSink, Scalar};
+use crate::key::Key;
+use crate::keyset::{KeySet, SigningKeys};
+
+/// Default limit on a token's length in bytes (16 KiB).
+pub const DEFAULT_MAX_TOKEN_BYTES: usize = 16 * 1024;
+
+/// The protected header members Tessera reads.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Header {
+    /// `alg`.
+    pub alg: Algorithm,
+    /// `kid`, if present.
+    pub kid: Option<String>,
+    /// `typ`, if present.
+    pub typ: Option<String>,
+    /// `cty`, if present.
+    pub cty: Option<String>,
+}
+
+/// A set of algorithms as a bit mask (cheap to test on the hot path).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct AlgSet(u16);
+
+impl AlgSet {
+    pub(crate) fn of(algs: impl IntoIterator<Item = Algorithm>) -> AlgSet {
+        AlgSet(algs.into_iter().fold(0, |m, a| m | 1 << a as u16))
+    }
+    pub(crate) fn contains(self, a: Algorithm) -> bool {
+        self.0 & (1 << a as u16) != 0
+    }
+}
+
+/// Options for [`verify_with`].
+#[derive(Clone, Debug)]
+pub struct JwsOptions {
+    /// Algorithms accepted. Defaults to the algorithms of the keys.
+    pub algorithms: Option<Vec<Algorithm>>,
+    /// Longest token accepted, in bytes. Defaults to 16 KiB.
+    pub max_token_bytes: usize,
+}
+
+impl Default for JwsOptions {
+    fn default() -> Self {
+        JwsOptions {
+            algorithms: None,
+            max_token_bytes: DEFAULT_MAX_TOKEN_BYTES,
+        }
+    }
+}
+
+/// A verified JWS: its header and payload.
+#[derive(Clone, Debug)]
+pub struct Verified {
+    /// The protected header.
+    pub header: Header,
+    /// The decoded payload bytes.
+    pub payload: Vec<u8>,
+}
+
+/// The three segments of a compact token.
+pub(crate) struct Segments<'a> {
+    pub header: &'a [u8],
+    pub payload: &'a [u8],
+    pub signature: &'a [u8],
+    /// `header '.' payload`, the exact bytes that were signed.
+    pub signing_input: &'a [u8],
+}
+
+/// Splits a compact token after the size check.
+pub(crate) fn split(token: &[u8], max: usize) -> Result<Segments<'_>> {
+    if token.len() > max {
+        return Err(Error::new(
+            ErrorCode::TooLarge,
+            format!("token is longer than {max} bytes"),
+        ));
+    }
+    if token.is_empty() {
+        return Err(malformed("token is empty"));
+    }
+    let mut dots = token
+        .iter()
+        .enumerate()
+        .filter(|(_, &b)| b == b'.')
+        .map(|(i, _)| i);
+    let (Some(a), Some(b), None) = (dots.next(), dots.next(), dots.next()) else {
+        return Err(malformed("a compact JWS has exactly three segments"));
+    };
+    Ok(Segments {
+        header: &token[..a],
+        payload: &token[a + 1..b],
+        signature: &token[b + 1..],
+        signing_input: &token[..b],
+    })
+}
+
+#[derive(Default)]
+struct HeaderSink {
+    alg: Option<String>,
+    kid: Option<String>,
+    typ: Option<String>,
+    cty: Option<String>,
+    crit: Option<Vec<String>>,
+    b64: Option<bool>,
+    bad: Option<&'static str>,
+}
+
+impl<'de> ObjectSink<'de> for HeaderSink {
+    fn member<A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<(), A::Error> {
+        let slot = match key {
+            "alg" => &mut self.alg,
+            "kid" => &mut self.kid,
+            "typ" => &mut self.typ,
+            "cty" => &mut self.cty,
+            "crit" => {
+                match json::scalar_value(map)? {
+                    Scalar::Strings(v) if !v.is_empty() => self.crit = Some(v),
+                    _ => {
+                        self.bad
+                            .get_or_insert("header crit must be a non-empty array of strings");
+                    }
+                }
+                return Ok(());
+            }
+            "b64" => {
+                match json::scalar_value(map)? {
+                    Scalar::Bool(b) => self.b64 = Some(b),
+                    _ => {
+                        self.bad.get_or_insert("header b64 must be a boolean");
+                    }
+                }
+                return Ok(());
+            }
+            _ => return json::skip_value(map, 1),
+        };
+        match json::scalar_value(map)? {
+            Scalar::String(s) => *slot = Some(s),
+            _ => {
+                self.bad
+                    .get_or_insert("header alg, kid, typ and cty must be strings");
+            }
+        }
+        Ok(())
+    }
+}
+
+const REGISTERED_HEADERS: &[&str] = &[
+    "alg", "jku", "jwk", "kid", "x5u", "x5c", "x5t", "x5t#S256", "typ", "cty", "crit",
+];
+
+/// Decodes and checks a protected header segment.
+pub(crate) fn parse_header(segment: &[u8]) -> Result<Header> {
+    let bytes = b64::decode_bytes(segment)?;
+    let mut sink = HeaderSink::default();
+    json::parse_object(&bytes, &mut sink, "header")?;
+    if let Some(msg) = sink.bad {
+        return Err(malformed(msg));
+    }
+    let alg = sink
+        .alg
+        .as_deref()
+        .ok_or_else(|| malformed("header has no alg"))
+        .and_then(Algorithm::parse)?;
+    if let Some(crit) = &sink.crit {
+        if crit
+            .iter()
+            .any(|c| REGISTERED_HEADERS.contains(&c.as_str()))
+        {
+            return Err(malformed("header crit names a registered header parameter"));
+        }
+        return Err(Error::new(
+            ErrorCode::UnsupportedCriticalHeader,
+            format!("unsupported critical header parameter {:?}", crit[0]),
+        ));
+    }
+    if sink.b64 == Some(false) {
+        return Err(Error::new(
+            ErrorCode::UnsupportedCriticalHeader,
+            "unencoded payloads (RFC 7797 b64=false) are not supported",
+        ));
+    }
+    Ok(Header {
+        alg,
+        kid: sink.kid,
+        typ: sink.typ,
+        cty: sink.cty,
+    })
+}
+
+/// Verifies `signing_input`/`signature` under `header` with a key from `keys`.
+pub(crate) fn verify_signature(
+    keys: &KeySet,
+    header: &Header,
+    allowed: AlgSet,
+    signing_input: &[u8],
+    signature: &[u8],
+) -> Result<()> {
+    if !allowed.contains(header.alg) {
+        return Err(Error::new(
+            ErrorCode::AlgorithmNotAllowed,
+            format!("algorithm {} is not allowed", header.alg),
+        ));
+    }
+    let bad_sig = || Error::new(ErrorCode::InvalidSignature, "signature does not verify");
+    if let Some(kid) = &header.kid {
+        let key = keys
+            .get(kid)
+            .ok_or_else(|| Error::new(ErrorCode::KeyNotFound, "no key matches the token's kid"))?;
+        if key.alg() != header.alg {
+            return Err(Error::new(
+                ErrorCode::AlgorithmNotAllowed,
+                format!(
+                    "token alg {} differs from the key's {}",
+                    header.alg,
+                    key.alg()
+                ),
+            ));
+        }
+        return key.verify(signing_input, signature).map_err(|_| bad_sig());
+    }
+    let mut found = false;
+    for key in keys.keys().iter().filter(|k| k.alg() == header.alg) {
+        found = true;
+        if key.verify(signing_input, signature).is_ok() {
+            return Ok(());
+        }
+    }
+    if found {
+        Err(bad_sig())
+    } else {
+        Err(Error::new(
+            ErrorCode::KeyNotFound,
+            format!("no key for algorithm {}", header.alg),
+        ))
+    }
+}
+
+/// The allowed set: `algorithms` when given, else the keys' algorithms.
+pub(crate) fn allowed_set(keys: &KeySet, algorithms: Option<&[Algorithm]>) -> AlgSet {
+    match algorithms {
+        Some(a) => AlgSet::of(a.iter().copied()),
+        None => AlgSet::of(keys.keys().iter().map(Key::alg)),
+    }
+}
+
+/// Parses and verifies a compact JWS; returns the header and payload bytes.
+pub(crate) fn verify_compact(
+    token: &[u8],
+    keys: &KeySet,
+    allowed: AlgSet,
+    max: usize,
+) -> Result<Verified> {
+    let seg = split(token, max)?;
+    let header = parse_header(seg.header)?;
+    let payload = b64::decode_bytes(seg.payload)?;
+    let signature = b64::decode_bytes(seg.signature)?;
+    verify_signature(keys, &header, allowed, seg.signing_input, &signature)?;
+    Ok(Verified { header, payload })
+}
+
+/// Verifies a compact JWS with the default options; returns the payload.
+pub fn verify(token: &str, keys: &KeySet) -> Result<Vec<u8>> {
+    verify_with(token, keys, &JwsOptions::default()).map(|v| v.payload)
+}
+
+/// Verifies a compact JWS; returns the header and payload.
+pub fn verify_with(token: &str, keys: &KeySet, opts: &JwsOptions) -> Result<Verified> {
+    let allowed = allowed_set(keys, opts.algorithms.as_deref());
+    verify_compact(token.as_bytes(), keys, allowed, opts.max_token_bytes)
+}
+
+/// Verifies a compact JWS with a detached payload (RFC 7515 appendix F: the
+/// middle segment is empty and `payload` is supplied separately).
+pub fn verify_detached(token: &str, payload: &[u8], keys: &KeySet) -> Result<Header> {
+    let seg = split(token.as_bytes(), DEFAULT_MAX_TOKEN_BYTES)?;
+    if !seg.payload.is_empty() {
+        return Err(malformed("a detached JWS has an empty payload segment"));
+    }
+    let header = parse_header(seg.header)?;
+    let signature = b64::decode_bytes(seg.signature)?;
+    let mut input = Vec::with_capacity(seg.header.len() + 1 + payload.len() * 4 / 3 + 4);
+    input.extend_from_slice(seg.header);
+    input.push(b'.');
+    let mut encoded = String::new();
+    b64::encode_into(payload, &mut encoded);
+    input.extend_from_slice(encoded.as_bytes());
+    verify_signature(keys, &header, allowed_set(keys, None), &input, &signature)?;
+    Ok(header)
+}
+
+/// Signs `payload` as a compact JWS. `header` is optional JSON object text
+/// with extra protected header members (`kid` selects the signing key in a
+/// [`KeySet`]; `alg`, if given, must equal the key's; `crit` and `b64` are
+/// refused because Tessera would reject the result).
+pub fn sign(payload: &[u8], keys: &impl SigningKeys, header: Option<&str>) -> Result<String> {
+    sign_inner(payload, keys, header, None)
+}
+
+/// Shared by `jws::sign` and `jwt::encode` (`default_typ` = `"JWT"` there).
+pub(crate) fn sign_inner(
+    payload: &[u8],
+    keys: &impl SigningKeys,
+    header: Option<&str>,
+    default_typ: Option<&str>,
+) -> Result<String> {
+    let extras = match header {
+        None => None,
+        Some(text) => Some(parse_extras(text)?),
+    };
+    let requested_kid = match extras.as_ref().and_then(|m| m.get("kid")) {
+        None => None,
+        Some(Value::String(k)) => Some(k.as_str()),
+        Some(_) => return Err(invalid_argument("header kid must be a string")),
+    };
+    let key = keys.signing_key(requested_kid)?;
+    if let Some(alg) = extras.as_ref().and_then(|m| m.get("alg")) {
+        if alg.as_str() != Some(key.alg().as_str()) {
+            return Err(invalid_argument(
+                "header alg differs from the signing key's",
+            ));
+        }
+    }
+    let mut h = String::with_capacity(64);
+    h.push_str("{\"alg\":\"");
+    h.push_str(key.alg().as_str());
+    h.push('"');
+    // `name` is the member name already encoded as a JSON string.
+    let mut push = |name: &str, v: &Value| {
+        h.push(',');
+        h.push_str(name);
+        h.push(':');
+        h.push_str(&v.to_string());
+    };
+    let typ = extras.as_ref().and_then(|m| m.get("typ")).cloned();
+    if let Some(t) = typ.or_else(|| default_typ.map(|t| Value::String(t.to_owned()))) {
+        push("\"typ\"", &t);
+    }
+    if let Some(k) = requested_kid.or(key.kid()) {
+        push("\"kid\"", &Value::String(k.to_owned()));
+    }
+    if let Some(m) = &extras {
+        for (name, v) in m {
+            if !matches!(name.as_str(), "alg" | "typ" | "kid") {
+                push(&Value::String(name.clone()).to_string(), v);
+            }
+        }
+    }
+    h.push('}');
+    finish(key, h.as_bytes(), payload)
+}
+
+/// Encodes header and payload, signs, and appends the signature.
+pub(crate) fn finish(key: &Key, header_json: &[u8], payload: &[u8]) -> Result<String> {
+    let mut token = String::with_capacity((header_json.len() + payload.len()) * 4 / 3 + 96);
+    b64::encode_into(header_json, &mut token);
+    token.push('.');
+    b64::encode_into(payload, &mut token);
+    let sig = key.sign(token.as_bytes())?;
+    token.push('.');
+    b64::encode_into(&sig, &mut token);
+    Ok(token)
+}
+
+fn parse_extras(text: &str) -> Result<Map<String, Value>> {
+    json::validate_object(text.as_bytes(), "header")
+        .map_err(|e| invalid_argument(e.message().to_owned()))?;
+    let m: Map<String, Value> =
+        serde_json::from_str(text).map_err(|_| invalid_argument("header is not valid JSON"))?;
+    for refused in ["crit", "b64"] {
+        if m.contains_key(refused) {
+            return Err(invalid_argument(format!(
+                "header member {refused:?} is not supported"
+            )));
+        }
+    }
+    Ok(m)
+}
+
+/// An unverified look inside a compact JWS: the header and payload as they
+/// are, after the same strict structural checks as verification.
+#[derive(Clone, Debug)]
+pub struct Unverified {
+    /// The header JSON text.
+    pub header_json: String,
+    /// The decoded payload bytes.
+    pub payload: Vec<u8>,
+}
+
+/// Decodes a compact JWS **without verifying it**, for inspection only.
+pub fn decode_unverified(token: &str) -> Result<Unverified> {
+    let seg = split(token.as_bytes(), DEFAULT_MAX_TOKEN_BYTES)?;
+    let header = b64::decode_bytes(seg.header)?;
+    json::validate_object(&header, "header")?;
+    let payload = b64::decode_bytes(seg.payload)?;
+    b64::decode_bytes(seg.signature)?;
+    let header_json = String::from_utf8(header).map_err(|_| malformed("header is not UTF-8"))?;
+    Ok(Unverified {
+        header_json,
+        payload,
+    })
+}
