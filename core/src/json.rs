@@ -37,19 +37,25 @@ pub(crate) fn skip_value<'de, A: MapAccess<'de>>(
 /// Parses `text` as one strict JSON object, feeding each member to `sink`.
 /// Errors are `MALFORMED`, with `what` ("header", "claims", …) in the message.
 pub(crate) fn parse_object<'de, S: ObjectSink<'de>>(
-    text: &'de [u8],
+    text: &'de str,
     sink: &mut S,
     what: &'static str,
 ) -> Result<(), Error> {
-    let mut de = serde_json::Deserializer::from_slice(text);
+    let mut de = serde_json::Deserializer::from_str(text);
     let result = de
         .deserialize_any(TopObject { sink })
         .and_then(|()| de.end());
     result.map_err(|e| json_error(e, what))
 }
 
+/// Checks that `bytes` are UTF-8 (`MALFORMED` otherwise).
+pub(crate) fn utf8<'a>(bytes: &'a [u8], what: &'static str) -> Result<&'a str, Error> {
+    std::str::from_utf8(bytes)
+        .map_err(|_| Error::new(ErrorCode::Malformed, format!("{what}: not UTF-8")))
+}
+
 /// Validates that `text` is one strict JSON object (any members).
-pub(crate) fn validate_object(text: &[u8], what: &'static str) -> Result<(), Error> {
+pub(crate) fn validate_object(text: &str, what: &'static str) -> Result<(), Error> {
     struct Any;
     impl<'de> ObjectSink<'de> for Any {
         fn member<A: MapAccess<'de>>(&mut self, _: &str, map: &mut A) -> Result<(), A::Error> {
@@ -92,11 +98,22 @@ impl<'de, S: ObjectSink<'de>> Visitor<'de> for TopObject<'_, S> {
     }
 }
 
-/// Duplicate detection: a short list, then a hash set for large objects.
-#[derive(Default)]
+/// Duplicate detection: an inline list (no allocation for up to 16
+/// members), then a hash set for large objects.
 struct Seen<'de> {
-    small: Vec<Cow<'de, str>>,
+    small: [Cow<'de, str>; 16],
+    len: usize,
     large: Option<HashSet<Cow<'de, str>>>,
+}
+
+impl Default for Seen<'_> {
+    fn default() -> Self {
+        Seen {
+            small: Default::default(),
+            len: 0,
+            large: None,
+        }
+    }
 }
 
 impl<'de> Seen<'de> {
@@ -108,12 +125,17 @@ impl<'de> Seen<'de> {
                 Err(E::custom(DUPLICATE))
             };
         }
-        if self.small.contains(&key) {
+        if self.small[..self.len].contains(&key) {
             return Err(E::custom(DUPLICATE));
         }
-        self.small.push(key);
-        if self.small.len() > 16 {
-            self.large = Some(self.small.drain(..).collect());
+        if self.len < self.small.len() {
+            self.small[self.len] = key;
+            self.len += 1;
+        } else {
+            let mut set: HashSet<Cow<'de, str>> =
+                self.small.iter_mut().map(std::mem::take).collect();
+            set.insert(key);
+            self.large = Some(set);
         }
         Ok(())
     }
@@ -290,7 +312,7 @@ mod tests {
     use super::*;
 
     fn check(text: &str) -> Result<(), Error> {
-        validate_object(text.as_bytes(), "test")
+        validate_object(text, "test")
     }
 
     #[test]

@@ -16,7 +16,7 @@ pub(crate) fn parse(text: &str, opts: &KeyOptions) -> Result<Key> {
 
 /// Strictly parses a JSON object into a map (cold path: keys, JWKS).
 pub(crate) fn parse_map(text: &str, what: &'static str) -> Result<Map<String, Value>> {
-    json::validate_object(text.as_bytes(), what)?;
+    json::validate_object(text, what)?;
     serde_json::from_str(text).map_err(|_| Error::new(ErrorCode::Malformed, "invalid JSON"))
 }
 

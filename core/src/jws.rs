@@ -106,14 +106,14 @@ pub(crate) fn split(token: &[u8], max: usize) -> Result<Segments<'_>> {
     if token.is_empty() {
         return Err(malformed("token is empty"));
     }
-    let mut dots = token
-        .iter()
-        .enumerate()
-        .filter(|(_, &b)| b == b'.')
-        .map(|(i, _)| i);
-    let (Some(a), Some(b), None) = (dots.next(), dots.next(), dots.next()) else {
+    let a = memchr::memchr(b'.', token);
+    let b = a.and_then(|a| memchr::memchr(b'.', &token[a + 1..]).map(|i| a + 1 + i));
+    let (Some(a), Some(b)) = (a, b) else {
         return Err(malformed("a compact JWS has exactly three segments"));
     };
+    if memchr::memchr(b'.', &token[b + 1..]).is_some() {
+        return Err(malformed("a compact JWS has exactly three segments"));
+    }
     Ok(Segments {
         header: &token[..a],
         payload: &token[a + 1..b],
@@ -180,7 +180,7 @@ const REGISTERED_HEADERS: &[&str] = &[
 pub(crate) fn parse_header(segment: &[u8]) -> Result<Header> {
     let bytes = b64::decode_bytes(segment)?;
     let mut sink = HeaderSink::default();
-    json::parse_object(&bytes, &mut sink, "header")?;
+    json::parse_object(json::utf8(&bytes, "header")?, &mut sink, "header")?;
     if let Some(msg) = sink.bad {
         return Err(malformed(msg));
     }
@@ -271,18 +271,86 @@ pub(crate) fn allowed_set(keys: &KeySet, algorithms: Option<&[Algorithm]>) -> Al
     }
 }
 
+/// Headers that Tessera and the common peer libraries write for a key set,
+/// decoded once: a token whose header segment is byte-identical to one of
+/// them skips header decoding. Entries are produced by [`parse_header`]
+/// itself, so a hit returns exactly what parsing would.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct HeaderCache {
+    known: Vec<(Box<[u8]>, Header)>,
+}
+
+impl HeaderCache {
+    const MAX: usize = 32;
+
+    pub(crate) fn for_keys(keys: &KeySet) -> HeaderCache {
+        let mut known: Vec<(Box<[u8]>, Header)> = Vec::new();
+        for key in keys.keys() {
+            let alg = key.alg().as_str();
+            let kid = key.kid().map(|k| Value::String(k.to_owned()).to_string());
+            let mut shapes = vec![
+                format!(r#"{{"alg":"{alg}","typ":"JWT"}}"#),
+                format!(r#"{{"typ":"JWT","alg":"{alg}"}}"#),
+                format!(r#"{{"alg":"{alg}"}}"#),
+            ];
+            if let Some(kid) = &kid {
+                shapes = vec![
+                    format!(r#"{{"alg":"{alg}","typ":"JWT","kid":{kid}}}"#),
+                    format!(r#"{{"typ":"JWT","alg":"{alg}","kid":{kid}}}"#),
+                    format!(r#"{{"alg":"{alg}","kid":{kid}}}"#),
+                ];
+            }
+            for shape in shapes {
+                if known.len() >= Self::MAX {
+                    break;
+                }
+                let seg = b64::encode(shape.as_bytes())
+                    .into_bytes()
+                    .into_boxed_slice();
+                if let Ok(h) = parse_header(&seg) {
+                    if !known.iter().any(|(s, _)| *s == seg) {
+                        known.push((seg, h));
+                    }
+                }
+            }
+        }
+        HeaderCache { known }
+    }
+
+    fn header(&self, segment: &[u8]) -> Result<Header> {
+        match self.known.iter().find(|(s, _)| **s == *segment) {
+            Some((_, h)) => Ok(h.clone()),
+            None => parse_header(segment),
+        }
+    }
+}
+
 /// Parses and verifies a compact JWS; returns the header and payload bytes.
 pub(crate) fn verify_compact(
     token: &[u8],
     keys: &KeySet,
     allowed: AlgSet,
     max: usize,
+    cache: Option<&HeaderCache>,
 ) -> Result<Verified> {
     let seg = split(token, max)?;
-    let header = parse_header(seg.header)?;
+    let header = match cache {
+        Some(c) => c.header(seg.header)?,
+        None => parse_header(seg.header)?,
+    };
     let payload = b64::decode_bytes(seg.payload)?;
-    let signature = b64::decode_bytes(seg.signature)?;
-    verify_signature(keys, &header, allowed, seg.signing_input, &signature)?;
+    // Signatures are at most 1024 bytes (RSA-8192): decode on the stack.
+    let sig_len = b64::decoded_len(seg.signature.len())?;
+    let mut stack = [0u8; 1024];
+    let mut heap = Vec::new();
+    let signature: &mut [u8] = if sig_len <= stack.len() {
+        &mut stack[..sig_len]
+    } else {
+        heap.resize(sig_len, 0);
+        &mut heap
+    };
+    b64::decode_slice(seg.signature, signature)?;
+    verify_signature(keys, &header, allowed, seg.signing_input, signature)?;
     Ok(Verified { header, payload })
 }
 
@@ -294,7 +362,7 @@ pub fn verify(token: &str, keys: &KeySet) -> Result<Vec<u8>> {
 /// Verifies a compact JWS; returns the header and payload.
 pub fn verify_with(token: &str, keys: &KeySet, opts: &JwsOptions) -> Result<Verified> {
     let allowed = allowed_set(keys, opts.algorithms.as_deref());
-    verify_compact(token.as_bytes(), keys, allowed, opts.max_token_bytes)
+    verify_compact(token.as_bytes(), keys, allowed, opts.max_token_bytes, None)
 }
 
 /// Verifies a compact JWS with a detached payload (RFC 7515 appendix F: the
@@ -390,8 +458,7 @@ pub(crate) fn finish(key: &Key, header_json: &[u8], payload: &[u8]) -> Result<St
 }
 
 fn parse_extras(text: &str) -> Result<Map<String, Value>> {
-    json::validate_object(text.as_bytes(), "header")
-        .map_err(|e| invalid_argument(e.message().to_owned()))?;
+    json::validate_object(text, "header").map_err(|e| invalid_argument(e.message().to_owned()))?;
     let m: Map<String, Value> =
         serde_json::from_str(text).map_err(|_| invalid_argument("header is not valid JSON"))?;
     for refused in ["crit", "b64"] {
@@ -418,10 +485,10 @@ pub struct Unverified {
 pub fn decode_unverified(token: &str) -> Result<Unverified> {
     let seg = split(token.as_bytes(), DEFAULT_MAX_TOKEN_BYTES)?;
     let header = b64::decode_bytes(seg.header)?;
-    json::validate_object(&header, "header")?;
+    let header_json = json::utf8(&header, "header")?.to_owned();
+    json::validate_object(&header_json, "header")?;
     let payload = b64::decode_bytes(seg.payload)?;
     b64::decode_bytes(seg.signature)?;
-    let header_json = String::from_utf8(header).map_err(|_| malformed("header is not UTF-8"))?;
     Ok(Unverified {
         header_json,
         payload,

@@ -29,7 +29,7 @@ use serde::de::MapAccess;
 use crate::alg::Algorithm;
 use crate::error::{invalid_argument, malformed, Error, ErrorCode, Result};
 use crate::json::{self, ObjectSink, Scalar};
-use crate::jws::{self, AlgSet, Header, DEFAULT_MAX_TOKEN_BYTES};
+use crate::jws::{self, AlgSet, Header, HeaderCache, DEFAULT_MAX_TOKEN_BYTES};
 use crate::keyset::{KeySet, SigningKeys};
 
 /// The validation policy. Construct with `Validation::default()` (the strict
@@ -172,6 +172,7 @@ pub struct Verifier {
     keys: KeySet,
     validation: Validation,
     allowed: AlgSet,
+    headers: HeaderCache,
     required_registered: u8,
     required_custom: Vec<String>,
 }
@@ -203,6 +204,7 @@ impl Verifier {
         }
         let allowed = jws::allowed_set(&keys, validation.algorithms.as_deref());
         Ok(Verifier {
+            headers: HeaderCache::for_keys(&keys),
             keys,
             validation,
             allowed,
@@ -233,10 +235,11 @@ impl Verifier {
             &self.keys,
             self.allowed,
             self.validation.max_token_bytes,
+            Some(&self.headers),
         )?;
-        let (registered, present_custom) = self.parse_claims(&v.payload)?;
+        let json = String::from_utf8(v.payload).map_err(|_| malformed("claims: not UTF-8"))?;
+        let (registered, present_custom) = self.parse_claims(&json)?;
         self.validate(&registered, present_custom, &v.header)?;
-        let json = String::from_utf8(v.payload).map_err(|_| malformed("claims are not UTF-8"))?;
         Ok(Claims {
             json,
             registered,
@@ -244,7 +247,7 @@ impl Verifier {
         })
     }
 
-    fn parse_claims(&self, payload: &[u8]) -> Result<(Registered, u64)> {
+    fn parse_claims(&self, payload: &str) -> Result<(Registered, u64)> {
         let mut sink = ClaimsSink {
             reg: Registered::default(),
             bad: None,
@@ -455,7 +458,7 @@ impl<'de> ObjectSink<'de> for ClaimsSink<'_> {
 /// extra header members (see [`jws::sign`]); `typ` defaults to `"JWT"`, `kid`
 /// to the key's.
 pub fn encode(claims_json: &str, keys: &impl SigningKeys, header: Option<&str>) -> Result<String> {
-    json::validate_object(claims_json.as_bytes(), "claims")
+    json::validate_object(claims_json, "claims")
         .map_err(|e| invalid_argument(e.message().to_owned()))?;
     jws::sign_inner(claims_json.as_bytes(), keys, header, Some("JWT"))
 }
@@ -490,9 +493,8 @@ pub struct Unverified {
 /// Decodes a JWT **without verifying** its signature or claims.
 pub fn decode_unverified(token: &str) -> Result<Unverified> {
     let u = jws::decode_unverified(token)?;
-    json::validate_object(&u.payload, "claims")?;
-    let claims_json =
-        String::from_utf8(u.payload).map_err(|_| malformed("claims are not UTF-8"))?;
+    let claims_json = json::utf8(&u.payload, "claims")?.to_owned();
+    json::validate_object(&claims_json, "claims")?;
     Ok(Unverified {
         header_json: u.header_json,
         claims_json,
