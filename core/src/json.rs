@@ -100,20 +100,11 @@ impl<'de, S: ObjectSink<'de>> Visitor<'de> for TopObject<'_, S> {
 
 /// Duplicate detection: an inline list (no allocation for up to 16
 /// members), then a hash set for large objects.
+#[derive(Default)]
 struct Seen<'de> {
     small: [Cow<'de, str>; 16],
     len: usize,
     large: Option<HashSet<Cow<'de, str>>>,
-}
-
-impl Default for Seen<'_> {
-    fn default() -> Self {
-        Seen {
-            small: Default::default(),
-            len: 0,
-            large: None,
-        }
-    }
 }
 
 impl<'de> Seen<'de> {
