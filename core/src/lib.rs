@@ -49,3 +49,8 @@ pub use error::{Error, ErrorCode, Result};
 pub use json::MAX_DEPTH;
 pub use key::{Key, KeyOptions};
 pub use keyset::{KeySet, SigningKeys};
+
+/// The README's Rust examples, compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;

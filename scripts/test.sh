@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Runs every Tessera test. `.ci/run` calls exactly this after installing
+# prerequisites; the README's second set-up command is this script.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "format"
+cargo fmt --all -- --check
+
+step "lint (clippy, warnings are errors)"
+cargo clippy --workspace --all-targets -- -D warnings
+
+step "Rust tests: core unit + doc tests, vectors, differential, CLI"
+cargo test --workspace
+
+step "test vectors are fresh (regenerated from ../shared/vectors)"
+python3 tests/vectors/tools/generate.py --check
+
+step "README main job (demo) runs"
+bash scripts/demo.sh > /dev/null
+
+step "all tests passed"
