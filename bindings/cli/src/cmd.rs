@@ -116,7 +116,9 @@ fn verify_keys(a: &VerifyArgs, algs: &[Algorithm]) -> Result<KeySet, Failure> {
     };
     let file = KeyFile::read(path)?;
     if jwks {
-        return file.select(Loaded::Set(file.jwks()?), kid).map(keys::into_set);
+        return file
+            .select(Loaded::Set(file.jwks()?), kid)
+            .map(keys::into_set);
     }
     if a.secret {
         let alg = bind(Algorithm::HS256, algs).unwrap_or(Algorithm::HS256);

@@ -37,10 +37,7 @@ impl KeyFile {
                 format!("cannot read key file {shown:?}: {e}"),
             )
         })?;
-        Ok(KeyFile {
-            path: shown,
-            bytes,
-        })
+        Ok(KeyFile { path: shown, bytes })
     }
 
     fn fail(&self, err: tessera::Error) -> Failure {
