@@ -426,6 +426,15 @@ def rfc_suite(shared: Path) -> dict:
                               detached_payload_hex=v["payload_hex"], source=src,
                               comment=("RFC 7797 unencoded payload (crit b64) is not implemented"
                                        if b64_false else "detached content (RFC 7515 appendix F)")))
+            if not b64_false:
+                h64, _, s64 = v["compact"].split(".")
+                cases.append(case(f"{vid}-detached-payload-segment-not-empty", "jws_verify", err("MALFORMED"),
+                                  keys=[pub], token=f"{h64}.{v['payload_b64']}.{s64}",
+                                  detached_payload_hex=v["payload_hex"], source=src,
+                                  comment="a detached JWS must have an empty payload segment"))
+                cases.append(case(f"{vid}-verify-detached-wrong-payload", "jws_verify", err("INVALID_SIGNATURE"),
+                                  keys=[pub], token=v["compact"], detached_payload_hex=v["payload_hex"] + "00",
+                                  source=src))
         else:
             cases.append(case(f"{vid}-verify", "jws_verify", {"payload_hex": v["payload_hex"]},
                               keys=[pub], token=v["compact"], source=src))
@@ -631,6 +640,17 @@ def jwt_suite(shared: Path) -> dict:
         "ec-point-off-curve": {"jwk": {**public_jwk(j["es256"]), "y": j["es256"]["x"]}},
         "pem-garbage": {"pem": "-----BEGIN PUBLIC KEY-----\nnot base64!\n-----END PUBLIC KEY-----\n"},
         "pem-none": {"pem": "no pem block here"},
+        "pem-encrypted": {"pem": pem("ENCRYPTED PRIVATE KEY", seq(seq(oid("1.2.840.113549.1.5.13")), octets(b"x")))},
+        "jwk-key-ops-encrypt": {"jwk": {"kty": "oct", "k": b64u(S256), "key_ops": ["encrypt"]}},
+        "jwk-key-ops-verify": {"jwk": {**public_jwk(j["es256"]), "key_ops": ["verify"]}},
+        "jwk-oct-as-rs256": {"jwk": {"kty": "oct", "k": b64u(S256)}, "alg": "RS256"},
+        "jwk-ec-missing-y": {"jwk": {k: v for k, v in public_jwk(j["es256"]).items() if k != "y"}},
+        "jwk-rsa-huge-exponent": {"jwk": {**public_jwk(j["rsa"]), "e": b64u(b"\x01" + bytes(8) + b"\x01")}},
+        "jwk-rsa-even-exponent": {"jwk": {**public_jwk(j["rsa"]), "e": b64u(i2b(65536))}},
+        "jwk-rsa-exponent-1": {"jwk": {**public_jwk(j["rsa"]), "e": "AQ"}},
+        "jwk-kid-replaced": {"jwk": {**public_jwk(j["es256"]), "kid": "from-jwk"}, "kid": "from-options"},
+        "es256-sec1-pem-with-params-crlf": {"pem": (pem("EC PARAMETERS", OID_CURVE["P-256"])
+                                                    + pem("EC PRIVATE KEY", ec_sec1(j["es256"], True))).replace("\n", "\r\n")},
     }
     keys.update(asym_keys(j))
     cases = []
@@ -670,6 +690,17 @@ def jwt_suite(shared: Path) -> dict:
     load("ec-point-off-curve", err("INVALID_KEY"))
     load("pem-garbage", err("INVALID_KEY"))
     load("pem-none", err("INVALID_KEY"))
+    load("pem-encrypted", err("INVALID_KEY"), "encrypted PKCS#8 is not supported")
+    load("jwk-key-ops-encrypt", err("INVALID_KEY"), "key_ops allows neither sign nor verify")
+    load("jwk-key-ops-verify", {"alg": "ES256", "private": False})
+    load("jwk-oct-as-rs256", err("INVALID_KEY"))
+    load("jwk-ec-missing-y", err("INVALID_KEY"))
+    load("jwk-rsa-huge-exponent", err("INVALID_KEY"), "exponents over 64 bits are refused")
+    load("jwk-rsa-even-exponent", err("INVALID_KEY"))
+    load("jwk-rsa-exponent-1", err("INVALID_KEY"))
+    load("jwk-kid-replaced", {"kid": "from-options"}, "KeyOptions kid replaces the JWK kid")
+    load("es256-sec1-pem-with-params-crlf", {"alg": "ES256", "private": True, "thumbprint": thumbprint(j["es256"])},
+         "OpenSSL layout: an EC PARAMETERS block first; CRLF line ends")
     for name, spec in asym_keys(j).items():
         pub = name.endswith("-pub") or "spki" in name or "pub-pem" in name
         src = {"rs": j["rsa"], "ps": j["rsa"], "es": j["es384"] if "384" in name else j["es256"],
@@ -861,6 +892,11 @@ def jwt_suite(shared: Path) -> dict:
         validation={"algorithms": ["HS256", "HS384"]})
     dec("wrong-key", {"exp": FAR}, err("INVALID_SIGNATURE"), keys_=["hs256-other"])
     dec("duplicate-kid-in-set", {"exp": FAR}, err("INVALID_ARGUMENT"), keys_=["hs256-k1", "hs256-k1"])
+    dec("no-keys", {"exp": FAR}, err("INVALID_ARGUMENT"), keys_=[], comment="a verifier needs a key")
+    dec("algorithms-empty", {"exp": FAR}, err("INVALID_ARGUMENT"), validation={"algorithms": []})
+    dec("max-token-bytes-zero", {"exp": FAR}, err("INVALID_ARGUMENT"), validation={"max_token_bytes": 0})
+    dec("key-load-error-wins", {"exp": FAR}, err("INVALID_KEY"), keys_=["hs256", "hs256-short"],
+        comment="every key of the set must load")
 
     # --- weak RSA verification (allow_weak) with a fixed 1024-bit key
     t = rs_token(RSA1024, {"alg": "RS256", "typ": "JWT"}, {"exp": FAR})
@@ -1043,6 +1079,9 @@ def attacks_suite(shared: Path) -> dict:
         err("ALGORITHM_NOT_ALLOWED"), keys_=["rs256-pub-kid"], validation={"algorithms": ["HS256", "RS256"]},
         comment="kid selects the RSA key, whose alg (RS256) differs from the token's")
     keys["rs256-pub-kid"] = {"pem": spki_pem, "kid": "rsa"}
+    keys["pem-text-as-hmac-secret"] = {"secret_utf8": spki_pem, "alg": "HS256"}
+    dec("hs256-with-rsa-public-pem-control", confused, {"claims": C}, keys_=["pem-text-as-hmac-secret"],
+        comment="the token is well-formed: it verifies only when the caller explicitly makes the PEM text an HS256 secret")
 
     # --- ECDSA
     e_h64, e_p64 = b64u(b'{"alg":"ES256"}'), b64u(cjson(C).encode())
@@ -1164,21 +1203,21 @@ def attacks_suite(shared: Path) -> dict:
 
     # --- size
     def sized(total):
-        base = len(hs_token(S256, H, {**C, "pad": ""}))
-        for extra in range(total - base - 8, total - base + 8):
-            if extra >= 0:
-                t = hs_token(S256, H, {**C, "pad": "x" * extra})
+        """A valid token of exactly `total` bytes (padding claim, plus a header filler if needed)."""
+        for filler in range(4):
+            header = {**H, "f": "f" * filler}
+            base = len(hs_token(S256, header, {**C, "pad": ""}))
+            for n in range((total - base) * 3 // 4 - 4, (total - base) * 3 // 4 + 4):
+                t = hs_token(S256, header, {**C, "pad": "x" * n})
                 if len(t) == total:
                     return t
-        t = pick(lambda t: len(t) == total,
-                 lambda i: hs_token(S256, {**H, "x": "y" * (i % 4)}, {**C, "pad": "x" * (total * 3 // 4 - 120 + i // 4)}))
-        return t
+        raise AssertionError(f"no token of {total} bytes")
 
     at_limit = sized(16384)
-    over = hs_token(S256, H, {**C, "pad": "x" * 12400})
-    assert len(at_limit) == 16384 and len(over) > 16384
+    over = sized(16385)
+    assert (len(at_limit), len(over)) == (16384, 16385)
     dec("size-at-limit", at_limit, {"registered": {"exp": FAR}}, comment="exactly 16384 bytes")
-    dec("size-over-limit", over, err("TOO_LARGE"))
+    dec("size-over-limit", over, err("TOO_LARGE"), comment="a valid token of 16385 bytes")
     dec("size-over-limit-garbage", "a" * 16385, err("TOO_LARGE"), comment="size is checked before any decoding")
     dec("size-max-token-bytes-100", good, err("TOO_LARGE"), validation={"max_token_bytes": 100})
     dec("size-max-token-bytes-exact", good, {"claims": C}, validation={"max_token_bytes": len(good)})
@@ -1186,10 +1225,13 @@ def attacks_suite(shared: Path) -> dict:
 
     # --- JSON nesting (top-level object is depth 1)
     def nested(depth, kind):
-        inner = depth - 1  # containers below the top-level object
+        """Claims whose total depth is `depth`: the top object, then arrays or objects ending in an array."""
+        below = depth - 1
         if kind == "array":
-            return '{"exp":%d,"a":%s1%s}' % (FAR, "[" * inner, "]" * inner)
-        return '{"exp":%d,"a":%s1%s}' % (FAR, '{"a":' * (inner - 1) + "[" if inner else "", "]" + "}" * (inner - 1) if inner else "")
+            opening, closing = "[" * below, "]" * below
+        else:
+            opening, closing = '{"a":' * (below - 1) + "[", "]" + "}" * (below - 1)
+        return '{"exp":%d,"a":%s1%s}' % (FAR, opening, closing)
 
     for kind in ("array", "object"):
         dec(f"nesting-{kind}-64", hs_token(S256, H, nested(64, kind)), {"registered": {"exp": FAR}})
