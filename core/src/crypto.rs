@@ -120,11 +120,38 @@ pub(crate) fn rsa_private(c: &RsaComponents<'_>) -> Result<Material> {
         qInv: c.qi,
     })
     .map_err(|e| invalid_key(format!("RSA private key rejected: {e}")))?;
-    Ok(Material::RsaPrivate {
+    // ring never uses `d` and checks dP/dQ only when signing, but `d` is
+    // exported by `to_jwk(true)` and used by other libraries: check that it is
+    // consistent with the CRT parameters, then make one test signature.
+    if !rsa_exponent_consistent(c) {
+        return Err(invalid_key(
+            "RSA private key is inconsistent: d does not match dp/dq",
+        ));
+    }
+    let material = Material::RsaPrivate {
         pair,
         n: c.n.to_vec(),
         e: c.e.to_vec(),
-    })
+    };
+    let probe = b"tessera RSA key self-test";
+    let ok = sign(&material, Algorithm::RS256, probe)
+        .is_ok_and(|sig| verify(&material, Algorithm::RS256, probe, &sig, false).is_ok());
+    if !ok {
+        return Err(invalid_key("RSA private key failed its signing self-test"));
+    }
+    Ok(material)
+}
+
+/// `d mod (p-1) == dP` and `d mod (q-1) == dQ` (the definition of dP, dQ).
+fn rsa_exponent_consistent(c: &RsaComponents<'_>) -> bool {
+    use rsa::BigUint;
+    let one = BigUint::from(1u8);
+    let n = |b: &[u8]| BigUint::from_bytes_be(b);
+    let (d, p, q) = (n(c.d), n(c.p), n(c.q));
+    if p <= one || q <= one {
+        return false;
+    }
+    &d % (&p - &one) == n(c.dp) && &d % (&q - &one) == n(c.dq)
 }
 
 /// An RSA public key from its modulus and exponent.

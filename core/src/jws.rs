@@ -403,6 +403,13 @@ pub(crate) fn sign_inner(
         None => None,
         Some(text) => Some(parse_extras(text)?),
     };
+    if let Some(m) = &extras {
+        for name in ["typ", "cty"] {
+            if m.get(name).is_some_and(|v| !v.is_string()) {
+                return Err(invalid_argument(format!("header {name} must be a string")));
+            }
+        }
+    }
     let requested_kid = match extras.as_ref().and_then(|m| m.get("kid")) {
         None => None,
         Some(Value::String(k)) => Some(k.as_str()),
@@ -435,10 +442,14 @@ pub(crate) fn sign_inner(
         push("\"kid\"", &Value::String(k.to_owned()));
     }
     if let Some(m) = &extras {
-        for (name, v) in m {
-            if !matches!(name.as_str(), "alg" | "typ" | "kid") {
-                push(&Value::String(name.clone()).to_string(), v);
-            }
+        // Sorted by name explicitly, whatever map order serde_json is built with.
+        let mut rest: Vec<(&String, &Value)> = m
+            .iter()
+            .filter(|(name, _)| !matches!(name.as_str(), "alg" | "typ" | "kid"))
+            .collect();
+        rest.sort_by(|a, b| a.0.cmp(b.0));
+        for (name, v) in rest {
+            push(&Value::String(name.clone()).to_string(), &canonical(v));
         }
     }
     h.push('}');
@@ -455,6 +466,24 @@ pub(crate) fn finish(key: &Key, header_json: &[u8], payload: &[u8]) -> Result<St
     token.push('.');
     b64::encode_into(&sig, &mut token);
     Ok(token)
+}
+
+/// `v` with object members sorted by name at every depth.
+fn canonical(v: &Value) -> Value {
+    match v {
+        Value::Object(m) => {
+            let mut members: Vec<(&String, &Value)> = m.iter().collect();
+            members.sort_by(|a, b| a.0.cmp(b.0));
+            Value::Object(
+                members
+                    .into_iter()
+                    .map(|(k, v)| (k.clone(), canonical(v)))
+                    .collect(),
+            )
+        }
+        Value::Array(a) => Value::Array(a.iter().map(canonical).collect()),
+        other => other.clone(),
+    }
 }
 
 fn parse_extras(text: &str) -> Result<Map<String, Value>> {

@@ -648,6 +648,7 @@ def jwt_suite(shared: Path) -> dict:
         "jwk-rsa-huge-exponent": {"jwk": {**public_jwk(j["rsa"]), "e": b64u(b"\x01" + bytes(8) + b"\x01")}},
         "jwk-rsa-even-exponent": {"jwk": {**public_jwk(j["rsa"]), "e": b64u(i2b(65536))}},
         "jwk-rsa-exponent-1": {"jwk": {**public_jwk(j["rsa"]), "e": "AQ"}},
+        "jwk-rsa-wrong-d": {"jwk": {**j["rsa"], "d": j["rsa_other"]["d"]}},
         "jwk-kid-replaced": {"jwk": {**public_jwk(j["es256"]), "kid": "from-jwk"}, "kid": "from-options"},
         "es256-sec1-pem-with-params-crlf": {"pem": (pem("EC PARAMETERS", OID_CURVE["P-256"])
                                                     + pem("EC PRIVATE KEY", ec_sec1(j["es256"], True))).replace("\n", "\r\n")},
@@ -698,6 +699,7 @@ def jwt_suite(shared: Path) -> dict:
     load("jwk-rsa-huge-exponent", err("INVALID_KEY"), "exponents over 64 bits are refused")
     load("jwk-rsa-even-exponent", err("INVALID_KEY"))
     load("jwk-rsa-exponent-1", err("INVALID_KEY"))
+    load("jwk-rsa-wrong-d", err("INVALID_KEY"), "d must agree with dp/dq (ring itself never reads d)")
     load("jwk-kid-replaced", {"kid": "from-options"}, "KeyOptions kid replaces the JWK kid")
     load("es256-sec1-pem-with-params-crlf", {"alg": "ES256", "private": True, "thumbprint": thumbprint(j["es256"])},
          "OpenSSL layout: an EC PARAMETERS block first; CRLF line ends")
@@ -943,6 +945,8 @@ def jwt_suite(shared: Path) -> dict:
     enc("encode-header-alg-none", "hs256", cj, header_json='{"alg":"none"}', error="INVALID_ARGUMENT")
     enc("encode-header-kid-differs", "hs256-k1", cj, header_json='{"kid":"k2"}', error="INVALID_ARGUMENT")
     enc("encode-header-kid-number", "hs256", cj, header_json='{"kid":1}', error="INVALID_ARGUMENT")
+    enc("encode-header-typ-number", "hs256", cj, header_json='{"typ":1}', error="INVALID_ARGUMENT")
+    enc("encode-header-cty-null", "hs256", cj, header_json='{"cty":null}', error="INVALID_ARGUMENT")
     enc("encode-header-not-object", "hs256", cj, header_json='["alg"]', error="INVALID_ARGUMENT")
     enc("encode-header-duplicate", "hs256", cj, header_json='{"typ":"a","typ":"b"}', error="INVALID_ARGUMENT")
     enc("encode-claims-array", "hs256", "[1,2]", error="INVALID_ARGUMENT")
