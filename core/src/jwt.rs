@@ -89,6 +89,114 @@ impl Default for Validation {
     }
 }
 
+impl Validation {
+    /// A policy from a JSON object whose member names are the option names
+    /// every binding uses (`algorithms`, `issuer`, `audience`, `subject`,
+    /// `required`, `leeway`, `max_age`, `typ`, `now`, `verify_exp`,
+    /// `verify_nbf`, `max_token_bytes`). `issuer` and `audience` may be a
+    /// string or a list of strings; `null` means "default". Unknown names and
+    /// wrong types are `INVALID_ARGUMENT`; unknown algorithm names are
+    /// `UNSUPPORTED_ALGORITHM`.
+    pub fn from_json(options: &str) -> Result<Validation> {
+        use serde_json::Value;
+        json::validate_object(options, "options")
+            .map_err(|e| invalid_argument(e.message().to_owned()))?;
+        let map: serde_json::Map<String, Value> = serde_json::from_str(options)
+            .map_err(|_| invalid_argument("options are not valid JSON"))?;
+        let mut v = Validation::default();
+        let bad =
+            |name: &str, want: &str| invalid_argument(format!("option {name:?} must be {want}"));
+        let strings = |name: &str, value: &Value, one_ok: bool| -> Result<Vec<String>> {
+            match value {
+                Value::String(s) if one_ok => Ok(vec![s.clone()]),
+                Value::Array(a) => a
+                    .iter()
+                    .map(|x| {
+                        x.as_str()
+                            .map(str::to_owned)
+                            .ok_or_else(|| bad(name, "a list of strings"))
+                    })
+                    .collect(),
+                _ => Err(bad(
+                    name,
+                    if one_ok {
+                        "a string or a list of strings"
+                    } else {
+                        "a list of strings"
+                    },
+                )),
+            }
+        };
+        let seconds = |name: &str, value: &Value| {
+            value
+                .as_u64()
+                .ok_or_else(|| bad(name, "a non-negative integer (seconds)"))
+        };
+        let flag =
+            |name: &str, value: &Value| value.as_bool().ok_or_else(|| bad(name, "a boolean"));
+        let string = |name: &str, value: &Value| {
+            value
+                .as_str()
+                .map(str::to_owned)
+                .ok_or_else(|| bad(name, "a string"))
+        };
+        for (name, value) in &map {
+            if value.is_null() {
+                if matches!(
+                    name.as_str(),
+                    "algorithms"
+                        | "issuer"
+                        | "audience"
+                        | "subject"
+                        | "required"
+                        | "leeway"
+                        | "max_age"
+                        | "typ"
+                        | "now"
+                        | "verify_exp"
+                        | "verify_nbf"
+                        | "max_token_bytes"
+                ) {
+                    continue;
+                }
+                return Err(invalid_argument(format!("unknown option {name:?}")));
+            }
+            match name.as_str() {
+                "algorithms" => {
+                    v.algorithms = Some(
+                        strings(name, value, false)?
+                            .iter()
+                            .map(|a| Algorithm::parse(a))
+                            .collect::<Result<_>>()?,
+                    )
+                }
+                "issuer" => v.issuer = Some(strings(name, value, true)?),
+                "audience" => v.audience = Some(strings(name, value, true)?),
+                "subject" => v.subject = Some(string(name, value)?),
+                "required" => v.required = strings(name, value, false)?,
+                "leeway" => v.leeway = seconds(name, value)?,
+                "max_age" => v.max_age = Some(seconds(name, value)?),
+                "typ" => v.typ = Some(string(name, value)?),
+                "now" => {
+                    v.now = Some(
+                        value
+                            .as_i64()
+                            .ok_or_else(|| bad(name, "an integer (seconds)"))?,
+                    )
+                }
+                "verify_exp" => v.verify_exp = flag(name, value)?,
+                "verify_nbf" => v.verify_nbf = flag(name, value)?,
+                "max_token_bytes" => {
+                    v.max_token_bytes = usize::try_from(seconds(name, value)?)
+                        .map_err(|_| bad(name, "a byte count"))?
+                }
+                _ => return Err(invalid_argument(format!("unknown option {name:?}"))),
+            }
+        }
+        Ok(v)
+    }
+}
+
 /// The registered claims (RFC 7519 §4.1), already parsed and type-checked.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Registered {
@@ -499,4 +607,44 @@ pub fn decode_unverified(token: &str) -> Result<Unverified> {
         header_json: u.header_json,
         claims_json,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn validation_from_json() {
+        let v = Validation::from_json(
+            r#"{"algorithms":["ES256"],"issuer":"a","audience":["x","y"],"required":[],
+                "leeway":5,"max_age":60,"typ":"at+jwt","now":-1,"verify_exp":false,"subject":null}"#,
+        )
+        .unwrap();
+        assert_eq!(v.algorithms, Some(vec![Algorithm::ES256]));
+        assert_eq!(v.issuer, Some(vec!["a".to_owned()]));
+        assert_eq!(v.audience.as_ref().map(Vec::len), Some(2));
+        assert!(v.required.is_empty() && !v.verify_exp && v.verify_nbf);
+        assert_eq!((v.leeway, v.max_age, v.now), (5, Some(60), Some(-1)));
+        assert_eq!(Validation::from_json("{}").unwrap().required, vec!["exp"]);
+        for (bad, code) in [
+            (r#"{"leway":1}"#, ErrorCode::InvalidArgument),
+            (r#"{"leeway":-1}"#, ErrorCode::InvalidArgument),
+            (r#"{"leeway":"1"}"#, ErrorCode::InvalidArgument),
+            (r#"{"required":"exp"}"#, ErrorCode::InvalidArgument),
+            (r#"{"issuer":[1]}"#, ErrorCode::InvalidArgument),
+            (r#"{"algorithms":["none"]}"#, ErrorCode::AlgorithmNotAllowed),
+            (
+                r#"{"algorithms":["ES512"]}"#,
+                ErrorCode::UnsupportedAlgorithm,
+            ),
+            (r#"{"a":1,"a":1}"#, ErrorCode::InvalidArgument),
+            ("[]", ErrorCode::InvalidArgument),
+        ] {
+            assert_eq!(
+                Validation::from_json(bad).unwrap_err().code(),
+                code,
+                "{bad}"
+            );
+        }
+    }
 }
