@@ -36,7 +36,10 @@ fn args() -> Args {
         match arg.as_str() {
             "--rounds" => a.rounds = it.next().and_then(|v| v.parse().ok()).expect("--rounds N"),
             "--batch-ms" => {
-                let ms: u64 = it.next().and_then(|v| v.parse().ok()).expect("--batch-ms M");
+                let ms: u64 = it
+                    .next()
+                    .and_then(|v| v.parse().ok())
+                    .expect("--batch-ms M");
                 a.batch = Duration::from_millis(ms);
             }
             "--out" => a.out = it.next(),

@@ -93,7 +93,9 @@ fn pieces(c: &mut Criterion) {
     let list: Vec<Piece> = vec![
         (
             "hmac_floor (ring::hmac::verify)",
-            Box::new(|| ring::hmac::verify(&ring_key, signing_input.as_bytes(), &sig).is_ok() as usize),
+            Box::new(|| {
+                ring::hmac::verify(&ring_key, signing_input.as_bytes(), &sig).is_ok() as usize
+            }),
         ),
         (
             "key_verify (Key::verify)",
@@ -120,19 +122,40 @@ fn pieces(c: &mut Criterion) {
         ),
         (
             "json_claims_borrowed_struct (registered only, no alloc)",
-            Box::new(|| serde_json::from_str::<Registered>(CLAIMS_JSON).unwrap().sub.len()),
+            Box::new(|| {
+                serde_json::from_str::<Registered>(CLAIMS_JSON)
+                    .unwrap()
+                    .sub
+                    .len()
+            }),
         ),
         (
             "json_claims_value (serde_json::Value)",
-            Box::new(|| serde_json::from_str::<serde_json::Value>(CLAIMS_JSON).unwrap().as_object().unwrap().len()),
+            Box::new(|| {
+                serde_json::from_str::<serde_json::Value>(CLAIMS_JSON)
+                    .unwrap()
+                    .as_object()
+                    .unwrap()
+                    .len()
+            }),
         ),
         (
             "jws_verify_with (no claims, no header cache)",
-            Box::new(|| jws::verify_with(&token, &keys, &opts).unwrap().payload.len()),
+            Box::new(|| {
+                jws::verify_with(&token, &keys, &opts)
+                    .unwrap()
+                    .payload
+                    .len()
+            }),
         ),
         (
             "jwt_decode_unverified (strict parse, no crypto)",
-            Box::new(|| tessera::jwt::decode_unverified(&token).unwrap().claims_json.len()),
+            Box::new(|| {
+                tessera::jwt::decode_unverified(&token)
+                    .unwrap()
+                    .claims_json
+                    .len()
+            }),
         ),
         (
             "verifier_verify (full hot path)",

@@ -365,7 +365,9 @@ impl Setup {
                 black_box(jwt::encode(black_box(CLAIMS_JSON), &self.key, None).unwrap());
             }
             (Op::Sign, 2) => {
-                black_box(jwt9::encode(&self.header9, black_box(&self.claims), &self.enc9).unwrap());
+                black_box(
+                    jwt9::encode(&self.header9, black_box(&self.claims), &self.enc9).unwrap(),
+                );
             }
             (Op::Sign, _) => {
                 black_box(
