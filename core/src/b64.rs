@@ -44,7 +44,28 @@ const TABLE: [u8; 256] = {
     t
 };
 
-fn bad() -> Error {
+/// `TABLE` pre-shifted into place for each of the four characters of a
+/// quantum; invalid characters map to bit 31.
+const SHIFTED: [[u32; 256]; 4] = {
+    let mut t = [[0u32; 256]; 4];
+    let mut c = 0;
+    while c < 256 {
+        let v = TABLE[c];
+        let mut k = 0;
+        while k < 4 {
+            t[k][c] = if v == INVALID {
+                0x8000_0000
+            } else {
+                (v as u32) << (18 - 6 * k)
+            };
+            k += 1;
+        }
+        c += 1;
+    }
+    t
+};
+
+fn invalid() -> Error {
     Error::new(ErrorCode::Malformed, "invalid base64url")
 }
 
@@ -52,7 +73,7 @@ fn bad() -> Error {
 /// base64url text has that length.
 pub(crate) fn decoded_len(len: usize) -> Result<usize, Error> {
     match len % 4 {
-        1 => Err(bad()),
+        1 => Err(invalid()),
         0 => Ok(len / 4 * 3),
         r => Ok(len / 4 * 3 + r - 1),
     }
@@ -64,40 +85,45 @@ pub(crate) fn decode_slice(text: &[u8], out: &mut [u8]) -> Result<(), Error> {
         return Err(Error::new(ErrorCode::Internal, "base64 buffer size"));
     }
     let v = |c: u8| TABLE[c as usize] as u32;
-    let chunks = text.chunks_exact(4);
-    let tail = chunks.remainder();
-    let mut outs = out.chunks_exact_mut(3);
-    for (c, o) in chunks.zip(&mut outs) {
-        let (a, b, cc, d) = (v(c[0]), v(c[1]), v(c[2]), v(c[3]));
-        if (a | b | cc | d) & 0x80 != 0 {
-            return Err(bad());
-        }
-        let n = (a << 18) | (b << 12) | (cc << 6) | d;
-        o[0] = (n >> 16) as u8;
-        o[1] = (n >> 8) as u8;
-        o[2] = n as u8;
+    // Four characters (24 bits) at a time through pre-shifted tables; an
+    // invalid character sets bit 31, collected in `bad` and checked once.
+    let blocks = text.len() / 4;
+    let (head, text) = text.split_at(blocks * 4);
+    let (out_head, out) = out.split_at_mut(blocks * 3);
+    let mut bad = 0u32;
+    for (c, o) in head.chunks_exact(4).zip(out_head.chunks_exact_mut(3)) {
+        let n = SHIFTED[0][c[0] as usize]
+            | SHIFTED[1][c[1] as usize]
+            | SHIFTED[2][c[2] as usize]
+            | SHIFTED[3][c[3] as usize];
+        bad |= n;
+        o.copy_from_slice(&n.to_be_bytes()[1..]);
     }
-    let o = outs.into_remainder();
+    if bad & 0x8000_0000 != 0 {
+        return Err(invalid());
+    }
+    // The last 2 or 3 characters (none when the length is a multiple of 4).
+    let (tail, o) = (text, out);
     match *tail {
         [] => {}
         [a, b] => {
             let (a, b) = (v(a), v(b));
             // Non-canonical: the 4 unused low bits of the last character must be 0.
             if (a | b) & 0x80 != 0 || b & 0x0f != 0 {
-                return Err(bad());
+                return Err(invalid());
             }
             o[0] = ((a << 2) | (b >> 4)) as u8;
         }
         [a, b, c] => {
             let (a, b, c) = (v(a), v(b), v(c));
             if (a | b | c) & 0x80 != 0 || c & 0x03 != 0 {
-                return Err(bad());
+                return Err(invalid());
             }
             let n = (a << 12) | (b << 6) | c;
             o[0] = (n >> 10) as u8;
             o[1] = (n >> 2) as u8;
         }
-        _ => return Err(bad()),
+        _ => return Err(invalid()),
     }
     Ok(())
 }

@@ -20,7 +20,8 @@
 //! # Ok::<(), tessera::Error>(())
 //! ```
 
-use serde::de::MapAccess;
+use std::sync::Arc;
+
 use serde_json::{Map, Value};
 
 use crate::alg::Algorithm;
@@ -133,16 +134,18 @@ struct HeaderSink {
     bad: Option<&'static str>,
 }
 
-impl<'de> ObjectSink<'de> for HeaderSink {
-    fn member<A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<(), A::Error> {
+impl<'a> ObjectSink<'a> for HeaderSink {
+    fn member(&mut self, key: &str, sc: &mut json::Scanner<'a>) -> Result<(), json::Syntax> {
         let slot = match key {
             "alg" => &mut self.alg,
             "kid" => &mut self.kid,
             "typ" => &mut self.typ,
             "cty" => &mut self.cty,
             "crit" => {
-                match json::scalar_value(map)? {
-                    Scalar::Strings(v) if !v.is_empty() => self.crit = Some(v),
+                match sc.scalar()? {
+                    Scalar::Strings(v) if !v.is_empty() => {
+                        self.crit = Some(v.into_iter().map(String::from).collect())
+                    }
                     _ => {
                         self.bad
                             .get_or_insert("header crit must be a non-empty array of strings");
@@ -151,7 +154,7 @@ impl<'de> ObjectSink<'de> for HeaderSink {
                 return Ok(());
             }
             "b64" => {
-                match json::scalar_value(map)? {
+                match sc.scalar()? {
                     Scalar::Bool(b) => self.b64 = Some(b),
                     _ => {
                         self.bad.get_or_insert("header b64 must be a boolean");
@@ -159,10 +162,10 @@ impl<'de> ObjectSink<'de> for HeaderSink {
                 }
                 return Ok(());
             }
-            _ => return json::skip_value(map, 1),
+            _ => return sc.skip(),
         };
-        match json::scalar_value(map)? {
-            Scalar::String(s) => *slot = Some(s),
+        match sc.scalar()? {
+            Scalar::String(s) => *slot = Some(s.into_owned()),
             _ => {
                 self.bad
                     .get_or_insert("header alg, kid, typ and cty must be strings");
@@ -277,14 +280,14 @@ pub(crate) fn allowed_set(keys: &KeySet, algorithms: Option<&[Algorithm]>) -> Al
 /// itself, so a hit returns exactly what parsing would.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct HeaderCache {
-    known: Vec<(Box<[u8]>, Header)>,
+    known: Vec<(Box<[u8]>, Arc<Header>)>,
 }
 
 impl HeaderCache {
     const MAX: usize = 32;
 
     pub(crate) fn for_keys(keys: &KeySet) -> HeaderCache {
-        let mut known: Vec<(Box<[u8]>, Header)> = Vec::new();
+        let mut known: Vec<(Box<[u8]>, Arc<Header>)> = Vec::new();
         for key in keys.keys() {
             let alg = key.alg().as_str();
             let kid = key.kid().map(|k| Value::String(k.to_owned()).to_string());
@@ -309,7 +312,7 @@ impl HeaderCache {
                     .into_boxed_slice();
                 if let Ok(h) = parse_header(&seg) {
                     if !known.iter().any(|(s, _)| *s == seg) {
-                        known.push((seg, h));
+                        known.push((seg, Arc::new(h)));
                     }
                 }
             }
@@ -317,12 +320,18 @@ impl HeaderCache {
         HeaderCache { known }
     }
 
-    fn header(&self, segment: &[u8]) -> Result<Header> {
+    fn header(&self, segment: &[u8]) -> Result<Arc<Header>> {
         match self.known.iter().find(|(s, _)| **s == *segment) {
             Some((_, h)) => Ok(h.clone()),
-            None => parse_header(segment),
+            None => parse_header(segment).map(Arc::new),
         }
     }
+}
+
+/// A verified JWS as the hot path returns it (the header may be shared).
+pub(crate) struct VerifiedShared {
+    pub header: Arc<Header>,
+    pub payload: Vec<u8>,
 }
 
 /// Parses and verifies a compact JWS; returns the header and payload bytes.
@@ -332,16 +341,16 @@ pub(crate) fn verify_compact(
     allowed: AlgSet,
     max: usize,
     cache: Option<&HeaderCache>,
-) -> Result<Verified> {
+) -> Result<VerifiedShared> {
     let seg = split(token, max)?;
     let header = match cache {
         Some(c) => c.header(seg.header)?,
-        None => parse_header(seg.header)?,
+        None => Arc::new(parse_header(seg.header)?),
     };
     let payload = b64::decode_bytes(seg.payload)?;
-    // Signatures are at most 1024 bytes (RSA-8192): decode on the stack.
+    // Signatures up to RSA-4096 (512 bytes) are decoded on the stack.
     let sig_len = b64::decoded_len(seg.signature.len())?;
-    let mut stack = [0u8; 1024];
+    let mut stack = [0u8; 512];
     let mut heap = Vec::new();
     let signature: &mut [u8] = if sig_len <= stack.len() {
         &mut stack[..sig_len]
@@ -351,7 +360,7 @@ pub(crate) fn verify_compact(
     };
     b64::decode_slice(seg.signature, signature)?;
     verify_signature(keys, &header, allowed, seg.signing_input, signature)?;
-    Ok(Verified { header, payload })
+    Ok(VerifiedShared { header, payload })
 }
 
 /// Verifies a compact JWS with the default options; returns the payload.
@@ -362,7 +371,11 @@ pub fn verify(token: &str, keys: &KeySet) -> Result<Vec<u8>> {
 /// Verifies a compact JWS; returns the header and payload.
 pub fn verify_with(token: &str, keys: &KeySet, opts: &JwsOptions) -> Result<Verified> {
     let allowed = allowed_set(keys, opts.algorithms.as_deref());
-    verify_compact(token.as_bytes(), keys, allowed, opts.max_token_bytes, None)
+    let v = verify_compact(token.as_bytes(), keys, allowed, opts.max_token_bytes, None)?;
+    Ok(Verified {
+        header: Arc::unwrap_or_clone(v.header),
+        payload: v.payload,
+    })
 }
 
 /// Verifies a compact JWS with a detached payload (RFC 7515 appendix F: the

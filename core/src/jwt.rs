@@ -24,7 +24,8 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use serde::de::MapAccess;
+use std::borrow::Cow;
+use std::sync::OnceLock;
 
 use crate::alg::Algorithm;
 use crate::error::{invalid_argument, malformed, Error, ErrorCode, Result};
@@ -220,8 +221,8 @@ pub struct Registered {
 #[derive(Clone, Debug)]
 pub struct Claims {
     json: String,
-    registered: Registered,
-    header: Header,
+    header: std::sync::Arc<Header>,
+    registered: OnceLock<Registered>,
 }
 
 impl Claims {
@@ -233,9 +234,15 @@ impl Claims {
     pub fn into_json(self) -> String {
         self.json
     }
-    /// The registered claims.
+    /// The registered claims (extracted on first use; verification itself
+    /// works on borrowed values and allocates none of them).
     pub fn registered(&self) -> &Registered {
-        &self.registered
+        self.registered.get_or_init(|| {
+            let mut sink = ClaimsSink::new(&[]);
+            // The text was validated during verification: this cannot fail.
+            let _ = json::parse_object(&self.json, &mut sink, "claims");
+            sink.reg.to_owned_claims()
+        })
     }
     /// The protected header.
     pub fn header(&self) -> &Header {
@@ -249,6 +256,53 @@ impl Claims {
     pub fn deserialize<T: serde::de::DeserializeOwned>(&self) -> Result<T> {
         serde_json::from_str(&self.json)
             .map_err(|e| Error::new(ErrorCode::InvalidClaim, format!("claims do not fit: {e}")))
+    }
+}
+
+/// `aud` as found: one string or a list.
+#[derive(Clone, Debug)]
+enum Aud<'a> {
+    One(Cow<'a, str>),
+    Many(Vec<Cow<'a, str>>),
+}
+
+impl Aud<'_> {
+    fn iter(&self) -> impl Iterator<Item = &str> {
+        let (one, many) = match self {
+            Aud::One(s) => (Some(s.as_ref()), &[][..]),
+            Aud::Many(v) => (None, v.as_slice()),
+        };
+        one.into_iter().chain(many.iter().map(|s| s.as_ref()))
+    }
+}
+
+/// Registered claims borrowed from the claims text.
+#[derive(Default)]
+struct Found<'a> {
+    exp: Option<f64>,
+    nbf: Option<f64>,
+    iat: Option<f64>,
+    iss: Option<Cow<'a, str>>,
+    sub: Option<Cow<'a, str>>,
+    aud: Option<Aud<'a>>,
+    jti: Option<Cow<'a, str>>,
+}
+
+impl Found<'_> {
+    fn to_owned_claims(&self) -> Registered {
+        let s = |v: &Option<Cow<'_, str>>| v.as_deref().map(str::to_owned);
+        Registered {
+            exp: self.exp,
+            nbf: self.nbf,
+            iat: self.iat,
+            iss: s(&self.iss),
+            sub: s(&self.sub),
+            aud: self
+                .aud
+                .as_ref()
+                .map(|a| a.iter().map(str::to_owned).collect()),
+            jti: s(&self.jti),
+        }
     }
 }
 
@@ -346,22 +400,16 @@ impl Verifier {
             Some(&self.headers),
         )?;
         let json = String::from_utf8(v.payload).map_err(|_| malformed("claims: not UTF-8"))?;
-        let (registered, present_custom) = self.parse_claims(&json)?;
-        self.validate(&registered, present_custom, &v.header)?;
+        self.check_claims(&json, &v.header)?;
         Ok(Claims {
             json,
-            registered,
             header: v.header,
+            registered: OnceLock::new(),
         })
     }
 
-    fn parse_claims(&self, payload: &str) -> Result<(Registered, u64)> {
-        let mut sink = ClaimsSink {
-            reg: Registered::default(),
-            bad: None,
-            custom: &self.required_custom,
-            present_custom: 0,
-        };
+    fn check_claims(&self, payload: &str, header: &Header) -> Result<()> {
+        let mut sink = ClaimsSink::new(&self.required_custom);
         json::parse_object(payload, &mut sink, "claims")?;
         if let Some(claim) = sink.bad {
             return Err(Error::claim_error(
@@ -370,10 +418,10 @@ impl Verifier {
                 format!("claim {claim:?} has the wrong type"),
             ));
         }
-        Ok((sink.reg, sink.present_custom))
+        self.validate(&sink.reg, sink.present_custom, header)
     }
 
-    fn validate(&self, r: &Registered, present_custom: u64, header: &Header) -> Result<()> {
+    fn validate(&self, r: &Found<'_>, present_custom: u64, header: &Header) -> Result<()> {
         let v = &self.validation;
         let missing = |claim: &'static str| {
             Error::claim_error(
@@ -456,7 +504,7 @@ impl Verifier {
         match (&v.audience, &r.aud) {
             (Some(_), None) => return Err(missing("aud")),
             (Some(accepted), Some(aud)) => {
-                if !aud.iter().any(|a| accepted.contains(a)) {
+                if !aud.iter().any(|a| accepted.iter().any(|x| x == a)) {
                     return Err(Error::claim_error(
                         ErrorCode::InvalidAudience,
                         "aud",
@@ -518,22 +566,33 @@ fn system_now() -> i64 {
         .unwrap_or(0)
 }
 
-struct ClaimsSink<'v> {
-    reg: Registered,
+struct ClaimsSink<'a, 'v> {
+    reg: Found<'a>,
     bad: Option<&'static str>,
     custom: &'v [String],
     present_custom: u64,
 }
 
-impl<'de> ObjectSink<'de> for ClaimsSink<'_> {
-    fn member<A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<(), A::Error> {
+impl<'v> ClaimsSink<'_, 'v> {
+    fn new(custom: &'v [String]) -> Self {
+        ClaimsSink {
+            reg: Found::default(),
+            bad: None,
+            custom,
+            present_custom: 0,
+        }
+    }
+}
+
+impl<'a> ObjectSink<'a> for ClaimsSink<'a, '_> {
+    fn member(&mut self, key: &str, sc: &mut json::Scanner<'a>) -> Result<(), json::Syntax> {
         let Some(bit) = registered_bit(key) else {
             if let Some(i) = self.custom.iter().position(|c| c == key) {
                 self.present_custom |= 1 << i;
             }
-            return json::skip_value(map, 1);
+            return sc.skip();
         };
-        let value = json::scalar_value(map)?;
+        let value = sc.scalar()?;
         let r = &mut self.reg;
         let ok = match (bit, value) {
             (REG_EXP, Scalar::Number(n)) => r.exp.replace(n).is_none(),
@@ -542,8 +601,8 @@ impl<'de> ObjectSink<'de> for ClaimsSink<'_> {
             (REG_ISS, Scalar::String(s)) => r.iss.replace(s).is_none(),
             (REG_SUB, Scalar::String(s)) => r.sub.replace(s).is_none(),
             (REG_JTI, Scalar::String(s)) => r.jti.replace(s).is_none(),
-            (REG_AUD, Scalar::String(s)) => r.aud.replace(vec![s]).is_none(),
-            (REG_AUD, Scalar::Strings(v)) => r.aud.replace(v).is_none(),
+            (REG_AUD, Scalar::String(s)) => r.aud.replace(Aud::One(s)).is_none(),
+            (REG_AUD, Scalar::Strings(v)) => r.aud.replace(Aud::Many(v)).is_none(),
             _ => false,
         };
         if !ok && self.bad.is_none() {
