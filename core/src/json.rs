@@ -93,6 +93,7 @@ pub(crate) fn validate_object(text: &str, what: &'static str) -> Result<(), Erro
 /// Duplicate detection without allocation for up to 16 members: each name is
 /// kept with a cheap hash, and names are compared only when hashes collide;
 /// larger objects switch to a hash set.
+#[derive(Default)]
 struct Seen<'a> {
     hashes: [u64; 16],
     names: [&'a str; 16],
@@ -101,18 +102,6 @@ struct Seen<'a> {
     /// the object has more than 16 members.
     owned: Vec<String>,
     large: Option<HashSet<Cow<'a, str>>>,
-}
-
-impl Default for Seen<'_> {
-    fn default() -> Self {
-        Seen {
-            hashes: [0; 16],
-            names: [""; 16],
-            len: 0,
-            owned: Vec::new(),
-            large: None,
-        }
-    }
 }
 
 /// A cheap fingerprint (length and three bytes); names are compared in full
