@@ -15,6 +15,16 @@ cargo clippy --workspace --all-targets -- -D warnings
 step "Rust tests: core unit + doc tests, vectors, differential, CLI"
 cargo test --workspace
 
+# Each binding has its own script (it installs what it needs: pip/npm/Maven
+# packages, Debian packages such as valgrind); run in this order.
+for binding in c python node mobile; do
+    script="scripts/test-$binding.sh"
+    if [ -f "$script" ]; then
+        step "binding: $binding ($script)"
+        bash "$script"
+    fi
+done
+
 step "test vectors are fresh (regenerated from ../shared/vectors)"
 python3 tests/vectors/tools/generate.py --check
 

@@ -1,0 +1,1 @@
+//! Placeholder: the c binding is being written (see the open issue).
