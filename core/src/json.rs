@@ -241,18 +241,27 @@ impl<'a> Scanner<'a> {
             self.ws();
             f(&key, self)?;
             seen.insert(key)?;
-            self.ws();
-            match self.peek() {
-                Some(b',') => {
-                    self.i += 1;
-                    self.ws();
-                }
-                Some(b'}') => {
-                    self.i += 1;
-                    return Ok(());
-                }
-                _ => return Err(Syntax(INVALID)),
+            if !self.more(b'}')? {
+                return Ok(());
             }
+        }
+    }
+
+    /// After a member or element: `true` if another follows (`,`), `false`
+    /// when the container closes with `close`.
+    fn more(&mut self, close: u8) -> Scan<bool> {
+        self.ws();
+        match self.peek() {
+            Some(b',') => {
+                self.i += 1;
+                self.ws();
+                Ok(true)
+            }
+            Some(c) if c == close => {
+                self.i += 1;
+                Ok(false)
+            }
+            _ => Err(Syntax(INVALID)),
         }
     }
 
@@ -269,17 +278,8 @@ impl<'a> Scanner<'a> {
         }
         loop {
             f(self)?;
-            self.ws();
-            match self.peek() {
-                Some(b',') => {
-                    self.i += 1;
-                    self.ws();
-                }
-                Some(b']') => {
-                    self.i += 1;
-                    return Ok(());
-                }
-                _ => return Err(Syntax(INVALID)),
+            if !self.more(b']')? {
+                return Ok(());
             }
         }
     }

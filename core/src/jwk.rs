@@ -4,9 +4,10 @@ use serde_json::{Map, Value};
 
 use crate::alg::Algorithm;
 use crate::b64;
+use crate::crypto::RsaComponents;
 use crate::error::{invalid_key, Error, ErrorCode, Result};
 use crate::json;
-use crate::key::{self, Key, KeyOptions, Parts, RsaPrivateInput};
+use crate::key::{self, Key, KeyOptions, Parts};
 
 /// Parses JWK JSON text.
 pub(crate) fn parse(text: &str, opts: &KeyOptions) -> Result<Key> {
@@ -89,7 +90,7 @@ pub(crate) fn from_map(m: &Map<String, Value>, opts: &KeyOptions) -> Result<Key>
                     let d = zeroize::Zeroizing::new(d);
                     let (p, q, dp, dq, qi) = (z("p")?, z("q")?, z("dp")?, z("dq")?, z("qi")?);
                     key::rsa_private_key(
-                        &RsaPrivateInput {
+                        &RsaComponents {
                             n: &n,
                             e: &e,
                             d: &d,

@@ -418,18 +418,7 @@ fn check_rsa(n: &[u8], e: &[u8], alg: Algorithm, allow_weak: bool, private: bool
     Ok(())
 }
 
-pub(crate) struct RsaPrivateInput<'a> {
-    pub n: &'a [u8],
-    pub e: &'a [u8],
-    pub d: &'a [u8],
-    pub p: &'a [u8],
-    pub q: &'a [u8],
-    pub dp: &'a [u8],
-    pub dq: &'a [u8],
-    pub qi: &'a [u8],
-}
-
-pub(crate) fn rsa_private_key(c: &RsaPrivateInput<'_>, opts: &KeyOptions) -> Result<Key> {
+pub(crate) fn rsa_private_key(c: &crypto::RsaComponents<'_>, opts: &KeyOptions) -> Result<Key> {
     let alg = family_alg(opts, KeyFamily::Rsa, Algorithm::RS256)?;
     let s = strip_zeros;
     let (n, e) = (s(c.n), s(c.e));
@@ -690,7 +679,7 @@ fn from_pkcs1_private(der: &[u8], opts: &KeyOptions) -> Result<Key> {
         next()?,
     );
     rsa_private_key(
-        &RsaPrivateInput {
+        &crypto::RsaComponents {
             n,
             e,
             d,
