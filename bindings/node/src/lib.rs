@@ -1,1 +1,53 @@
-//! Placeholder: the node binding is being written (see the open issue).
+//! Node.js binding of Tessera: a napi-rs addon loaded by the npm package in
+//! `node/` (`node/index.js` is the public API; this module is its engine).
+//!
+//! The crate only converts arguments and maps errors; every rule lives in the
+//! `tessera` core. Conventions:
+//!
+//! * Strings cross as JS strings; JSON-shaped values (claims, headers,
+//!   options, JWKs) cross as JSON text, parsed by the core or by `JSON.parse`
+//!   in JS (one parse, measured faster than building objects here: see
+//!   `bench/node/README.md`).
+//! * Every failure is a JS `Error` whose `code` is the core's code string,
+//!   followed by `:claim` when the error names a claim (`"EXPIRED:exp"`);
+//!   `node/index.js` turns it into a `TesseraError { code, claim }` for sync
+//!   and async calls alike.
+//! * Every export is `catch_unwind`: a panic becomes an `INTERNAL` error,
+//!   never an abort. Async work (libuv pool) catches panics itself.
+
+#![deny(clippy::all)]
+
+mod convert;
+mod errors;
+mod jws;
+mod jwt;
+mod key;
+mod keyset;
+mod tasks;
+mod verifier;
+
+pub use jws::*;
+pub use jwt::*;
+pub use key::Key;
+pub use keyset::KeySet;
+pub use verifier::Verifier;
+
+use napi_derive::napi;
+
+/// The core's error codes, in numeric order (`ErrorCode::ALL`).
+#[napi(catch_unwind)]
+pub fn error_codes() -> Vec<&'static str> {
+    tessera::ErrorCode::ALL.iter().map(|c| c.as_str()).collect()
+}
+
+/// The algorithms the core implements.
+#[napi(catch_unwind)]
+pub fn algorithms() -> Vec<&'static str> {
+    tessera::Algorithm::ALL.iter().map(|a| a.as_str()).collect()
+}
+
+/// The crate version (the npm package has the same).
+#[napi(catch_unwind)]
+pub fn version() -> &'static str {
+    env!("CARGO_PKG_VERSION")
+}

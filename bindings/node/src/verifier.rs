@@ -1,0 +1,48 @@
+//! `Verifier`: keys + policy built once; `verify` is the hot path.
+//!
+//! The token crosses as a JS string and the claims come back as the exact
+//! JSON text, parsed once by `JSON.parse` in JS (measured faster than
+//! building the object here; see `bench/node/README.md`).
+
+use std::sync::Arc;
+
+use napi::bindgen_prelude::AsyncTask;
+use napi_derive::napi;
+
+use crate::convert::validation;
+use crate::errors::{to_js_err, Result};
+use crate::keyset::KeySet;
+use crate::tasks::VerifyTask;
+
+/// A prepared verifier (native half of `node/index.js`'s `Verifier`).
+#[napi]
+pub struct Verifier {
+    inner: Arc<tessera::jwt::Verifier>,
+}
+
+#[napi]
+impl Verifier {
+    /// `options` is JSON text with the core's option names (snake_case).
+    #[napi(constructor, catch_unwind)]
+    pub fn new(keys: &KeySet, options: Option<String>) -> Result<Verifier> {
+        let validation = validation(options.as_deref()).map_err(to_js_err)?;
+        tessera::jwt::Verifier::new(keys.inner.clone(), validation)
+            .map(|v| Verifier { inner: Arc::new(v) })
+            .map_err(to_js_err)
+    }
+
+    /// Verifies on the JS thread; returns the claims JSON text.
+    #[napi(catch_unwind)]
+    pub fn verify(&self, token: String) -> Result<String> {
+        self.inner
+            .verify(&token)
+            .map(tessera::jwt::Claims::into_json)
+            .map_err(to_js_err)
+    }
+
+    /// Verifies on the libuv pool.
+    #[napi(catch_unwind)]
+    pub fn verify_async(&self, token: String) -> AsyncTask<VerifyTask> {
+        AsyncTask::new(VerifyTask::prepared(self.inner.clone(), token))
+    }
+}

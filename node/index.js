@@ -1,0 +1,683 @@
+'use strict';
+// Tessera for Node.js: JWT/JWS signing and verification on Tessera's Rust core.
+//
+// This file is the public API (CommonJS; index.mjs re-exports it for ESM).
+// It checks argument types (TypeError), converts JS values to what the native
+// addon takes (JSON text, bytes), and turns every native failure into a
+// TesseraError with the core's code. Every rule lives in the Rust core.
+
+const path = require('node:path');
+
+const native = loadNative();
+
+function loadNative() {
+  const file = process.env.TESSERA_NODE_ADDON || path.join(__dirname, 'tessera.node');
+  try {
+    return require(file);
+  } catch (e) {
+    const err = new Error(
+      `tessera: cannot load the native addon ${file} (${e && e.message}). ` +
+        'It is built from source by `npm install` (needs Rust/cargo); to rebuild: npm run build --prefix ' +
+        __dirname,
+    );
+    err.cause = e;
+    throw err;
+  }
+}
+
+// ---------------------------------------------------------------- errors
+
+/** The core's error codes, in numeric order. */
+const errorCodes = Object.freeze(native.errorCodes());
+const CODES = new Set(errorCodes);
+
+/** Every failure of a Tessera operation, sync or async. */
+class TesseraError extends Error {
+  /**
+   * @param {string} code one of `errorCodes`, e.g. "EXPIRED"
+   * @param {string} message human-readable, may change between versions
+   * @param {{claim?: string, cause?: unknown}} [options]
+   */
+  constructor(code, message, options) {
+    super(message, options && options.cause !== undefined ? { cause: options.cause } : undefined);
+    this.code = code;
+    this.claim = options ? options.claim : undefined;
+  }
+}
+Object.defineProperty(TesseraError.prototype, 'name', {
+  value: 'TesseraError',
+  writable: true,
+  configurable: true,
+});
+
+/** A native error (code "EXPIRED" or "EXPIRED:exp") → TesseraError. */
+function fromNative(e) {
+  if (e instanceof TesseraError || e instanceof TypeError) return e;
+  const raw = e !== null && typeof e === 'object' && typeof e.code === 'string' ? e.code : '';
+  const colon = raw.indexOf(':');
+  const code = colon < 0 ? raw : raw.slice(0, colon);
+  let err;
+  if (CODES.has(code)) {
+    err = new TesseraError(code, e.message, { claim: colon < 0 ? undefined : raw.slice(colon + 1) });
+  } else {
+    // A panic caught in Rust, or a napi conversion failure the checks here missed.
+    const message = e !== null && typeof e === 'object' ? e.message : String(e);
+    err = new TesseraError('INTERNAL', `internal error: ${message}`, { cause: e });
+  }
+  Error.captureStackTrace(err, fromNative);
+  return err;
+}
+
+function rethrow(e) {
+  throw fromNative(e);
+}
+
+// ------------------------------------------------------- argument checks
+
+function describe(v) {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  if (typeof v === 'object') return v.constructor && v.constructor.name ? `a ${v.constructor.name}` : 'an object';
+  if (typeof v === 'string') return 'a string';
+  return `${typeof v} ${String(v)}`.slice(0, 40);
+}
+
+function mustBe(where, what, expected, v) {
+  if (v === undefined) return new TypeError(`${where}: ${what} is required (${expected})`);
+  return new TypeError(`${where}: ${what} must be ${expected}, got ${describe(v)}`);
+}
+
+function isPlainObject(v) {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) && !ArrayBuffer.isView(v) && !(v instanceof ArrayBuffer);
+}
+
+function checkString(where, what, v) {
+  if (typeof v !== 'string') throw mustBe(where, what, 'a string', v);
+  return v;
+}
+
+function optionalString(where, what, v) {
+  if (v === undefined || v === null) return undefined;
+  return checkString(where, what, v);
+}
+
+/** Buffer, Uint8Array, any ArrayBufferView, ArrayBuffer, or a string (UTF-8). */
+function bytes(where, what, v) {
+  if (typeof v === 'string') return Buffer.from(v, 'utf8');
+  if (v instanceof Uint8Array) return v;
+  if (ArrayBuffer.isView(v)) return new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+  if (v instanceof ArrayBuffer) return new Uint8Array(v);
+  throw mustBe(where, what, 'a Buffer, Uint8Array or string', v);
+}
+
+/** JSON object text: a string is passed byte for byte, an object is stringified. */
+function jsonObject(where, what, v) {
+  if (typeof v === 'string') return v;
+  if (!isPlainObject(v)) throw mustBe(where, what, 'an object or JSON text', v);
+  return JSON.stringify(v);
+}
+
+/** Checks an options object: undefined/null → {}, unknown names → TypeError. */
+function options(where, opts, names) {
+  if (opts === undefined || opts === null) return EMPTY;
+  if (!isPlainObject(opts)) throw mustBe(where, 'options', 'an object', opts);
+  for (const name of Object.keys(opts)) {
+    if (!names.includes(name)) {
+      throw new TypeError(`${where}: unknown option "${name}" (known: ${names.join(', ')})`);
+    }
+  }
+  return opts;
+}
+const EMPTY = Object.freeze({});
+
+// ----------------------------------------------------------------- keys
+
+let keyHandle; // (key: Key) => native Key; set in Key's static block
+let keySetHandle; // (set: KeySet) => native KeySet
+const CREATE = Symbol('tessera.create');
+const inspect = Symbol.for('nodejs.util.inspect.custom');
+
+/** A parsed key bound to exactly one algorithm. Immutable. */
+class Key {
+  #native;
+  #set; // a native KeySet of this one key, made on first use for verifying
+  #alg;
+  #kid;
+  #private;
+
+  /** @private use Key.hmac, Key.fromPem, Key.fromJwk or Key.generate */
+  constructor(token, handle) {
+    if (token !== CREATE) {
+      throw new TypeError(
+        'Key has no public constructor: use Key.hmac(), Key.fromPem(), Key.fromJwk() or Key.generate()',
+      );
+    }
+    this.#native = handle;
+    this.#alg = handle.alg;
+    this.#kid = handle.kid ?? undefined;
+    this.#private = handle.isPrivate;
+  }
+
+  static {
+    keyHandle = (key) => key.#native;
+    keySetHandle = (set) => {
+      if (#native in set) {
+        if (set.#set === undefined) set.#set = set.#native.toKeySet();
+        return set.#set;
+      }
+      return set[KEYSET_NATIVE];
+    };
+  }
+
+  /**
+   * An HMAC key (HS256/384/512) from a secret. Strings are taken as UTF-8.
+   * @param {Buffer|Uint8Array|string} secret
+   * @param {{alg?: string, kid?: string, allowWeak?: boolean}} [opts]
+   */
+  static hmac(secret, opts) {
+    const w = 'Key.hmac';
+    const o = options(w, opts, ['alg', 'kid', 'allowWeak']);
+    const s = bytes(w, 'secret', secret);
+    return wrapKey(() => native.Key.hmac(s, optionalString(w, 'alg', o.alg), optionalString(w, 'kid', o.kid), flag(w, 'allowWeak', o.allowWeak)));
+  }
+
+  /**
+   * A key from PEM text: PKCS#8, SPKI, PKCS#1 RSA, SEC1 EC, or an X.509 certificate.
+   * @param {string|Buffer} pem
+   * @param {{alg?: string, kid?: string, allowWeak?: boolean}} [opts]
+   */
+  static fromPem(pem, opts) {
+    const w = 'Key.fromPem';
+    const o = options(w, opts, ['alg', 'kid', 'allowWeak']);
+    let text = pem;
+    if (pem instanceof Uint8Array) text = Buffer.from(pem.buffer, pem.byteOffset, pem.byteLength).toString('utf8');
+    checkString(w, 'pem', text);
+    return wrapKey(() => native.Key.fromPem(text, optionalString(w, 'alg', o.alg), optionalString(w, 'kid', o.kid), flag(w, 'allowWeak', o.allowWeak)));
+  }
+
+  /**
+   * A key from a JWK (object or JSON text). `alg` must agree with the JWK's; `kid` replaces it.
+   * @param {string|object} jwk
+   * @param {{alg?: string, kid?: string, allowWeak?: boolean}} [opts]
+   */
+  static fromJwk(jwk, opts) {
+    const w = 'Key.fromJwk';
+    const o = options(w, opts, ['alg', 'kid', 'allowWeak']);
+    const text = jsonObject(w, 'jwk', jwk);
+    return wrapKey(() => native.Key.fromJwk(text, optionalString(w, 'alg', o.alg), optionalString(w, 'kid', o.kid), flag(w, 'allowWeak', o.allowWeak)));
+  }
+
+  /**
+   * A fresh private key for `alg` (RSA: 2048 bits; slow, prefer generateAsync).
+   * @param {string} alg
+   * @param {{kid?: string}} [opts]
+   */
+  static generate(alg, opts) {
+    const w = 'Key.generate';
+    const o = options(w, opts, ['kid']);
+    checkString(w, 'alg', alg);
+    return wrapKey(() => native.Key.generate(alg, optionalString(w, 'kid', o.kid)));
+  }
+
+  /** Key.generate on the libuv thread pool. */
+  static generateAsync(alg, opts) {
+    const w = 'Key.generateAsync';
+    let promise;
+    try {
+      const o = options(w, opts, ['kid']);
+      checkString(w, 'alg', alg);
+      promise = native.Key.generateAsync(alg, optionalString(w, 'kid', o.kid));
+    } catch (e) {
+      return Promise.reject(fromNative(e));
+    }
+    return promise.then((handle) => new Key(CREATE, handle), rethrow);
+  }
+
+  /** The one algorithm this key is bound to, e.g. "RS256". */
+  get alg() {
+    return this.#alg;
+  }
+
+  /** The key id, or undefined. */
+  get kid() {
+    return this.#kid;
+  }
+
+  /** Whether the key can sign (HMAC keys and private keys). */
+  get isPrivate() {
+    return this.#private;
+  }
+
+  /** The public half (same alg and kid); HMAC keys have none (INVALID_KEY). */
+  public() {
+    return wrapKey(() => this.#native.public());
+  }
+
+  /**
+   * The key as a JWK object with `alg` and `kid`; private members only with `{ private: true }`.
+   * @param {{private?: boolean}} [opts]
+   */
+  toJwk(opts) {
+    const o = options('key.toJwk', opts, ['private']);
+    const priv = flag('key.toJwk', 'private', o.private) === true;
+    return JSON.parse(call(() => this.#native.toJwk(priv)));
+  }
+
+  /** The RFC 7638 JWK thumbprint (SHA-256, base64url). */
+  thumbprint() {
+    return call(() => this.#native.thumbprint());
+  }
+
+  /**
+   * The raw JWS signature of `data` with this key's algorithm.
+   * @param {Buffer|Uint8Array|string} data
+   * @returns {Buffer}
+   */
+  sign(data) {
+    const d = bytes('key.sign', 'data', data);
+    return call(() => this.#native.sign(d));
+  }
+
+  /**
+   * Checks a raw JWS signature of `data`; throws TesseraError INVALID_SIGNATURE if it does not verify.
+   * @param {Buffer|Uint8Array|string} data
+   * @param {Buffer|Uint8Array} signature
+   */
+  verify(data, signature) {
+    const d = bytes('key.verify', 'data', data);
+    const s = bytes('key.verify', 'signature', signature);
+    call(() => this.#native.verify(d, s));
+  }
+
+  toJSON() {
+    return { alg: this.#alg, kid: this.#kid, isPrivate: this.#private };
+  }
+
+  [inspect]() {
+    return `Key { alg: '${this.#alg}', kid: ${this.#kid === undefined ? 'undefined' : `'${this.#kid}'`}, isPrivate: ${this.#private} }`;
+  }
+}
+
+function flag(where, what, v) {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'boolean') throw mustBe(where, what, 'a boolean', v);
+  return v;
+}
+
+function call(f) {
+  try {
+    return f();
+  } catch (e) {
+    throw fromNative(e);
+  }
+}
+
+function wrapKey(f) {
+  return new Key(CREATE, call(f));
+}
+
+const KEYSET_NATIVE = Symbol('tessera.keyset');
+
+/** An ordered set of keys: signing picks by kid or the first private key; verifying selects by the token's kid. */
+class KeySet {
+  /**
+   * @param {Iterable<Key>} [keys]
+   */
+  constructor(keys) {
+    if (keys === CREATE) return; // KeySet.#fromHandle attaches the handle
+    const w = 'new KeySet';
+    if (keys !== undefined && (keys === null || typeof keys === 'string' || typeof keys[Symbol.iterator] !== 'function')) {
+      throw mustBe(w, 'keys', 'an array of Key', keys);
+    }
+    const handle = new native.KeySet();
+    for (const key of keys ?? []) {
+      if (!(key instanceof Key)) throw mustBe(w, 'every element of keys', 'a Key', key);
+      call(() => handle.push(keyHandle(key)));
+    }
+    Object.defineProperty(this, KEYSET_NATIVE, { value: handle });
+  }
+
+  static #fromHandle(handle) {
+    const set = new KeySet(CREATE);
+    Object.defineProperty(set, KEYSET_NATIVE, { value: handle });
+    return set;
+  }
+
+  /**
+   * A key set from a JWKS (object or JSON text). Unusable entries (unknown kty,
+   * use: "enc", bad material) are skipped; see `skipped`.
+   * @param {string|object} jwks
+   */
+  static fromJwks(jwks) {
+    const text = jsonObject('KeySet.fromJwks', 'jwks', jwks);
+    return KeySet.#fromHandle(call(() => native.KeySet.fromJwks(text)));
+  }
+
+  /** The public JWKS object ({ keys: [...] }); HMAC keys are never exported. */
+  toJwks() {
+    return JSON.parse(call(() => this[KEYSET_NATIVE].toJwks()));
+  }
+
+  /** The keys, in order. */
+  keys() {
+    return call(() => this[KEYSET_NATIVE].keys()).map((h) => new Key(CREATE, h));
+  }
+
+  /** Number of keys. */
+  get size() {
+    return this[KEYSET_NATIVE].size;
+  }
+
+  /** How many JWKS entries fromJwks skipped as unusable. */
+  get skipped() {
+    return this[KEYSET_NATIVE].skipped;
+  }
+
+  [Symbol.iterator]() {
+    return this.keys()[Symbol.iterator]();
+  }
+
+  [inspect]() {
+    return `KeySet { size: ${this.size} }`;
+  }
+}
+
+/** The native KeySet to verify with, from a Key or a KeySet. */
+function verifyKeys(where, key) {
+  if (key instanceof Key || key instanceof KeySet) return keySetHandle(key);
+  throw mustBe(where, 'key', 'a Key or KeySet (e.g. Key.hmac(secret), Key.fromPem(pem))', key);
+}
+
+function checkSigner(where, key) {
+  if (key instanceof Key || key instanceof KeySet) return key;
+  throw mustBe(where, 'key', 'a Key or KeySet (e.g. Key.hmac(secret), Key.fromPem(pem))', key);
+}
+
+/** HMAC-only work is cheaper than a trip to the thread pool: it runs inline. */
+function isCheap(key) {
+  return key instanceof Key ? key.alg.startsWith('HS') : keySetHandle(key).isCheap;
+}
+
+// ----------------------------------------------------------- validation
+
+/** JS option name → [core option name, check]. */
+const VALIDATION = new Map([
+  ['algorithms', ['algorithms', strings]],
+  ['issuer', ['issuer', stringOrStrings]],
+  ['audience', ['audience', stringOrStrings]],
+  ['subject', ['subject', string]],
+  ['required', ['required', strings]],
+  ['leeway', ['leeway', number]],
+  ['maxAge', ['max_age', number]],
+  ['typ', ['typ', string]],
+  ['now', ['now', time]],
+  ['verifyExp', ['verify_exp', boolean]],
+  ['verifyNbf', ['verify_nbf', boolean]],
+  ['maxTokenBytes', ['max_token_bytes', number]],
+]);
+const VALIDATION_NAMES = [...VALIDATION.keys()];
+
+function string(w, n, v) {
+  if (typeof v !== 'string') throw mustBe(w, `option ${n}`, 'a string', v);
+  return v;
+}
+function strings(w, n, v) {
+  if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) {
+    throw mustBe(w, `option ${n}`, 'an array of strings', v);
+  }
+  return v;
+}
+function stringOrStrings(w, n, v) {
+  return typeof v === 'string' ? v : strings(w, n, v);
+}
+function number(w, n, v) {
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw mustBe(w, `option ${n}`, 'a finite number (seconds)', v);
+  return v;
+}
+function boolean(w, n, v) {
+  if (typeof v !== 'boolean') throw mustBe(w, `option ${n}`, 'a boolean', v);
+  return v;
+}
+function time(w, n, v) {
+  if (v instanceof Date) {
+    const ms = v.getTime();
+    if (Number.isNaN(ms)) throw mustBe(w, `option ${n}`, 'a valid Date', v);
+    return Math.floor(ms / 1000);
+  }
+  return number(w, n, v);
+}
+
+/** Validation options (camelCase) → the core's JSON text (snake_case), or null for the defaults. */
+function validationJson(where, opts) {
+  if (opts === undefined || opts === null) return null;
+  if (!isPlainObject(opts)) throw mustBe(where, 'options', 'an object', opts);
+  const out = {};
+  let any = false;
+  for (const name of Object.keys(opts)) {
+    const spec = VALIDATION.get(name);
+    if (spec === undefined) {
+      const camel = name.replace(/_([a-z])/g, (_, c) => c.toUpperCase());
+      const hint = VALIDATION.has(camel) ? ` (did you mean "${camel}"?)` : ` (known: ${VALIDATION_NAMES.join(', ')})`;
+      throw new TypeError(`${where}: unknown option "${name}"${hint}`);
+    }
+    const v = opts[name];
+    if (v === undefined || v === null) continue;
+    out[spec[0]] = spec[1](where, name, v);
+    any = true;
+  }
+  return any ? JSON.stringify(out) : null;
+}
+
+// ------------------------------------------------------------- verifier
+
+/** Keys + validation policy, built once; `verify` is the hot path. */
+class Verifier {
+  #native;
+  #cheap;
+
+  /**
+   * @param {Key|KeySet} key
+   * @param {object} [opts] validation options (see jwt.decode)
+   */
+  constructor(key, opts) {
+    const w = 'new Verifier';
+    const keys = verifyKeys(w, key);
+    const json = validationJson(w, opts);
+    this.#native = call(() => new native.Verifier(keys, json));
+    this.#cheap = keys.isCheap;
+  }
+
+  /**
+   * Verifies the token and validates its claims; returns the claims.
+   * @param {string} token
+   * @returns {object}
+   */
+  verify(token) {
+    if (typeof token !== 'string') throw mustBe('verifier.verify', 'token', 'a string', token);
+    let text;
+    try {
+      text = this.#native.verify(token);
+    } catch (e) {
+      throw fromNative(e);
+    }
+    return JSON.parse(text);
+  }
+
+  /**
+   * `verify` off the event loop: on the libuv thread pool for RSA, EC and
+   * Ed25519 keys; HMAC-only verifiers run inline (cheaper than the trip).
+   * @param {string} token
+   * @returns {Promise<object>}
+   */
+  verifyAsync(token) {
+    if (typeof token !== 'string') {
+      return Promise.reject(mustBe('verifier.verifyAsync', 'token', 'a string', token));
+    }
+    if (this.#cheap) {
+      try {
+        return Promise.resolve(this.verify(token));
+      } catch (e) {
+        return Promise.reject(e);
+      }
+    }
+    return this.#native.verifyAsync(token).then(JSON.parse, rethrow);
+  }
+
+  [inspect]() {
+    return 'Verifier {}';
+  }
+}
+
+// ------------------------------------------------------------------ jwt
+
+const ENCODE_OPTIONS = ['header'];
+
+function encodeArgs(where, claims, key, opts) {
+  const o = options(where, opts, ENCODE_OPTIONS);
+  const text = jsonObject(where, 'claims', claims);
+  checkSigner(where, key);
+  const header = o.header === undefined || o.header === null ? undefined : jsonObject(where, 'option header', o.header);
+  return [text, header];
+}
+
+const jwt = Object.freeze({
+  /**
+   * Signs `claims` as a JWT. An object is JSON.stringify'd; a string is signed
+   * byte for byte. The header gets alg, typ "JWT" (unless given) and the key's kid.
+   */
+  encode(claims, key, opts) {
+    const [text, header] = encodeArgs('jwt.encode', claims, key, opts);
+    return call(() =>
+      key instanceof Key
+        ? native.jwtEncodeKey(text, keyHandle(key), header)
+        : native.jwtEncodeSet(text, keySetHandle(key), header),
+    );
+  },
+
+  /** jwt.encode off the event loop (libuv pool; HMAC runs inline). */
+  encodeAsync(claims, key, opts) {
+    let promise;
+    try {
+      const [text, header] = encodeArgs('jwt.encodeAsync', claims, key, opts);
+      if (isCheap(key)) return Promise.resolve(jwt.encode(text, key, opts && { header }));
+      promise =
+        key instanceof Key
+          ? native.jwtEncodeKeyAsync(text, keyHandle(key), header)
+          : native.jwtEncodeSetAsync(text, keySetHandle(key), header);
+    } catch (e) {
+      return Promise.reject(fromNative(e));
+    }
+    return promise.then(undefined, rethrow);
+  },
+
+  /**
+   * Verifies `token` with `key` and validates its claims; returns the claims.
+   * Build a Verifier once instead when verifying many tokens.
+   */
+  decode(token, key, opts) {
+    const w = 'jwt.decode';
+    checkString(w, 'token', token);
+    const keys = verifyKeys(w, key);
+    const json = validationJson(w, opts);
+    let text;
+    try {
+      text = native.jwtDecode(token, keys, json);
+    } catch (e) {
+      throw fromNative(e);
+    }
+    return JSON.parse(text);
+  },
+
+  /** jwt.decode off the event loop (libuv pool; HMAC runs inline). */
+  decodeAsync(token, key, opts) {
+    const w = 'jwt.decodeAsync';
+    let promise;
+    try {
+      checkString(w, 'token', token);
+      const keys = verifyKeys(w, key);
+      const json = validationJson(w, opts);
+      if (keys.isCheap) return Promise.resolve(JSON.parse(native.jwtDecode(token, keys, json)));
+      promise = native.jwtDecodeAsync(token, keys, json);
+    } catch (e) {
+      return Promise.reject(fromNative(e));
+    }
+    return promise.then(JSON.parse, rethrow);
+  },
+
+  /**
+   * The header and claims WITHOUT verifying anything, for inspection only
+   * (never for authorization). The same structural checks as verification apply.
+   */
+  decodeUnverified(token) {
+    checkString('jwt.decodeUnverified', 'token', token);
+    const [header, claims] = JSON.parse(call(() => native.jwtDecodeUnverified(token)));
+    return { header, claims };
+  },
+});
+
+// ------------------------------------------------------------------ jws
+
+function signArgs(where, payload, key, opts) {
+  const o = options(where, opts, ENCODE_OPTIONS);
+  const data = bytes(where, 'payload', payload);
+  checkSigner(where, key);
+  const header = o.header === undefined || o.header === null ? undefined : jsonObject(where, 'option header', o.header);
+  return [data, header];
+}
+
+const jws = Object.freeze({
+  /** Signs arbitrary bytes (strings as UTF-8) as a compact JWS. */
+  sign(payload, key, opts) {
+    const [data, header] = signArgs('jws.sign', payload, key, opts);
+    return call(() =>
+      key instanceof Key
+        ? native.jwsSignKey(data, keyHandle(key), header)
+        : native.jwsSignSet(data, keySetHandle(key), header),
+    );
+  },
+
+  /** jws.sign off the event loop (libuv pool; HMAC runs inline). */
+  signAsync(payload, key, opts) {
+    let promise;
+    try {
+      const [data, header] = signArgs('jws.signAsync', payload, key, opts);
+      if (isCheap(key)) return Promise.resolve(jws.sign(data, key, opts && { header }));
+      promise =
+        key instanceof Key
+          ? native.jwsSignKeyAsync(data, keyHandle(key), header)
+          : native.jwsSignSetAsync(data, keySetHandle(key), header);
+    } catch (e) {
+      return Promise.reject(fromNative(e));
+    }
+    return promise.then(undefined, rethrow);
+  },
+
+  /** Verifies a compact JWS; returns its payload bytes. */
+  verify(token, key) {
+    const w = 'jws.verify';
+    checkString(w, 'token', token);
+    const keys = verifyKeys(w, key);
+    return call(() => native.jwsVerify(token, keys));
+  },
+
+  /** Verifies a JWS with a detached payload (RFC 7515 appendix F: empty middle segment). */
+  verifyDetached(token, payload, key) {
+    const w = 'jws.verifyDetached';
+    checkString(w, 'token', token);
+    const data = bytes(w, 'payload', payload);
+    const keys = verifyKeys(w, key);
+    call(() => native.jwsVerifyDetached(token, data, keys));
+  },
+});
+
+module.exports = {
+  Key,
+  KeySet,
+  Verifier,
+  TesseraError,
+  jwt,
+  jws,
+  errorCodes,
+  algorithms: Object.freeze(native.algorithms()),
+  version: native.version(),
+};
