@@ -1,1 +1,37 @@
-//! Placeholder: the python binding is being written (see the open issue).
+//! `tessera._native`: the PyO3 extension module behind the `tessera` Python
+//! package (`python/`). Thin on purpose: argument conversion, error mapping,
+//! GIL release; every rule lives in the `tessera` core crate.
+//!
+//! Built by maturin (`pip install ./python`), abi3 for CPython ≥ 3.9.
+
+mod convert;
+mod errors;
+mod jws;
+mod jwt;
+mod key;
+mod keyset;
+mod verifier;
+
+use pyo3::prelude::*;
+
+#[pymodule(gil_used = false)]
+mod _native {
+    #[pymodule_export]
+    use crate::jws::{jws_sign, jws_verify, jws_verify_detached};
+    #[pymodule_export]
+    use crate::jwt::{jwt_decode, jwt_decode_unverified, jwt_encode};
+    #[pymodule_export]
+    use crate::key::PyKey;
+    #[pymodule_export]
+    use crate::keyset::PyKeySet;
+    #[pymodule_export]
+    use crate::verifier::PyVerifier;
+
+    use pyo3::prelude::*;
+
+    #[pymodule_init]
+    fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {
+        m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+        Ok(())
+    }
+}

@@ -1,0 +1,196 @@
+//! `tessera.Verifier` (keys + policy, built once) and the keyword options it
+//! shares with `tessera.jwt.decode`.
+//!
+//! The binding only converts types; every rule (defaults, what each option
+//! means, which values are invalid beyond their Python type) is the core's
+//! `jwt::Validation`.
+
+use pyo3::prelude::*;
+use pyo3::types::{PyBool, PyBytes, PyInt};
+use tessera::jwt::{Claims, Validation, Verifier};
+
+use crate::convert::{epoch_seconds, json_to_py, opt_str, seconds, strings, token_arg};
+use crate::errors::{invalid_argument, type_error, IntoPy};
+use crate::key::alg;
+use crate::keyset::Keys;
+
+/// The keyword options, exactly as Python spells them.
+pub(crate) struct Options<'a, 'py> {
+    pub algorithms: Option<&'a Bound<'py, PyAny>>,
+    pub issuer: Option<&'a Bound<'py, PyAny>>,
+    pub audience: Option<&'a Bound<'py, PyAny>>,
+    pub subject: Option<&'a Bound<'py, PyAny>>,
+    pub required: Option<&'a Bound<'py, PyAny>>,
+    pub leeway: Option<&'a Bound<'py, PyAny>>,
+    pub max_age: Option<&'a Bound<'py, PyAny>>,
+    pub typ: Option<&'a Bound<'py, PyAny>>,
+    pub now: Option<&'a Bound<'py, PyAny>>,
+    pub verify_exp: Option<&'a Bound<'py, PyAny>>,
+    pub verify_nbf: Option<&'a Bound<'py, PyAny>>,
+    pub max_token_bytes: Option<&'a Bound<'py, PyAny>>,
+}
+
+fn given<'a, 'py>(v: Option<&'a Bound<'py, PyAny>>) -> Option<&'a Bound<'py, PyAny>> {
+    v.filter(|v| !v.is_none())
+}
+
+fn flag(v: Option<&Bound<'_, PyAny>>, name: &str, default: bool) -> PyResult<bool> {
+    match given(v) {
+        None => Ok(default),
+        Some(v) => match v.cast::<PyBool>() {
+            Ok(b) => Ok(b.is_true()),
+            Err(_) => Err(type_error(format!(
+                "{name} must be bool, not {}",
+                v.get_type().name()?
+            ))),
+        },
+    }
+}
+
+impl Options<'_, '_> {
+    /// The core policy. `None` means "the default" for every option.
+    pub(crate) fn validation(&self) -> PyResult<Validation> {
+        let mut v = Validation::default();
+        if let Some(a) = given(self.algorithms) {
+            v.algorithms = Some(
+                strings(a, "algorithms", false)?
+                    .iter()
+                    .map(|n| alg(n))
+                    .collect::<PyResult<_>>()?,
+            );
+        }
+        if let Some(i) = given(self.issuer) {
+            v.issuer = Some(strings(i, "issuer", true)?);
+        }
+        if let Some(a) = given(self.audience) {
+            v.audience = Some(strings(a, "audience", true)?);
+        }
+        v.subject = opt_str(self.subject, "subject")?;
+        if let Some(r) = given(self.required) {
+            v.required = strings(r, "required", false)?;
+        }
+        if let Some(l) = seconds(self.leeway, "leeway")? {
+            v.leeway = l;
+        }
+        v.max_age = seconds(self.max_age, "max_age")?;
+        v.typ = opt_str(self.typ, "typ")?;
+        v.now = epoch_seconds(self.now, "now")?;
+        v.verify_exp = flag(self.verify_exp, "verify_exp", true)?;
+        v.verify_nbf = flag(self.verify_nbf, "verify_nbf", true)?;
+        if let Some(m) = given(self.max_token_bytes) {
+            if m.cast::<PyInt>().is_err() || m.cast::<PyBool>().is_ok() {
+                return Err(type_error(format!(
+                    "max_token_bytes must be int, not {}",
+                    m.get_type().name()?
+                )));
+            }
+            v.max_token_bytes = m
+                .extract::<usize>()
+                .map_err(|_| invalid_argument("max_token_bytes must be a positive byte count"))?;
+        }
+        Ok(v)
+    }
+}
+
+/// Keys + policy built once; ``verify`` is the hot path. Immutable and safe to
+/// share between threads.
+#[pyclass(module = "tessera._native", name = "Verifier", frozen)]
+pub struct PyVerifier {
+    inner: Verifier,
+    /// Release the GIL around verification (RSA/EC/Ed25519 keys present).
+    detach: bool,
+}
+
+impl PyVerifier {
+    pub(crate) fn build(keys: Keys, options: &Options<'_, '_>) -> PyResult<PyVerifier> {
+        let validation = options.validation()?;
+        let detach = keys.slow();
+        let inner = Verifier::new(keys.into_set(), validation).py_err()?;
+        Ok(PyVerifier { inner, detach })
+    }
+
+    /// Verifies a token given as `str` or `bytes` and returns the claims dict.
+    pub(crate) fn verify_any<'py>(
+        &self,
+        py: Python<'py>,
+        token: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let bytes: Bound<'py, PyBytes> = token_arg(token)?;
+        let token = bytes.as_bytes();
+        let claims = if self.detach {
+            py.detach(|| self.inner.verify_bytes(token))
+        } else {
+            self.inner.verify_bytes(token)
+        };
+        claims_to_py(py, &claims.py_err()?)
+    }
+}
+
+/// Verified claims → a plain dict (exact ints, floats, str, …).
+pub(crate) fn claims_to_py<'py>(py: Python<'py>, claims: &Claims) -> PyResult<Bound<'py, PyAny>> {
+    json_to_py(py, claims.json())
+}
+
+#[pymethods]
+impl PyVerifier {
+    #[new]
+    #[pyo3(signature = (key, *, algorithms = None, issuer = None, audience = None,
+        subject = None, required = None, leeway = None, max_age = None, typ = None,
+        now = None, verify_exp = None, verify_nbf = None, max_token_bytes = None))]
+    #[allow(clippy::too_many_arguments)]
+    fn py_new<'py>(
+        key: &Bound<'py, PyAny>,
+        algorithms: Option<&Bound<'py, PyAny>>,
+        issuer: Option<&Bound<'py, PyAny>>,
+        audience: Option<&Bound<'py, PyAny>>,
+        subject: Option<&Bound<'py, PyAny>>,
+        required: Option<&Bound<'py, PyAny>>,
+        leeway: Option<&Bound<'py, PyAny>>,
+        max_age: Option<&Bound<'py, PyAny>>,
+        typ: Option<&Bound<'py, PyAny>>,
+        now: Option<&Bound<'py, PyAny>>,
+        verify_exp: Option<&Bound<'py, PyAny>>,
+        verify_nbf: Option<&Bound<'py, PyAny>>,
+        max_token_bytes: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Self> {
+        let keys = Keys::extract(key)?;
+        PyVerifier::build(
+            keys,
+            &Options {
+                algorithms,
+                issuer,
+                audience,
+                subject,
+                required,
+                leeway,
+                max_age,
+                typ,
+                now,
+                verify_exp,
+                verify_nbf,
+                max_token_bytes,
+            },
+        )
+    }
+
+    /// Verifies ``token`` (``str`` or ``bytes``) and returns its claims as a
+    /// dict; raises a ``TesseraError`` subclass otherwise.
+    fn verify<'py>(
+        &self,
+        py: Python<'py>,
+        token: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        self.verify_any(py, token)
+    }
+
+    fn __repr__(&self) -> String {
+        let algs: Vec<&str> = self
+            .inner
+            .keys()
+            .keys()
+            .iter()
+            .map(|k| k.alg().as_str())
+            .collect();
+        format!("Verifier(keys=[{}])", algs.join(", "))
+    }
+}

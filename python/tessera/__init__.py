@@ -1,0 +1,63 @@
+"""Tessera: JWT/JWS signing and verification on one Rust core.
+
+>>> import tessera
+>>> key = tessera.Key.hmac(b"0123456789abcdef0123456789abcdef")
+>>> token = tessera.jwt.encode({"sub": "u1", "exp": 4102444800}, key)
+>>> tessera.jwt.decode(token, key)["sub"]
+'u1'
+
+Keys are parsed once and bound to one algorithm; a :class:`Verifier` holds
+keys and policy and verifies on the hot path; every failure is a
+:class:`TesseraError` with a stable ``code``. See README.md.
+"""
+
+from . import errors, jws, jwt
+from ._native import Key, KeySet, Verifier, __version__
+from .errors import (
+    DecodeError,
+    ExpiredSignatureError,
+    ImmatureSignatureError,
+    InvalidAlgorithmError,
+    InvalidArgumentError,
+    InvalidAudienceError,
+    InvalidClaimError,
+    InvalidIssuerError,
+    InvalidKeyError,
+    InvalidSignatureError,
+    InvalidSubjectError,
+    InvalidTokenError,
+    InvalidTypeError,
+    KeyNotFoundError,
+    MissingRequiredClaimError,
+    RevokedTokenError,
+    TesseraError,
+    TokenTooOldError,
+)
+
+__all__ = [
+    "__version__",
+    "Key",
+    "KeySet",
+    "Verifier",
+    "jwt",
+    "jws",
+    "errors",
+    "TesseraError",
+    "InvalidTokenError",
+    "DecodeError",
+    "InvalidSignatureError",
+    "ExpiredSignatureError",
+    "ImmatureSignatureError",
+    "TokenTooOldError",
+    "InvalidIssuerError",
+    "InvalidAudienceError",
+    "InvalidSubjectError",
+    "InvalidTypeError",
+    "MissingRequiredClaimError",
+    "InvalidClaimError",
+    "InvalidAlgorithmError",
+    "KeyNotFoundError",
+    "RevokedTokenError",
+    "InvalidKeyError",
+    "InvalidArgumentError",
+]

@@ -1,0 +1,157 @@
+"""Tessera's exceptions.
+
+Every failure raised by Tessera is a :class:`TesseraError` whose ``code`` is
+one of the core's stable error codes (``"EXPIRED"``, ``"INVALID_SIGNATURE"``
+…); codes are the contract, messages are for humans and may change. The
+subclasses carry the names PyJWT uses, so ``except jwt.ExpiredSignatureError``
+ports mechanically::
+
+    TesseraError                      (any code)
+    ├── InvalidTokenError             (any rejected token)
+    │   ├── DecodeError               MALFORMED, TOO_LARGE, UNSUPPORTED_CRITICAL_HEADER
+    │   │   └── InvalidSignatureError INVALID_SIGNATURE
+    │   ├── ExpiredSignatureError     EXPIRED
+    │   ├── ImmatureSignatureError    NOT_YET_VALID, ISSUED_IN_FUTURE
+    │   ├── TokenTooOldError          TOO_OLD
+    │   ├── InvalidIssuerError        INVALID_ISSUER
+    │   ├── InvalidAudienceError      INVALID_AUDIENCE
+    │   ├── InvalidSubjectError       INVALID_SUBJECT
+    │   ├── InvalidTypeError          INVALID_TYPE
+    │   ├── MissingRequiredClaimError MISSING_CLAIM
+    │   ├── InvalidClaimError         INVALID_CLAIM
+    │   ├── InvalidAlgorithmError     UNSUPPORTED_ALGORITHM, ALGORITHM_NOT_ALLOWED
+    │   ├── KeyNotFoundError          KEY_NOT_FOUND
+    │   └── RevokedTokenError         REVOKED
+    ├── InvalidKeyError               INVALID_KEY
+    └── InvalidArgumentError          INVALID_ARGUMENT (also a ValueError)
+
+Other codes (``INTERNAL`` and the cookie and session codes) raise
+:class:`TesseraError` itself. This module is plain Python and does not import
+the native extension: the extension imports these classes.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Optional, Tuple
+
+__all__ = [
+    "TesseraError",
+    "InvalidTokenError",
+    "DecodeError",
+    "InvalidSignatureError",
+    "ExpiredSignatureError",
+    "ImmatureSignatureError",
+    "TokenTooOldError",
+    "InvalidIssuerError",
+    "InvalidAudienceError",
+    "InvalidSubjectError",
+    "InvalidTypeError",
+    "MissingRequiredClaimError",
+    "InvalidClaimError",
+    "InvalidAlgorithmError",
+    "KeyNotFoundError",
+    "RevokedTokenError",
+    "InvalidKeyError",
+    "InvalidArgumentError",
+]
+
+
+class TesseraError(Exception):
+    """A Tessera failure.
+
+    ``code`` is the core's stable error code (e.g. ``"EXPIRED"``); ``claim``
+    names the claim (or header member) the error is about, or is ``None``.
+    ``str(error)`` is the human-readable message.
+    """
+
+    code: str
+    claim: Optional[str]
+
+    def __init__(self, message: str, code: str = "INTERNAL", claim: Optional[str] = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.claim = claim
+
+    @property
+    def message(self) -> str:
+        """The human-readable message (may change between versions)."""
+        return str(self.args[0]) if self.args else ""
+
+    def __reduce__(self) -> Tuple[Any, ...]:
+        # Keep code and claim through pickling (multiprocessing, task queues).
+        return (type(self), (self.message, self.code, self.claim))
+
+    def __repr__(self) -> str:
+        extra = f", claim={self.claim!r}" if self.claim is not None else ""
+        return f"{type(self).__name__}({self.message!r}, code={self.code!r}{extra})"
+
+
+class InvalidTokenError(TesseraError):
+    """The token was rejected (base class of every verification failure)."""
+
+
+class DecodeError(InvalidTokenError):
+    """The token is not well formed (``MALFORMED``, ``TOO_LARGE``,
+    ``UNSUPPORTED_CRITICAL_HEADER``)."""
+
+
+class InvalidSignatureError(DecodeError):
+    """The signature or MAC does not verify (``INVALID_SIGNATURE``)."""
+
+
+class ExpiredSignatureError(InvalidTokenError):
+    """``exp`` is in the past (``EXPIRED``)."""
+
+
+class ImmatureSignatureError(InvalidTokenError):
+    """``nbf`` or ``iat`` is in the future (``NOT_YET_VALID``, ``ISSUED_IN_FUTURE``)."""
+
+
+class TokenTooOldError(InvalidTokenError):
+    """``iat`` is older than ``max_age`` (``TOO_OLD``)."""
+
+
+class InvalidIssuerError(InvalidTokenError):
+    """``iss`` does not match (``INVALID_ISSUER``)."""
+
+
+class InvalidAudienceError(InvalidTokenError):
+    """``aud`` does not match, or is present when no audience is configured
+    (``INVALID_AUDIENCE``)."""
+
+
+class InvalidSubjectError(InvalidTokenError):
+    """``sub`` does not match (``INVALID_SUBJECT``)."""
+
+
+class InvalidTypeError(InvalidTokenError):
+    """The header ``typ`` does not match (``INVALID_TYPE``)."""
+
+
+class MissingRequiredClaimError(InvalidTokenError):
+    """A required claim is absent (``MISSING_CLAIM``); ``claim`` names it."""
+
+
+class InvalidClaimError(InvalidTokenError):
+    """A registered claim has the wrong type (``INVALID_CLAIM``)."""
+
+
+class InvalidAlgorithmError(InvalidTokenError):
+    """The algorithm is not implemented (``UNSUPPORTED_ALGORITHM``) or not
+    allowed here (``ALGORITHM_NOT_ALLOWED``)."""
+
+
+class KeyNotFoundError(InvalidTokenError):
+    """No key matches the token's ``kid``/``alg`` (``KEY_NOT_FOUND``)."""
+
+
+class RevokedTokenError(InvalidTokenError):
+    """The token was revoked (``REVOKED``)."""
+
+
+class InvalidKeyError(TesseraError):
+    """Key material is invalid, weak or unusable (``INVALID_KEY``)."""
+
+
+class InvalidArgumentError(TesseraError, ValueError):
+    """An argument has a bad value (``INVALID_ARGUMENT``)."""
