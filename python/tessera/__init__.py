@@ -12,7 +12,7 @@ keys and policy and verifies on the hot path; every failure is a
 """
 
 from . import errors, jws, jwt
-from ._native import Key, KeySet, Verifier, __version__
+from ._native import ALGORITHMS, ERROR_CODES, Key, KeySet, Verifier, __version__
 from .errors import (
     DecodeError,
     ExpiredSignatureError,
@@ -36,6 +36,8 @@ from .errors import (
 
 __all__ = [
     "__version__",
+    "ALGORITHMS",
+    "ERROR_CODES",
     "Key",
     "KeySet",
     "Verifier",
