@@ -287,11 +287,14 @@ impl<'py> Parser<'py, '_> {
 
 // ---------------------------------------------------------------- Python → JSON
 
-/// Serializes a claims or header `Mapping` to compact JSON text.
+/// Serializes a claims or header `Mapping` to compact JSON text; a `str` is
+/// taken as JSON text already (the core checks it and signs it byte for byte).
 /// `what` names the argument in error messages.
 pub(crate) fn to_json(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<String> {
     let mut out = String::with_capacity(128);
-    if let Ok(d) = obj.cast::<PyDict>() {
+    if let Ok(s) = obj.cast::<PyString>() {
+        return Ok(s.to_cow()?.into_owned());
+    } else if let Ok(d) = obj.cast::<PyDict>() {
         write_dict(d, &mut out, 1, true)?;
     } else if obj.cast::<PyMapping>().is_ok() {
         let d = PyDict::new(obj.py());
@@ -299,7 +302,7 @@ pub(crate) fn to_json(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<String> {
         write_dict(&d, &mut out, 1, true)?;
     } else {
         return Err(type_error(format!(
-            "{what} must be a mapping (dict), not {}",
+            "{what} must be a mapping (dict) or JSON text (str), not {}",
             type_name(obj)
         )));
     }
@@ -548,9 +551,7 @@ pub(crate) fn bytes_arg(v: &Bound<'_, PyAny>, name: &str) -> PyResult<Vec<u8>> {
 
 /// A `str` or `bytes`-ish JSON argument (`str`, or a `dict` serialized here).
 pub(crate) fn json_arg(v: &Bound<'_, PyAny>, name: &str) -> PyResult<String> {
-    if let Ok(s) = v.cast::<PyString>() {
-        Ok(s.to_cow()?.into_owned())
-    } else if v.cast::<PyDict>().is_ok() || v.cast::<PyMapping>().is_ok() {
+    if v.cast::<PyString>().is_ok() || v.cast::<PyDict>().is_ok() || v.cast::<PyMapping>().is_ok() {
         to_json(v, name)
     } else {
         Err(type_error(format!(

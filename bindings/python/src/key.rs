@@ -47,7 +47,8 @@ impl PyKey {
     /// shorter than the hash output (32/48/64 bytes) are ``INVALID_KEY``
     /// unless ``allow_weak``.
     #[staticmethod]
-    #[pyo3(signature = (secret, alg = "HS256".to_owned(), kid = None, allow_weak = false))]
+    #[pyo3(signature = (secret, alg = "HS256".to_owned(), kid = None, allow_weak = false),
+        text_signature = "(secret, alg='HS256', kid=None, allow_weak=False)")]
     fn hmac(
         secret: &Bound<'_, PyAny>,
         alg: String,
@@ -207,19 +208,19 @@ impl PyKey {
         .py_err()
     }
 
-    fn __repr__(&self) -> String {
-        format!(
-            "Key(alg={:?}, kid={}, private={})",
-            self.inner.alg().as_str(),
-            match self.inner.kid() {
-                Some(k) => format!("{k:?}"),
-                None => "None".into(),
-            },
-            if self.inner.is_private() {
-                "True"
-            } else {
-                "False"
-            }
-        )
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        let kid = match self.inner.kid() {
+            Some(k) => pyo3::types::PyString::new(py, k).repr()?.to_string(),
+            None => "None".into(),
+        };
+        let private = if self.inner.is_private() {
+            "True"
+        } else {
+            "False"
+        };
+        Ok(format!(
+            "Key(alg='{}', kid={kid}, is_private={private})",
+            self.inner.alg().as_str()
+        ))
     }
 }

@@ -32,6 +32,12 @@ mod _native {
     #[pymodule_init]
     fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {
         m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+        // Every core error code, in numeric (C ABI) order.
+        let codes: Vec<&str> = tessera::ErrorCode::ALL.iter().map(|c| c.as_str()).collect();
+        m.add("ERROR_CODES", pyo3::types::PyTuple::new(m.py(), codes)?)?;
+        // Every algorithm name, in the core's order.
+        let algs: Vec<&str> = tessera::Algorithm::ALL.iter().map(|a| a.as_str()).collect();
+        m.add("ALGORITHMS", pyo3::types::PyTuple::new(m.py(), algs)?)?;
         Ok(())
     }
 }

@@ -1,0 +1,121 @@
+"""Type stubs for the native extension ``tessera._native`` (checked with
+``mypy.stubtest``; see python/tests/stubtest-allowlist.txt)."""
+
+import datetime
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union, final
+
+__all__ = [
+    "jws_sign",
+    "jws_verify",
+    "jws_verify_detached",
+    "jwt_decode",
+    "jwt_decode_unverified",
+    "jwt_encode",
+    "Key",
+    "KeySet",
+    "Verifier",
+    "__version__",
+    "ERROR_CODES",
+    "ALGORITHMS",
+]
+
+__version__: str
+ERROR_CODES: Tuple[str, ...]
+ALGORITHMS: Tuple[str, ...]
+
+_Bytes = Union[bytes, bytearray, str]
+_Json = Union[str, Mapping[str, Any]]
+_Seconds = Union[int, float, datetime.timedelta]
+_Instant = Union[int, float, datetime.datetime]
+
+@final
+class Key:
+    @staticmethod
+    def hmac(
+        secret: _Bytes, alg: str = "HS256", kid: Optional[str] = None, allow_weak: bool = False
+    ) -> Key: ...
+    @staticmethod
+    def from_pem(
+        pem: _Bytes, alg: Optional[str] = None, kid: Optional[str] = None, allow_weak: bool = False
+    ) -> Key: ...
+    @staticmethod
+    def from_der(
+        der: _Bytes, alg: Optional[str] = None, kid: Optional[str] = None, allow_weak: bool = False
+    ) -> Key: ...
+    @staticmethod
+    def from_jwk(
+        jwk: _Json, alg: Optional[str] = None, kid: Optional[str] = None, allow_weak: bool = False
+    ) -> Key: ...
+    @staticmethod
+    def generate(alg: str, kid: Optional[str] = None) -> Key: ...
+    @property
+    def alg(self) -> str: ...
+    @property
+    def kid(self) -> Optional[str]: ...
+    @property
+    def is_private(self) -> bool: ...
+    def public(self) -> Key: ...
+    def with_kid(self, kid: Optional[str]) -> Key: ...
+    def to_jwk(self, private: bool = False) -> Dict[str, Any]: ...
+    def thumbprint(self) -> str: ...
+    def sign(self, message: _Bytes) -> bytes: ...
+    def verify(self, message: _Bytes, signature: _Bytes) -> None: ...
+
+@final
+class KeySet:
+    def __new__(cls, keys: Iterable[Key]) -> KeySet: ...
+    @staticmethod
+    def from_jwks(jwks: _Json) -> KeySet: ...
+    def to_jwks(self) -> Dict[str, Any]: ...
+    @property
+    def keys(self) -> List[Key]: ...
+    @property
+    def skipped(self) -> int: ...
+    def get(self, kid: str) -> Optional[Key]: ...
+    def __len__(self) -> int: ...
+
+@final
+class Verifier:
+    def __new__(
+        cls,
+        key: Union[Key, KeySet],
+        *,
+        algorithms: Optional[Sequence[str]] = None,
+        issuer: Union[str, Sequence[str], None] = None,
+        audience: Union[str, Sequence[str], None] = None,
+        subject: Optional[str] = None,
+        required: Optional[Sequence[str]] = None,
+        leeway: Optional[_Seconds] = None,
+        max_age: Optional[_Seconds] = None,
+        typ: Optional[str] = None,
+        now: Optional[_Instant] = None,
+        verify_exp: Optional[bool] = None,
+        verify_nbf: Optional[bool] = None,
+        max_token_bytes: Optional[int] = None,
+    ) -> Verifier: ...
+    def verify(self, token: Union[str, bytes]) -> Dict[str, Any]: ...
+
+def jwt_encode(
+    claims: _Json, key: Union[Key, KeySet], headers: Optional[_Json] = None
+) -> str: ...
+def jwt_decode(
+    token: Union[str, bytes],
+    key: Union[Key, KeySet],
+    *,
+    algorithms: Optional[Sequence[str]] = None,
+    issuer: Union[str, Sequence[str], None] = None,
+    audience: Union[str, Sequence[str], None] = None,
+    subject: Optional[str] = None,
+    required: Optional[Sequence[str]] = None,
+    leeway: Optional[_Seconds] = None,
+    max_age: Optional[_Seconds] = None,
+    typ: Optional[str] = None,
+    now: Optional[_Instant] = None,
+    verify_exp: Optional[bool] = None,
+    verify_nbf: Optional[bool] = None,
+    max_token_bytes: Optional[int] = None,
+) -> Dict[str, Any]: ...
+def jwt_decode_unverified(token: Union[str, bytes]) -> Tuple[Dict[str, Any], Dict[str, Any]]: ...
+def jws_sign(payload: _Bytes, key: Union[Key, KeySet], headers: Optional[_Json] = None) -> str: ...
+def jws_verify(token: Union[str, bytes], key: Union[Key, KeySet]) -> bytes: ...
+def jws_verify_detached(token: Union[str, bytes], payload: _Bytes, key: Union[Key, KeySet]) -> None: ...
