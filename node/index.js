@@ -681,3 +681,6 @@ module.exports = {
   algorithms: Object.freeze(native.algorithms()),
   version: native.version(),
 };
+// `require('tessera').default` is the module itself (for TypeScript default
+// imports and bundlers); non-enumerable so it is not one more export.
+Object.defineProperty(module.exports, 'default', { value: module.exports });

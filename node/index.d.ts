@@ -1,0 +1,227 @@
+// Type definitions for tessera (Node.js binding of Tessera's Rust core).
+// Hand-written; checked by `tsc --noEmit` over test/types.ts in CI.
+
+/// <reference types="node" />
+
+/** A JWS algorithm Tessera implements. `none` is never one. */
+export type Algorithm =
+  | 'HS256' | 'HS384' | 'HS512'
+  | 'RS256' | 'RS384' | 'RS512'
+  | 'PS256' | 'PS384' | 'PS512'
+  | 'ES256' | 'ES384'
+  | 'EdDSA';
+
+/** The stable error codes (the contract shared by every Tessera binding). */
+export type ErrorCode =
+  | 'MALFORMED' | 'TOO_LARGE' | 'UNSUPPORTED_ALGORITHM' | 'ALGORITHM_NOT_ALLOWED' | 'KEY_NOT_FOUND'
+  | 'INVALID_KEY' | 'INVALID_SIGNATURE' | 'EXPIRED' | 'NOT_YET_VALID' | 'ISSUED_IN_FUTURE' | 'TOO_OLD'
+  | 'INVALID_ISSUER' | 'INVALID_AUDIENCE' | 'INVALID_SUBJECT' | 'INVALID_TYPE' | 'MISSING_CLAIM'
+  | 'INVALID_CLAIM' | 'UNSUPPORTED_CRITICAL_HEADER' | 'REVOKED' | 'COOKIE_TOO_LARGE'
+  | 'SESSION_NOT_FOUND' | 'SESSION_CONFLICT' | 'REFRESH_TOKEN_REUSED' | 'STORE_UNAVAILABLE'
+  | 'INVALID_ARGUMENT' | 'INTERNAL';
+
+/** Bytes: a Buffer, any Uint8Array / ArrayBufferView, an ArrayBuffer, or a string (taken as UTF-8). */
+export type BytesLike = string | ArrayBufferView | ArrayBuffer;
+
+/** A JSON object value (what claims and headers are). */
+export type JsonObject = { [name: string]: unknown };
+
+/** Every failure of a Tessera operation, from sync calls and async ones alike. */
+export class TesseraError extends Error {
+  constructor(code: ErrorCode, message: string, options?: { claim?: string; cause?: unknown });
+  readonly name: 'TesseraError';
+  /** The stable code, e.g. `'EXPIRED'`. Compare codes, never messages. */
+  readonly code: ErrorCode;
+  /** The claim (or header member) the error is about, e.g. `'exp'`, if any. */
+  readonly claim: string | undefined;
+}
+
+export interface KeyOptions {
+  /** Bind the key to this algorithm (default: the JWK's `alg`, the only one the key type allows, RS256 for RSA, HS256 for secrets). */
+  alg?: Algorithm | (string & {});
+  /** The key id (`kid`); for JWKs it replaces the JWK's. */
+  kid?: string;
+  /** Accept HMAC secrets shorter than the hash and RSA moduli of 1024–2047 bits. Default false. */
+  allowWeak?: boolean;
+}
+
+/** A JWK as a plain object. */
+export interface Jwk {
+  kty: 'oct' | 'RSA' | 'EC' | 'OKP' | (string & {});
+  alg?: string;
+  kid?: string;
+  use?: string;
+  crv?: string;
+  [member: string]: unknown;
+}
+
+/** A JWK Set as a plain object. */
+export interface Jwks {
+  keys: Jwk[];
+}
+
+/** A parsed key bound to exactly one algorithm. Immutable; safe to share. */
+export class Key {
+  /** @internal Keys are made by the static factories. */
+  private constructor();
+  /** An HMAC key (HS256/384/512, default HS256) from a secret; strings are taken as UTF-8. Secrets shorter than the hash are INVALID_KEY unless `allowWeak`. */
+  static hmac(secret: BytesLike, opts?: KeyOptions): Key;
+  /** A key from PEM text: PKCS#8, SPKI, PKCS#1 RSA, SEC1 EC or an X.509 certificate. */
+  static fromPem(pem: string | Uint8Array, opts?: KeyOptions): Key;
+  /** A key from a JWK, as an object or JSON text. */
+  static fromJwk(jwk: string | Jwk | JsonObject, opts?: KeyOptions): Key;
+  /** A fresh private key (RSA: 2048 bits, which takes about a second: prefer `generateAsync`). */
+  static generate(alg: Algorithm | (string & {}), opts?: { kid?: string }): Key;
+  /** `generate` on the libuv thread pool. */
+  static generateAsync(alg: Algorithm | (string & {}), opts?: { kid?: string }): Promise<Key>;
+  /** The one algorithm this key is bound to. */
+  readonly alg: Algorithm;
+  /** The key id, if any. */
+  readonly kid: string | undefined;
+  /** Whether the key can sign (HMAC keys and private keys). */
+  readonly isPrivate: boolean;
+  /** The public half (same alg and kid). HMAC keys have none: INVALID_KEY. */
+  public(): Key;
+  /** The key as a JWK object with `alg` and `kid`; private members only with `{ private: true }` (required for HMAC keys). */
+  toJwk(opts?: { private?: boolean }): Jwk;
+  /** The RFC 7638 JWK thumbprint (SHA-256, base64url). */
+  thumbprint(): string;
+  /** The raw JWS signature of `data` with this key's algorithm. */
+  sign(data: BytesLike): Buffer;
+  /** Checks a raw JWS signature of `data`; throws TesseraError INVALID_SIGNATURE when it does not verify. */
+  verify(data: BytesLike, signature: BytesLike): void;
+  /** `{ alg, kid, isPrivate }`: never key material. */
+  toJSON(): { alg: Algorithm; kid: string | undefined; isPrivate: boolean };
+}
+
+/**
+ * An ordered set of keys. Signing uses the key named by the header's `kid`,
+ * else the first private key; verifying selects by the token's `kid` when it
+ * has one, else tries the keys whose algorithm equals the token's.
+ */
+export class KeySet implements Iterable<Key> {
+  /** A set of `keys`, in order; two keys with the same kid are INVALID_ARGUMENT. */
+  constructor(keys?: Iterable<Key>);
+  /** A set from a JWKS (object or JSON text); unusable entries are skipped (see `skipped`). */
+  static fromJwks(jwks: string | Jwks | JsonObject): KeySet;
+  /** The public JWKS; HMAC keys are never exported. */
+  toJwks(): Jwks;
+  /** The keys, in order. */
+  keys(): Key[];
+  /** Number of keys. */
+  readonly size: number;
+  /** JWKS entries `fromJwks` skipped as unusable. */
+  readonly skipped: number;
+  [Symbol.iterator](): Iterator<Key>;
+}
+
+/** What signs: one key, or a key set. What verifies: the same. */
+export type KeyLike = Key | KeySet;
+
+/** Validation policy. Every option is optional; the defaults are strict. */
+export interface VerifyOptions {
+  /** Algorithms accepted. Default: the keys' algorithms. */
+  algorithms?: ReadonlyArray<Algorithm | (string & {})>;
+  /** Accepted issuers; the token's `iss` must equal one. Default: not checked. */
+  issuer?: string | ReadonlyArray<string>;
+  /** Accepted audiences; the token's `aud` must contain one. Default: a token with `aud` is rejected. */
+  audience?: string | ReadonlyArray<string>;
+  /** The required `sub`. Default: not checked. */
+  subject?: string;
+  /** Claims that must be present. Default `['exp']`. */
+  required?: ReadonlyArray<string>;
+  /** Seconds of clock skew tolerated for exp, nbf, iat and maxAge. Default 0. */
+  leeway?: number;
+  /** Maximum age in seconds, from `iat` (which becomes required). Default: not checked. */
+  maxAge?: number;
+  /** Required header `typ` (case-insensitive, `application/` prefix ignored), e.g. `'at+jwt'`. */
+  typ?: string;
+  /** The current time (epoch seconds or a Date), for tests. Default: the system clock. */
+  now?: number | Date;
+  /** Check `exp` when present. Default true. */
+  verifyExp?: boolean;
+  /** Check `nbf` when present. Default true. */
+  verifyNbf?: boolean;
+  /** Longest token accepted, in bytes, checked before decoding. Default 16384. */
+  maxTokenBytes?: number;
+}
+
+/** Options for signing. */
+export interface SignOptions {
+  /** Extra protected header members (object or JSON text); `kid` picks the signing key in a KeySet. */
+  header?: JsonObject | string;
+}
+
+/** Registered claims, as Tessera validated them, plus any others. */
+export interface JwtClaims {
+  iss?: string;
+  sub?: string;
+  aud?: string | string[];
+  exp?: number;
+  nbf?: number;
+  iat?: number;
+  jti?: string;
+  [claim: string]: unknown;
+}
+
+/** A JWT/JWS protected header. */
+export interface JwtHeader {
+  alg: string;
+  typ?: string;
+  kid?: string;
+  cty?: string;
+  [member: string]: unknown;
+}
+
+/** Keys + validation policy, built once; `verify` is the hot path. */
+export class Verifier {
+  constructor(key: KeyLike, opts?: VerifyOptions);
+  /** Verifies the signature and validates the claims; returns the claims. Throws TesseraError. */
+  verify<T extends object = JwtClaims>(token: string): T;
+  /** `verify` off the event loop (libuv pool for RSA/EC/Ed25519; HMAC runs inline). Rejects with TesseraError. */
+  verifyAsync<T extends object = JwtClaims>(token: string): Promise<T>;
+}
+
+export const jwt: {
+  /** Signs `claims` (an object, or JSON text signed byte for byte) as a JWT. */
+  encode(claims: JsonObject | string, key: KeyLike, opts?: SignOptions): string;
+  /** `encode` off the event loop (libuv pool; HMAC runs inline). */
+  encodeAsync(claims: JsonObject | string, key: KeyLike, opts?: SignOptions): Promise<string>;
+  /** Verifies and validates `token`; returns the claims. Build a Verifier once for many tokens. */
+  decode<T extends object = JwtClaims>(token: string, key: KeyLike, opts?: VerifyOptions): T;
+  /** `decode` off the event loop (libuv pool; HMAC runs inline). */
+  decodeAsync<T extends object = JwtClaims>(token: string, key: KeyLike, opts?: VerifyOptions): Promise<T>;
+  /** Header and claims WITHOUT any verification: for inspection only, never for authorization. */
+  decodeUnverified<T extends object = JwtClaims>(token: string): { header: JwtHeader; claims: T };
+};
+
+export const jws: {
+  /** Signs arbitrary bytes (strings as UTF-8) as a compact JWS. */
+  sign(payload: BytesLike, key: KeyLike, opts?: SignOptions): string;
+  /** `sign` off the event loop (libuv pool; HMAC runs inline). */
+  signAsync(payload: BytesLike, key: KeyLike, opts?: SignOptions): Promise<string>;
+  /** Verifies a compact JWS; returns its payload. */
+  verify(token: string, key: KeyLike): Buffer;
+  /** Verifies a JWS with a detached payload (empty middle segment, RFC 7515 appendix F). */
+  verifyDetached(token: string, payload: BytesLike, key: KeyLike): void;
+};
+
+/** Every error code, in numeric order. */
+export const errorCodes: ReadonlyArray<ErrorCode>;
+/** Every algorithm Tessera implements. */
+export const algorithms: ReadonlyArray<Algorithm>;
+/** The package version. */
+export const version: string;
+
+declare const tessera: {
+  Key: typeof Key;
+  KeySet: typeof KeySet;
+  Verifier: typeof Verifier;
+  TesseraError: typeof TesseraError;
+  jwt: typeof jwt;
+  jws: typeof jws;
+  errorCodes: typeof errorCodes;
+  algorithms: typeof algorithms;
+  version: typeof version;
+};
+export default tessera;

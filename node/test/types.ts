@@ -1,0 +1,110 @@
+// Typed usage of the whole API (CommonJS flavour), checked by `tsc --noEmit`
+// (npm test). Never run: it only has to type-check, and the @ts-expect-error
+// lines prove that misuse does not.
+import tessera = require('tessera');
+import { Key, KeySet, Verifier, TesseraError, jwt, jws, errorCodes, algorithms, version } from 'tessera';
+import type { Algorithm, ErrorCode, JwtClaims, JwtHeader, Jwk, Jwks, VerifyOptions, SignOptions, KeyLike } from 'tessera';
+
+async function usage(): Promise<void> {
+  const secret: Key = Key.hmac('0123456789abcdef0123456789abcdef', { alg: 'HS256', kid: 'k1', allowWeak: false });
+  const fromBuf: Key = Key.hmac(Buffer.from('s'), { allowWeak: true });
+  const fromPem: Key = Key.fromPem('-----BEGIN PUBLIC KEY-----...', { alg: 'RS256', kid: 'r' });
+  const fromPemBuf: Key = Key.fromPem(Buffer.from('pem'));
+  const fromJwk: Key = Key.fromJwk({ kty: 'OKP', crv: 'Ed25519', x: '...' });
+  const fromJwkText: Key = Key.fromJwk('{"kty":"oct","k":"..."}', { alg: 'HS512' });
+  const generated: Key = Key.generate('ES256', { kid: 'e' });
+  const rsa: Key = await Key.generateAsync('RS256');
+
+  const alg: Algorithm = generated.alg;
+  const kid: string | undefined = generated.kid;
+  const priv: boolean = generated.isPrivate;
+  const pub: Key = generated.public();
+  const jwk: Jwk = pub.toJwk();
+  const privJwk: Jwk = generated.toJwk({ private: true });
+  const thumb: string = pub.thumbprint();
+  const sig: Buffer = generated.sign('data');
+  pub.verify(new Uint8Array([1, 2]), sig);
+
+  const set = new KeySet([generated, rsa]);
+  const empty = new KeySet();
+  const fromJwks: KeySet = KeySet.fromJwks({ keys: [jwk] });
+  const fromJwksText: KeySet = KeySet.fromJwks('{"keys":[]}');
+  const jwks: Jwks = set.toJwks();
+  const n: number = set.size + set.skipped + empty.size;
+  for (const k of set) k.thumbprint();
+  const listed: Key[] = set.keys();
+
+  const header: SignOptions = { header: { kid: 'e', cty: 'x' } };
+  const token: string = jwt.encode({ sub: 'u1', exp: 4102444800 }, generated, header);
+  const token2: string = await jwt.encodeAsync('{"sub":"u1"}', set, { header: '{"typ":"at+jwt"}' });
+
+  const options: VerifyOptions = {
+    algorithms: ['ES256', 'RS256'],
+    issuer: ['https://a', 'https://b'],
+    audience: 'api',
+    subject: 'u1',
+    required: ['exp', 'iat'],
+    leeway: 5,
+    maxAge: 3600,
+    typ: 'at+jwt',
+    now: new Date(),
+    verifyExp: true,
+    verifyNbf: false,
+    maxTokenBytes: 8192,
+  };
+  const claims: JwtClaims = jwt.decode(token, pub, options);
+  const sub: string | undefined = claims.sub;
+  const aud: string | string[] | undefined = claims.aud;
+  interface MyClaims { sub: string; admin: boolean }
+  const mine: MyClaims = jwt.decode<MyClaims>(token, set, { now: 1700000000 });
+  const later: JwtClaims = await jwt.decodeAsync(token2, fromJwks);
+  const { header: h, claims: c }: { header: JwtHeader; claims: JwtClaims } = jwt.decodeUnverified(token);
+
+  const verifier = new Verifier(set, { issuer: 'https://a' });
+  const v1: JwtClaims = verifier.verify(token);
+  const v2: MyClaims = await verifier.verifyAsync<MyClaims>(token);
+  const also = new Verifier(pub);
+
+  const compact: string = jws.sign(Buffer.from([0, 1]), generated);
+  const compact2: string = await jws.signAsync('text', set, { header: { cty: 'text/plain' } });
+  const payload: Buffer = jws.verify(compact, pub);
+  jws.verifyDetached(compact, 'payload', set);
+
+  try {
+    verifier.verify(token);
+  } catch (e) {
+    if (e instanceof TesseraError) {
+      const code: ErrorCode = e.code;
+      const claim: string | undefined = e.claim;
+      if (e.code === 'EXPIRED') console.log(code, claim, e.message);
+    }
+  }
+  const err = new TesseraError('INVALID_ARGUMENT', 'bad', { claim: 'x' });
+  const codes: ReadonlyArray<ErrorCode> = errorCodes;
+  const algs: ReadonlyArray<Algorithm> = algorithms;
+  const ver: string = version;
+  const keyLike: KeyLike = Math.random() > 0.5 ? pub : set;
+  const viaDefault: string = tessera.jwt.encode({}, secret);
+
+  // @ts-expect-error a secret string is not a key
+  jwt.decode(token, 'secret');
+  // @ts-expect-error claims must be an object or JSON text
+  jwt.encode(42, secret);
+  // @ts-expect-error unknown option
+  new Verifier(pub, { maxage: 5 });
+  // @ts-expect-error snake_case is the core's name, not the JS option
+  jwt.decode(token, pub, { max_age: 5 });
+  // @ts-expect-error leeway is a number
+  jwt.decode(token, pub, { leeway: '5' });
+  // @ts-expect-error keys have no public constructor
+  new Key();
+  // @ts-expect-error alg is read-only
+  pub.alg = 'HS256';
+  // @ts-expect-error not an error code
+  const wrong: ErrorCode = 'EXPIRED_TOKEN';
+
+  console.log(fromJwksText, fromBuf, fromPem, fromPemBuf, fromJwk, fromJwkText, alg, kid, priv, privJwk, thumb, jwks, n, listed,
+    sub, aud, mine, later, h, c, v1, v2, also, compact2, payload, err, codes, algs, ver, keyLike, viaDefault, wrong);
+}
+
+void usage;
