@@ -86,3 +86,23 @@ impl<T> IntoPy<T> for Result<T, Error> {
         self.map_err(to_py_err)
     }
 }
+
+/// The exception Tessera raises for `code` (for tests and the Python layer):
+/// `_error_for_code("EXPIRED", "msg")` is an `ExpiredSignatureError`.
+#[pyo3::pyfunction]
+#[pyo3(signature = (code, message, claim = None))]
+pub(crate) fn _error_for_code(
+    py: pyo3::Python<'_>,
+    code: String,
+    message: String,
+    claim: Option<String>,
+) -> pyo3::PyResult<pyo3::Py<pyo3::PyAny>> {
+    let Some(code) = ErrorCode::from_str_code(&code) else {
+        return Err(invalid_argument(format!("unknown error code {code:?}")));
+    };
+    let e = match claim {
+        Some(c) => Error::claim_error(code, c, message),
+        None => Error::new(code, message),
+    };
+    Ok(to_py_err(e).into_value(py).into_any())
+}

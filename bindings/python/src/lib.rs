@@ -17,6 +17,8 @@ use pyo3::prelude::*;
 #[pymodule(gil_used = false)]
 mod _native {
     #[pymodule_export]
+    use crate::errors::_error_for_code;
+    #[pymodule_export]
     use crate::jws::{jws_sign, jws_verify, jws_verify_detached};
     #[pymodule_export]
     use crate::jwt::{jwt_decode, jwt_decode_unverified, jwt_encode};
