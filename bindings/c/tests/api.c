@@ -1,0 +1,623 @@
+/*
+ * Every exported function with NULL and bad arguments, the _free(NULL)
+ * no-ops, out-parameters untouched on failure, status strings, the
+ * thread-local last error, and one happy path per function. scripts/test-c.sh
+ * checks that every function declared in include/tessera.h appears here.
+ */
+#define _POSIX_C_SOURCE 200809L /* strdup */
+
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "check.h"
+
+/* Out-parameters start as this and must still be it after a failure. */
+#define SENTINEL ((void *)0x5e5e5e)
+#define SENTINEL_LEN ((size_t)0x5e5e)
+
+/* A failing call: the status, a message, and the out-parameter left alone. */
+#define FAILS(call, want, out)                                                                \
+    do {                                                                                      \
+        STATUS(call, want);                                                                   \
+        CHECK((void *)(out) == SENTINEL);                                                     \
+    } while (0)
+
+#define U8(s) ((const uint8_t *)(s))
+
+static const uint8_t SECRET[] = "0123456789abcdef0123456789abcdef"; /* 32 bytes + NUL */
+#define SECRET_LEN 32
+
+static const char ED_PEM[] = "-----BEGIN PRIVATE KEY-----\n"
+                             "MC4CAQAwBQYDK2VwBCIEIJ1hsZ3v/VpguoRK9JLsLMREScVpezJpGXA7rAMcrn9g\n"
+                             "-----END PRIVATE KEY-----\n";
+static const char ED_PUB_PEM[] = "-----BEGIN PUBLIC KEY-----\n"
+                                 "MCowBQYDK2VwAyEA11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=\n"
+                                 "-----END PUBLIC KEY-----\n";
+static const uint8_t ED_DER[] = {
+    0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70,
+    0x04, 0x22, 0x04, 0x20, 0x9d, 0x61, 0xb1, 0x9d, 0xef, 0xfd, 0x5a, 0x60,
+    0xba, 0x84, 0x4a, 0xf4, 0x92, 0xec, 0x2c, 0xc4, 0x44, 0x49, 0xc5, 0x69,
+    0x7b, 0x32, 0x69, 0x19, 0x70, 0x3b, 0xac, 0x03, 0x1c, 0xae, 0x7f, 0x60};
+
+static const char CLAIMS[] = "{\"sub\":\"u1\",\"exp\":4102444800,\"iss\":\"me\",\"aud\":[\"a\",\"b\"]}";
+static const char NOT_UTF8[] = "\xff\xfe";
+
+/* ABI: the numbers are fixed. */
+_Static_assert(TESSERA_STATUS_OK == 0, "OK is 0");
+_Static_assert(TESSERA_STATUS_MALFORMED == 1, "MALFORMED is 1");
+_Static_assert(TESSERA_STATUS_EXPIRED == 8, "EXPIRED is 8");
+_Static_assert(TESSERA_STATUS_UNSUPPORTED_CRITICAL_HEADER == 18, "18");
+_Static_assert(TESSERA_STATUS_INVALID_ARGUMENT == 25, "INVALID_ARGUMENT is 25");
+_Static_assert(TESSERA_STATUS_INTERNAL == 26, "INTERNAL is 26");
+_Static_assert(sizeof(tessera_status) == 4, "tessera_status is 32 bits");
+
+static void test_status_and_errors(void)
+{
+    static const char *const names[] = {
+        "OK", "MALFORMED", "TOO_LARGE", "UNSUPPORTED_ALGORITHM", "ALGORITHM_NOT_ALLOWED",
+        "KEY_NOT_FOUND", "INVALID_KEY", "INVALID_SIGNATURE", "EXPIRED", "NOT_YET_VALID",
+        "ISSUED_IN_FUTURE", "TOO_OLD", "INVALID_ISSUER", "INVALID_AUDIENCE", "INVALID_SUBJECT",
+        "INVALID_TYPE", "MISSING_CLAIM", "INVALID_CLAIM", "UNSUPPORTED_CRITICAL_HEADER",
+        "REVOKED", "COOKIE_TOO_LARGE", "SESSION_NOT_FOUND", "SESSION_CONFLICT",
+        "REFRESH_TOKEN_REUSED", "STORE_UNAVAILABLE", "INVALID_ARGUMENT", "INTERNAL"};
+    for (uint32_t i = 0; i < sizeof names / sizeof *names; i++)
+        STREQ(tessera_status_str(i), names[i]);
+    STREQ(tessera_status_str(27), "UNKNOWN");
+    STREQ(tessera_status_str(7000), "UNKNOWN");
+    STREQ(tessera_status_str(UINT32_MAX), "UNKNOWN");
+
+    STREQ(tessera_version(), TESSERA_VERSION);
+    CHECK(tessera_last_error_message() == NULL); /* nothing failed yet on this thread */
+    CHECK(tessera_last_error_claim() == NULL);
+
+    /* A failure sets "CODE: message"; frees and getters leave it; success clears it. */
+    tessera_key *key = SENTINEL;
+    FAILS(tessera_key_hmac(SECRET, 5, NULL, NULL, &key), TESSERA_STATUS_INVALID_KEY, key);
+    const char *msg = tessera_last_error_message();
+    CHECK(msg && strncmp(msg, "INVALID_KEY: ", 13) == 0);
+    tessera_key_free(NULL);
+    tessera_string_free(NULL);
+    (void)tessera_status_str(1);
+    (void)tessera_key_alg(NULL);
+    CHECK(tessera_last_error_message() == msg);
+    OK(tessera_key_hmac(SECRET, SECRET_LEN, NULL, NULL, &key));
+    CHECK(tessera_last_error_message() == NULL);
+    tessera_key_free(key);
+
+    /* The _free functions accept NULL. */
+    tessera_string_free(NULL);
+    tessera_bytes_free(NULL, 0);
+    tessera_bytes_free(NULL, 99);
+    tessera_key_free(NULL);
+    tessera_keyset_free(NULL);
+    tessera_verifier_free(NULL);
+    tessera_claims_free(NULL);
+}
+
+static void test_key_constructors(void)
+{
+    tessera_key *key = SENTINEL;
+    /* hmac */
+    FAILS(tessera_key_hmac(NULL, 32, NULL, NULL, &key), TESSERA_STATUS_INVALID_ARGUMENT, key);
+    FAILS(tessera_key_hmac(NULL, 0, NULL, NULL, &key), TESSERA_STATUS_INVALID_KEY, key);
+    FAILS(tessera_key_hmac(SECRET, 31, NULL, NULL, &key), TESSERA_STATUS_INVALID_KEY, key);
+    FAILS(tessera_key_hmac(SECRET, SECRET_LEN, "RS256", NULL, &key), TESSERA_STATUS_INVALID_KEY,
+          key);
+    FAILS(tessera_key_hmac(SECRET, SECRET_LEN, "none", NULL, &key),
+          TESSERA_STATUS_ALGORITHM_NOT_ALLOWED, key);
+    FAILS(tessera_key_hmac(SECRET, SECRET_LEN, "HS257", NULL, &key),
+          TESSERA_STATUS_UNSUPPORTED_ALGORITHM, key);
+    FAILS(tessera_key_hmac(SECRET, SECRET_LEN, NOT_UTF8, NULL, &key),
+          TESSERA_STATUS_INVALID_ARGUMENT, key);
+    FAILS(tessera_key_hmac(SECRET, SECRET_LEN, NULL, NOT_UTF8, &key),
+          TESSERA_STATUS_INVALID_ARGUMENT, key);
+    STATUS(tessera_key_hmac(SECRET, SECRET_LEN, NULL, NULL, NULL), TESSERA_STATUS_INVALID_ARGUMENT);
+    FAILS(tessera_key_hmac_ex(SECRET, 8, "HS256", NULL, 2, &key), TESSERA_STATUS_INVALID_ARGUMENT,
+          key);
+    FAILS(tessera_key_hmac_ex(NULL, 8, "HS256", NULL, 0, &key), TESSERA_STATUS_INVALID_ARGUMENT,
+          key);
+    STATUS(tessera_key_hmac_ex(SECRET, 8, NULL, NULL, 0, NULL), TESSERA_STATUS_INVALID_ARGUMENT);
+    OK(tessera_key_hmac_ex(SECRET, 8, "HS256", "weak", TESSERA_KEY_ALLOW_WEAK, &key));
+    STREQ(tessera_key_alg(key), "HS256");
+    CHECK(tessera_key_is_private(key));
+    tessera_key_free(key);
+
+    /* pem */
+    key = SENTINEL;
+    FAILS(tessera_key_from_pem(NULL, NULL, NULL, &key), TESSERA_STATUS_INVALID_ARGUMENT, key);
+    FAILS(tessera_key_from_pem("no pem here", NULL, NULL, &key), TESSERA_STATUS_INVALID_KEY, key);
+    FAILS(tessera_key_from_pem(NOT_UTF8, NULL, NULL, &key), TESSERA_STATUS_INVALID_ARGUMENT, key);
+    FAILS(tessera_key_from_pem(ED_PEM, "ES256", NULL, &key), TESSERA_STATUS_INVALID_KEY, key);
+    STATUS(tessera_key_from_pem(ED_PEM, NULL, NULL, NULL), TESSERA_STATUS_INVALID_ARGUMENT);
+    FAILS(tessera_key_from_pem_ex(ED_PEM, NULL, NULL, 0x80, &key), TESSERA_STATUS_INVALID_ARGUMENT,
+          key);
+    FAILS(tessera_key_from_pem_ex(NULL, NULL, NULL, 0, &key), TESSERA_STATUS_INVALID_ARGUMENT, key);
+    STATUS(tessera_key_from_pem_ex(ED_PEM, NULL, NULL, 0, NULL), TESSERA_STATUS_INVALID_ARGUMENT);
+    OK(tessera_key_from_pem(ED_PEM, NULL, "ed", &key));
+    STREQ(tessera_key_alg(key), "EdDSA");
+    CHECK(tessera_key_is_private(key));
+    tessera_key_free(key);
+    OK(tessera_key_from_pem_ex(ED_PUB_PEM, "EdDSA", NULL, TESSERA_KEY_ALLOW_WEAK, &key));
+    CHECK(!tessera_key_is_private(key));
+    tessera_key_free(key);
+
+    /* der */
+    key = SENTINEL;
+    FAILS(tessera_key_from_der(NULL, 4, NULL, NULL, 0, &key), TESSERA_STATUS_INVALID_ARGUMENT, key);
+    FAILS(tessera_key_from_der(U8("junk"), 4, NULL, NULL, 0, &key), TESSERA_STATUS_INVALID_KEY,
+          key);
+    FAILS(tessera_key_from_der(ED_DER, sizeof ED_DER, NULL, NULL, 4, &key),
+          TESSERA_STATUS_INVALID_ARGUMENT, key);
+    STATUS(tessera_key_from_der(ED_DER, sizeof ED_DER, NULL, NULL, 0, NULL),
+           TESSERA_STATUS_INVALID_ARGUMENT);
+    OK(tessera_key_from_der(ED_DER, sizeof ED_DER, NULL, NULL, 0, &key));
+    STREQ(tessera_key_alg(key), "EdDSA");
+    tessera_key_free(key);
+
+    /* jwk */
+    key = SENTINEL;
+    FAILS(tessera_key_from_jwk(NULL, &key), TESSERA_STATUS_INVALID_ARGUMENT, key);
+    FAILS(tessera_key_from_jwk(NOT_UTF8, &key), TESSERA_STATUS_INVALID_ARGUMENT, key);
+    FAILS(tessera_key_from_jwk("{\"kty\":\"oct\"}", &key), TESSERA_STATUS_INVALID_KEY, key);
+    STATUS(tessera_key_from_jwk("{}", NULL), TESSERA_STATUS_INVALID_ARGUMENT);
+    CHECK(tessera_key_from_jwk("{", &key) != TESSERA_STATUS_OK);
+    CHECK(key == SENTINEL);
+    const char *jwk = "{\"kty\":\"oct\",\"k\":\"MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY\","
+                      "\"alg\":\"HS256\",\"kid\":\"j1\"}";
+    FAILS(tessera_key_from_jwk_ex(NULL, NULL, NULL, 0, &key), TESSERA_STATUS_INVALID_ARGUMENT, key);
+    FAILS(tessera_key_from_jwk_ex(jwk, "HS512", NULL, 0, &key), TESSERA_STATUS_INVALID_KEY, key);
+    FAILS(tessera_key_from_jwk_ex(jwk, NULL, NULL, 8, &key), TESSERA_STATUS_INVALID_ARGUMENT, key);
+    STATUS(tessera_key_from_jwk_ex(jwk, NULL, NULL, 0, NULL), TESSERA_STATUS_INVALID_ARGUMENT);
+    OK(tessera_key_from_jwk_ex(jwk, "HS256", "override", 0, &key));
+    char *kid = SENTINEL;
+    OK(tessera_key_kid(key, &kid));
+    STREQ(kid, "override");
+    tessera_string_free(kid);
+    tessera_key_free(key);
+    OK(tessera_key_from_jwk(jwk, &key));
+    OK(tessera_key_kid(key, &kid));
+    STREQ(kid, "j1");
+    tessera_string_free(kid);
+    tessera_key_free(key);
+
+    /* generate */
+    key = SENTINEL;
+    FAILS(tessera_key_generate(NULL, NULL, &key), TESSERA_STATUS_INVALID_ARGUMENT, key);
+    FAILS(tessera_key_generate("none", NULL, &key), TESSERA_STATUS_ALGORITHM_NOT_ALLOWED, key);
+    FAILS(tessera_key_generate("ES512", NULL, &key), TESSERA_STATUS_UNSUPPORTED_ALGORITHM, key);
+    FAILS(tessera_key_generate(NOT_UTF8, NULL, &key), TESSERA_STATUS_INVALID_ARGUMENT, key);
+    FAILS(tessera_key_generate("ES256", NOT_UTF8, &key), TESSERA_STATUS_INVALID_ARGUMENT, key);
+    STATUS(tessera_key_generate("ES256", NULL, NULL), TESSERA_STATUS_INVALID_ARGUMENT);
+    OK(tessera_key_generate("HS384", NULL, &key));
+    STREQ(tessera_key_alg(key), "HS384");
+    tessera_key_free(key);
+}
+
+static void test_key_methods(void)
+{
+    tessera_key *es = NULL, *hs = NULL, *pub = SENTINEL;
+    OK(tessera_key_generate("ES256", "es-1", &es));
+    OK(tessera_key_hmac(SECRET, SECRET_LEN, "HS256", NULL, &hs));
+
+    /* public */
+    FAILS(tessera_key_public(NULL, &pub), TESSERA_STATUS_INVALID_ARGUMENT, pub);
+    FAILS(tessera_key_public(hs, &pub), TESSERA_STATUS_INVALID_KEY, pub);
+    STATUS(tessera_key_public(es, NULL), TESSERA_STATUS_INVALID_ARGUMENT);
+    OK(tessera_key_public(es, &pub));
+    CHECK(tessera_key_is_private(es) && !tessera_key_is_private(pub));
+    STREQ(tessera_key_alg(pub), "ES256");
+
+    /* alg, is_private on NULL */
+    CHECK(tessera_key_alg(NULL) == NULL);
+    CHECK(!tessera_key_is_private(NULL));
+
+    /* kid */
+    char *s = SENTINEL;
+    FAILS(tessera_key_kid(NULL, &s), TESSERA_STATUS_INVALID_ARGUMENT, s);
+    STATUS(tessera_key_kid(es, NULL), TESSERA_STATUS_INVALID_ARGUMENT);
+    OK(tessera_key_kid(pub, &s));
+    STREQ(s, "es-1");
+    tessera_string_free(s);
+    s = SENTINEL;
+    OK(tessera_key_kid(hs, &s));
+    CHECK(s == NULL); /* no kid: success with NULL */
+
+    /* thumbprint: the same for the private and the public half */
+    char *t1 = SENTINEL, *t2 = NULL;
+    FAILS(tessera_key_thumbprint(NULL, &t1), TESSERA_STATUS_INVALID_ARGUMENT, t1);
+    STATUS(tessera_key_thumbprint(es, NULL), TESSERA_STATUS_INVALID_ARGUMENT);
+    OK(tessera_key_thumbprint(es, &t1));
+    OK(tessera_key_thumbprint(pub, &t2));
+    STREQ(t1, t2);
+    CHECK(strlen(t1) == 43);
+    tessera_string_free(t2);
+
+    /* to_jwk, and back */
+    s = SENTINEL;
+    FAILS(tessera_key_to_jwk(NULL, true, &s), TESSERA_STATUS_INVALID_ARGUMENT, s);
+    FAILS(tessera_key_to_jwk(hs, false, &s), TESSERA_STATUS_INVALID_KEY, s);
+    STATUS(tessera_key_to_jwk(es, true, NULL), TESSERA_STATUS_INVALID_ARGUMENT);
+    OK(tessera_key_to_jwk(es, false, &s));
+    CHECK(strstr(s, "\"d\"") == NULL && strstr(s, "\"kid\":\"es-1\"") != NULL);
+    tessera_key *back = NULL;
+    OK(tessera_key_from_jwk(s, &back));
+    tessera_string_free(s);
+    OK(tessera_key_thumbprint(back, &t2));
+    STREQ(t1, t2);
+    tessera_string_free(t2);
+    tessera_key_free(back);
+    OK(tessera_key_to_jwk(es, true, &s));
+    CHECK(strstr(s, "\"d\"") != NULL);
+    tessera_string_free(s);
+    tessera_string_free(t1);
+
+    /* sign / verify */
+    uint8_t *sig = SENTINEL;
+    size_t sig_len = SENTINEL_LEN;
+    FAILS(tessera_key_sign(NULL, U8("m"), 1, &sig, &sig_len), TESSERA_STATUS_INVALID_ARGUMENT, sig);
+    FAILS(tessera_key_sign(es, NULL, 1, &sig, &sig_len), TESSERA_STATUS_INVALID_ARGUMENT, sig);
+    FAILS(tessera_key_sign(pub, U8("m"), 1, &sig, &sig_len), TESSERA_STATUS_INVALID_KEY, sig);
+    STATUS(tessera_key_sign(es, U8("m"), 1, NULL, &sig_len), TESSERA_STATUS_INVALID_ARGUMENT);
+    FAILS(tessera_key_sign(es, U8("m"), 1, &sig, NULL), TESSERA_STATUS_INVALID_ARGUMENT, sig);
+    CHECK(sig_len == SENTINEL_LEN);
+    OK(tessera_key_sign(es, U8("m"), 1, &sig, &sig_len));
+    CHECK(sig != NULL && sig_len == 64);
+    STATUS(tessera_key_verify(NULL, U8("m"), 1, sig, sig_len), TESSERA_STATUS_INVALID_ARGUMENT);
+    STATUS(tessera_key_verify(pub, NULL, 1, sig, sig_len), TESSERA_STATUS_INVALID_ARGUMENT);
+    STATUS(tessera_key_verify(pub, U8("m"), 1, NULL, sig_len), TESSERA_STATUS_INVALID_ARGUMENT);
+    OK(tessera_key_verify(pub, U8("m"), 1, sig, sig_len));
+    OK(tessera_key_verify(es, U8("m"), 1, sig, sig_len));
+    STATUS(tessera_key_verify(pub, U8("n"), 1, sig, sig_len), TESSERA_STATUS_INVALID_SIGNATURE);
+    STATUS(tessera_key_verify(pub, U8("m"), 1, sig, 10), TESSERA_STATUS_INVALID_SIGNATURE);
+    tessera_bytes_free(sig, sig_len);
+    /* An empty message may be (NULL, 0). */
+    OK(tessera_key_sign(hs, NULL, 0, &sig, &sig_len));
+    CHECK(sig_len == 32);
+    OK(tessera_key_verify(hs, NULL, 0, sig, sig_len));
+    tessera_bytes_free(sig, sig_len);
+
+    tessera_key_free(pub);
+    tessera_key_free(es);
+    tessera_key_free(hs);
+}
+
+static void test_keysets(void)
+{
+    tessera_keyset *set = SENTINEL;
+    tessera_key *a = NULL, *b = NULL, *a2 = NULL;
+    OK(tessera_key_generate("EdDSA", "a", &a));
+    OK(tessera_key_hmac(SECRET, SECRET_LEN, "HS256", "b", &b));
+    OK(tessera_key_hmac(SECRET, SECRET_LEN, "HS256", "a", &a2));
+
+    STATUS(tessera_keyset_new(NULL), TESSERA_STATUS_INVALID_ARGUMENT);
+    OK(tessera_keyset_new(&set));
+    CHECK(tessera_keyset_len(set) == 0);
+    CHECK(tessera_keyset_len(NULL) == 0);
+    STATUS(tessera_keyset_add(NULL, a), TESSERA_STATUS_INVALID_ARGUMENT);
+    STATUS(tessera_keyset_add(set, NULL), TESSERA_STATUS_INVALID_ARGUMENT);
+    OK(tessera_keyset_add(set, a));
+    STATUS(tessera_keyset_add(set, a2), TESSERA_STATUS_INVALID_ARGUMENT); /* duplicate kid */
+    STATUS(tessera_keyset_rotate(NULL, b), TESSERA_STATUS_INVALID_ARGUMENT);
+    STATUS(tessera_keyset_rotate(set, NULL), TESSERA_STATUS_INVALID_ARGUMENT);
+    OK(tessera_keyset_rotate(set, b));
+    CHECK(tessera_keyset_len(set) == 2);
+    tessera_key_free(a2);
+
+    /* The rotated key signs first; a kid in the header picks another. */
+    char *token = SENTINEL, *header = NULL, *claims = NULL;
+    FAILS(tessera_jwt_encode_keyset(NULL, CLAIMS, NULL, &token), TESSERA_STATUS_INVALID_ARGUMENT,
+          token);
+    FAILS(tessera_jwt_encode_keyset(set, NULL, NULL, &token), TESSERA_STATUS_INVALID_ARGUMENT,
+          token);
+    FAILS(tessera_jwt_encode_keyset(set, CLAIMS, "{\"kid\":\"zz\"}", &token),
+          TESSERA_STATUS_KEY_NOT_FOUND, token);
+    STATUS(tessera_jwt_encode_keyset(set, CLAIMS, NULL, NULL), TESSERA_STATUS_INVALID_ARGUMENT);
+    OK(tessera_jwt_encode_keyset(set, CLAIMS, NULL, &token));
+    OK(tessera_jwt_decode_unverified(U8(token), strlen(token), &header, &claims));
+    CHECK(strstr(header, "\"kid\":\"b\"") && strstr(header, "\"alg\":\"HS256\""));
+    STREQ(claims, CLAIMS);
+    tessera_string_free(token);
+    tessera_string_free(header);
+    tessera_string_free(claims);
+    OK(tessera_jwt_encode_keyset(set, CLAIMS, "{\"kid\":\"a\"}", &token));
+    OK(tessera_jwt_decode_unverified(U8(token), strlen(token), &header, &claims));
+    CHECK(strstr(header, "\"alg\":\"EdDSA\"") != NULL);
+    tessera_string_free(token);
+    tessera_string_free(header);
+    tessera_string_free(claims);
+
+    /* JWKS out and back in: HMAC keys are never exported. */
+    char *jwks = SENTINEL;
+    FAILS(tessera_keyset_to_jwks(NULL, &jwks), TESSERA_STATUS_INVALID_ARGUMENT, jwks);
+    STATUS(tessera_keyset_to_jwks(set, NULL), TESSERA_STATUS_INVALID_ARGUMENT);
+    OK(tessera_keyset_to_jwks(set, &jwks));
+    CHECK(strstr(jwks, "\"kid\":\"a\"") && !strstr(jwks, "\"kid\":\"b\""));
+    tessera_keyset *set2 = SENTINEL;
+    FAILS(tessera_keyset_from_jwks(NULL, &set2), TESSERA_STATUS_INVALID_ARGUMENT, set2);
+    FAILS(tessera_keyset_from_jwks(NOT_UTF8, &set2), TESSERA_STATUS_INVALID_ARGUMENT, set2);
+    CHECK(tessera_keyset_from_jwks("{\"keys\":1}", &set2) != TESSERA_STATUS_OK);
+    CHECK(set2 == SENTINEL);
+    CHECK(tessera_keyset_from_jwks("not json", &set2) != TESSERA_STATUS_OK);
+    CHECK(set2 == SENTINEL);
+    STATUS(tessera_keyset_from_jwks(jwks, NULL), TESSERA_STATUS_INVALID_ARGUMENT);
+    OK(tessera_keyset_from_jwks(jwks, &set2));
+    CHECK(tessera_keyset_len(set2) == 1);
+    tessera_string_free(jwks);
+    tessera_keyset_free(set2);
+
+    /* The set keeps its own references: the keys may go first. */
+    tessera_key_free(a);
+    tessera_key_free(b);
+    OK(tessera_jwt_encode_keyset(set, CLAIMS, NULL, &token));
+    tessera_string_free(token);
+    tessera_keyset_free(set);
+}
+
+static void test_verifier(void)
+{
+    tessera_key *key = NULL;
+    tessera_keyset *set = NULL, *empty = NULL;
+    tessera_verifier *v = SENTINEL;
+    OK(tessera_key_hmac(SECRET, SECRET_LEN, "HS256", "k", &key));
+    OK(tessera_keyset_new(&set));
+    OK(tessera_keyset_new(&empty));
+    OK(tessera_keyset_add(set, key));
+
+    FAILS(tessera_verifier_new(NULL, NULL, &v), TESSERA_STATUS_INVALID_ARGUMENT, v);
+    FAILS(tessera_verifier_new(empty, NULL, &v), TESSERA_STATUS_INVALID_ARGUMENT, v);
+    FAILS(tessera_verifier_new(set, "{\"leway\":1}", &v), TESSERA_STATUS_INVALID_ARGUMENT, v);
+    FAILS(tessera_verifier_new(set, "{\"leeway\":-1}", &v), TESSERA_STATUS_INVALID_ARGUMENT, v);
+    FAILS(tessera_verifier_new(set, "[]", &v), TESSERA_STATUS_INVALID_ARGUMENT, v);
+    FAILS(tessera_verifier_new(set, "{", &v), TESSERA_STATUS_INVALID_ARGUMENT, v);
+    FAILS(tessera_verifier_new(set, NOT_UTF8, &v), TESSERA_STATUS_INVALID_ARGUMENT, v);
+    FAILS(tessera_verifier_new(set, "{\"algorithms\":[\"XS1\"]}", &v),
+          TESSERA_STATUS_UNSUPPORTED_ALGORITHM, v);
+    STATUS(tessera_verifier_new(set, NULL, NULL), TESSERA_STATUS_INVALID_ARGUMENT);
+    tessera_keyset_free(empty);
+
+    const char *options = "{\"algorithms\":[\"HS256\"],\"issuer\":\"me\",\"audience\":\"a\","
+                          "\"subject\":\"u1\",\"required\":[\"exp\",\"sub\"],\"leeway\":5,"
+                          "\"max_age\":null,\"typ\":\"JWT\",\"now\":1700000000,"
+                          "\"verify_exp\":true,\"verify_nbf\":true}";
+    OK(tessera_verifier_new(set, options, &v));
+    tessera_keyset_free(set); /* the verifier has its own copy */
+    tessera_key *other = NULL;
+    OK(tessera_key_hmac(SECRET, SECRET_LEN, "HS256", NULL, &other));
+
+    char *token = NULL, *expired = NULL;
+    OK(tessera_jwt_encode(key, CLAIMS, NULL, &token));
+    OK(tessera_jwt_encode(key, "{\"sub\":\"u1\",\"exp\":1600000000,\"iss\":\"me\",\"aud\":\"a\"}",
+                          NULL, &expired));
+    size_t len = strlen(token);
+
+    char *claims = SENTINEL;
+    FAILS(tessera_verifier_verify(NULL, U8(token), len, &claims), TESSERA_STATUS_INVALID_ARGUMENT,
+          claims);
+    FAILS(tessera_verifier_verify(v, NULL, len, &claims), TESSERA_STATUS_INVALID_ARGUMENT, claims);
+    FAILS(tessera_verifier_verify(v, NULL, 0, &claims), TESSERA_STATUS_MALFORMED, claims);
+    FAILS(tessera_verifier_verify(v, U8(NOT_UTF8), 2, &claims), TESSERA_STATUS_MALFORMED, claims);
+    char *tampered = strdup(token);
+    tampered[len - 5] = tampered[len - 5] == 'A' ? 'B' : 'A';
+    FAILS(tessera_verifier_verify(v, U8(tampered), len, &claims), TESSERA_STATUS_INVALID_SIGNATURE,
+          claims);
+    free(tampered);
+    STATUS(tessera_verifier_verify(v, U8(token), len, NULL), TESSERA_STATUS_INVALID_ARGUMENT);
+    FAILS(tessera_verifier_verify(v, U8(expired), strlen(expired), &claims),
+          TESSERA_STATUS_EXPIRED, claims);
+    STREQ(tessera_last_error_claim(), "exp");
+    OK(tessera_verifier_verify(v, U8(token), len, &claims));
+    STREQ(claims, CLAIMS); /* exactly as signed */
+    CHECK(tessera_last_error_claim() == NULL);
+    tessera_string_free(claims);
+
+    /* The claims handle and its getters. */
+    tessera_claims *c = SENTINEL;
+    FAILS(tessera_verifier_verify_claims(NULL, U8(token), len, &c),
+          TESSERA_STATUS_INVALID_ARGUMENT, c);
+    FAILS(tessera_verifier_verify_claims(v, NULL, len, &c), TESSERA_STATUS_INVALID_ARGUMENT, c);
+    FAILS(tessera_verifier_verify_claims(v, U8(expired), strlen(expired), &c),
+          TESSERA_STATUS_EXPIRED, c);
+    STATUS(tessera_verifier_verify_claims(v, U8(token), len, NULL),
+           TESSERA_STATUS_INVALID_ARGUMENT);
+    OK(tessera_verifier_verify_claims(v, U8(token), len, &c));
+    STREQ(tessera_claims_json(c), CLAIMS);
+    CHECK(tessera_claims_json(NULL) == NULL);
+
+    double d = -1;
+    STATUS(tessera_claims_number(NULL, "exp", &d), TESSERA_STATUS_INVALID_ARGUMENT);
+    STATUS(tessera_claims_number(c, NULL, &d), TESSERA_STATUS_INVALID_ARGUMENT);
+    STATUS(tessera_claims_number(c, "exp", NULL), TESSERA_STATUS_INVALID_ARGUMENT);
+    STATUS(tessera_claims_number(c, "sub", &d), TESSERA_STATUS_INVALID_ARGUMENT);
+    STATUS(tessera_claims_number(c, "nbf", &d), TESSERA_STATUS_MISSING_CLAIM);
+    STREQ(tessera_last_error_claim(), "nbf");
+    CHECK(d == -1);
+    OK(tessera_claims_number(c, "exp", &d));
+    CHECK(d == 4102444800.0);
+
+    const char *str = SENTINEL;
+    size_t slen = SENTINEL_LEN;
+    FAILS(tessera_claims_string(NULL, "sub", &str, &slen), TESSERA_STATUS_INVALID_ARGUMENT, str);
+    FAILS(tessera_claims_string(c, NULL, &str, &slen), TESSERA_STATUS_INVALID_ARGUMENT, str);
+    FAILS(tessera_claims_string(c, "exp", &str, &slen), TESSERA_STATUS_INVALID_ARGUMENT, str);
+    FAILS(tessera_claims_string(c, "jti", &str, &slen), TESSERA_STATUS_MISSING_CLAIM, str);
+    STATUS(tessera_claims_string(c, "sub", NULL, &slen), TESSERA_STATUS_INVALID_ARGUMENT);
+    CHECK(slen == SENTINEL_LEN);
+    OK(tessera_claims_string(c, "sub", &str, &slen));
+    STREQ(str, "u1");
+    CHECK(slen == 2);
+    OK(tessera_claims_string(c, "iss", &str, NULL)); /* the length is optional */
+    STREQ(str, "me");
+
+    size_t n = SENTINEL_LEN;
+    STATUS(tessera_claims_audience_count(NULL, &n), TESSERA_STATUS_INVALID_ARGUMENT);
+    STATUS(tessera_claims_audience_count(c, NULL), TESSERA_STATUS_INVALID_ARGUMENT);
+    CHECK(n == SENTINEL_LEN);
+    OK(tessera_claims_audience_count(c, &n));
+    CHECK(n == 2);
+    str = SENTINEL;
+    FAILS(tessera_claims_audience(NULL, 0, &str, NULL), TESSERA_STATUS_INVALID_ARGUMENT, str);
+    FAILS(tessera_claims_audience(c, 2, &str, NULL), TESSERA_STATUS_INVALID_ARGUMENT, str);
+    STATUS(tessera_claims_audience(c, 0, NULL, NULL), TESSERA_STATUS_INVALID_ARGUMENT);
+    OK(tessera_claims_audience(c, 1, &str, &slen));
+    STREQ(str, "b");
+    CHECK(slen == 1);
+    tessera_claims_free(c);
+
+    /* Strings with \u0000 keep their length; absent aud is MISSING_CLAIM. */
+    tessera_verifier *lax = NULL;
+    tessera_keyset *one = NULL;
+    OK(tessera_keyset_new(&one));
+    OK(tessera_keyset_add(one, other));
+    OK(tessera_verifier_new(one, "{\"required\":[]}", &lax));
+    tessera_keyset_free(one);
+    char *t2 = NULL;
+    OK(tessera_jwt_encode(other, "{\"sub\":\"a\\u0000b\"}", NULL, &t2));
+    OK(tessera_verifier_verify_claims(lax, U8(t2), strlen(t2), &c));
+    OK(tessera_claims_string(c, "sub", &str, &slen));
+    CHECK(slen == 3 && strlen(str) == 1 && memcmp(str, "a\0b", 4) == 0);
+    STATUS(tessera_claims_audience_count(c, &n), TESSERA_STATUS_MISSING_CLAIM);
+    STATUS(tessera_claims_audience(c, 0, &str, NULL), TESSERA_STATUS_MISSING_CLAIM);
+    tessera_claims_free(c);
+    tessera_string_free(t2);
+    tessera_verifier_free(lax);
+
+    tessera_string_free(token);
+    tessera_string_free(expired);
+    tessera_verifier_free(v);
+    tessera_key_free(key);
+    tessera_key_free(other);
+}
+
+static void test_jwt(void)
+{
+    tessera_key *key = NULL, *pub = NULL;
+    OK(tessera_key_generate("ES256", NULL, &key));
+    OK(tessera_key_public(key, &pub));
+    char *token = SENTINEL;
+    FAILS(tessera_jwt_encode(NULL, CLAIMS, NULL, &token), TESSERA_STATUS_INVALID_ARGUMENT, token);
+    FAILS(tessera_jwt_encode(key, NULL, NULL, &token), TESSERA_STATUS_INVALID_ARGUMENT, token);
+    FAILS(tessera_jwt_encode(key, "[]", NULL, &token), TESSERA_STATUS_INVALID_ARGUMENT, token);
+    FAILS(tessera_jwt_encode(key, "{\"a\":1,\"a\":2}", NULL, &token),
+          TESSERA_STATUS_INVALID_ARGUMENT, token);
+    FAILS(tessera_jwt_encode(key, NOT_UTF8, NULL, &token), TESSERA_STATUS_INVALID_ARGUMENT, token);
+    FAILS(tessera_jwt_encode(key, CLAIMS, NOT_UTF8, &token), TESSERA_STATUS_INVALID_ARGUMENT,
+          token);
+    CHECK(tessera_jwt_encode(key, CLAIMS, "{\"alg\":\"HS256\"}", &token) != TESSERA_STATUS_OK);
+    CHECK(token == SENTINEL);
+    CHECK(tessera_jwt_encode(key, CLAIMS, "[1]", &token) != TESSERA_STATUS_OK);
+    CHECK(token == SENTINEL);
+    FAILS(tessera_jwt_encode(pub, CLAIMS, NULL, &token), TESSERA_STATUS_INVALID_KEY, token);
+    STATUS(tessera_jwt_encode(key, CLAIMS, NULL, NULL), TESSERA_STATUS_INVALID_ARGUMENT);
+    OK(tessera_jwt_encode(key, CLAIMS, "{\"typ\":\"at+jwt\",\"x\":1}", &token));
+
+    char *header = SENTINEL, *claims = SENTINEL;
+    size_t len = strlen(token);
+    FAILS(tessera_jwt_decode_unverified(NULL, len, &header, &claims),
+          TESSERA_STATUS_INVALID_ARGUMENT, header);
+    FAILS(tessera_jwt_decode_unverified(U8(token), len, NULL, &claims),
+          TESSERA_STATUS_INVALID_ARGUMENT, claims);
+    FAILS(tessera_jwt_decode_unverified(U8(token), len, &header, NULL),
+          TESSERA_STATUS_INVALID_ARGUMENT, header);
+    FAILS(tessera_jwt_decode_unverified(U8("a.b"), 3, &header, &claims), TESSERA_STATUS_MALFORMED,
+          header);
+    FAILS(tessera_jwt_decode_unverified(U8(NOT_UTF8), 2, &header, &claims),
+          TESSERA_STATUS_MALFORMED, claims);
+    FAILS(tessera_jwt_decode_unverified(NULL, 0, &header, &claims), TESSERA_STATUS_MALFORMED,
+          claims);
+    OK(tessera_jwt_decode_unverified(U8(token), len, &header, &claims));
+    STREQ(header, "{\"alg\":\"ES256\",\"typ\":\"at+jwt\",\"x\":1}");
+    STREQ(claims, CLAIMS);
+    tessera_string_free(header);
+    tessera_string_free(claims);
+    tessera_string_free(token);
+    tessera_key_free(key);
+    tessera_key_free(pub);
+}
+
+static void test_jws(void)
+{
+    static const uint8_t payload[] = {0, 1, 2, 0xff, 0};
+    tessera_key *key = NULL;
+    tessera_keyset *set = NULL;
+    OK(tessera_key_generate("EdDSA", "e", &key));
+    OK(tessera_keyset_new(&set));
+    OK(tessera_keyset_add(set, key));
+
+    char *token = SENTINEL;
+    FAILS(tessera_jws_sign(NULL, payload, 5, NULL, &token), TESSERA_STATUS_INVALID_ARGUMENT, token);
+    FAILS(tessera_jws_sign(key, NULL, 5, NULL, &token), TESSERA_STATUS_INVALID_ARGUMENT, token);
+    FAILS(tessera_jws_sign(key, payload, 5, NOT_UTF8, &token), TESSERA_STATUS_INVALID_ARGUMENT,
+          token);
+    CHECK(tessera_jws_sign(key, payload, 5, "{\"b64\":false}", &token) != TESSERA_STATUS_OK);
+    CHECK(token == SENTINEL);
+    STATUS(tessera_jws_sign(key, payload, 5, NULL, NULL), TESSERA_STATUS_INVALID_ARGUMENT);
+    FAILS(tessera_jws_sign_keyset(NULL, payload, 5, NULL, &token), TESSERA_STATUS_INVALID_ARGUMENT,
+          token);
+    FAILS(tessera_jws_sign_keyset(set, NULL, 5, NULL, &token), TESSERA_STATUS_INVALID_ARGUMENT,
+          token);
+    STATUS(tessera_jws_sign_keyset(set, payload, 5, NULL, NULL), TESSERA_STATUS_INVALID_ARGUMENT);
+    OK(tessera_jws_sign_keyset(set, payload, 5, "{\"cty\":\"bin\"}", &token));
+    tessera_string_free(token);
+    OK(tessera_jws_sign(key, payload, 5, NULL, &token));
+    size_t len = strlen(token);
+
+    uint8_t *out = SENTINEL;
+    size_t out_len = SENTINEL_LEN;
+    FAILS(tessera_jws_verify(NULL, U8(token), len, &out, &out_len), TESSERA_STATUS_INVALID_ARGUMENT,
+          out);
+    FAILS(tessera_jws_verify(set, NULL, len, &out, &out_len), TESSERA_STATUS_INVALID_ARGUMENT, out);
+    FAILS(tessera_jws_verify(set, U8(token), len, NULL, &out_len), TESSERA_STATUS_INVALID_ARGUMENT,
+          out);
+    FAILS(tessera_jws_verify(set, U8(token), len, &out, NULL), TESSERA_STATUS_INVALID_ARGUMENT, out);
+    FAILS(tessera_jws_verify(set, U8(token), len - 2, &out, &out_len),
+          TESSERA_STATUS_INVALID_SIGNATURE, out);
+    FAILS(tessera_jws_verify(set, U8(NOT_UTF8), 2, &out, &out_len), TESSERA_STATUS_MALFORMED, out);
+    CHECK(out_len == SENTINEL_LEN);
+    OK(tessera_jws_verify(set, U8(token), len, &out, &out_len));
+    CHECK(out_len == 5 && memcmp(out, payload, 5) == 0);
+    tessera_bytes_free(out, out_len);
+
+    /* Detached: cut the payload segment out of the token. */
+    char *first = strchr(token, '.'), *last = strrchr(token, '.');
+    memmove(first + 1, last, strlen(last) + 1);
+    size_t dlen = strlen(token);
+    STATUS(tessera_jws_verify_detached(NULL, U8(token), dlen, payload, 5),
+           TESSERA_STATUS_INVALID_ARGUMENT);
+    STATUS(tessera_jws_verify_detached(set, NULL, dlen, payload, 5),
+           TESSERA_STATUS_INVALID_ARGUMENT);
+    STATUS(tessera_jws_verify_detached(set, U8(token), dlen, NULL, 5),
+           TESSERA_STATUS_INVALID_ARGUMENT);
+    STATUS(tessera_jws_verify_detached(set, U8(token), dlen, payload, 4),
+           TESSERA_STATUS_INVALID_SIGNATURE);
+    OK(tessera_jws_verify_detached(set, U8(token), dlen, payload, 5));
+    tessera_string_free(token);
+
+    /* An empty payload comes back as (NULL, 0). */
+    OK(tessera_jws_sign(key, NULL, 0, NULL, &token));
+    STATUS(tessera_jws_verify_detached(set, U8(token), strlen(token), NULL, 0),
+           TESSERA_STATUS_OK);
+    OK(tessera_jws_verify(set, U8(token), strlen(token), &out, &out_len));
+    CHECK(out == NULL && out_len == 0);
+    tessera_bytes_free(out, out_len);
+    tessera_string_free(token);
+
+    tessera_keyset_free(set);
+    tessera_key_free(key);
+}
+
+int main(void)
+{
+    test_status_and_errors();
+    test_key_constructors();
+    test_key_methods();
+    test_keysets();
+    test_verifier();
+    test_jwt();
+    test_jws();
+    if (check_failures) {
+        printf("api: %d checks failed\n", check_failures);
+        return 1;
+    }
+    printf("api: all checks passed\n");
+    return 0;
+}
