@@ -1,0 +1,163 @@
+//! `Validation` (the policy record), `Verifier` (keys + policy, built once)
+//! and `Claims` (what a verification returns).
+
+use std::sync::Arc;
+
+use tessera::Algorithm;
+
+use crate::keyset::KeySet;
+use crate::{Result, TesseraError};
+
+/// The validation policy; the same options as the Python keywords and the
+/// Node option object. Every field is optional: `null`/`nil` means the core's
+/// default, stated next to each field (so no default lives in a binding).
+#[derive(Clone, Debug, Default, uniffi::Record)]
+pub struct Validation {
+    /// Algorithms accepted, e.g. `["ES256"]`. Default: the keys' algorithms.
+    #[uniffi(default)]
+    pub algorithms: Option<Vec<String>>,
+    /// Accepted issuers; the token's `iss` must equal one. Default: not checked.
+    #[uniffi(default)]
+    pub issuer: Option<Vec<String>>,
+    /// Accepted audiences; the token's `aud` (string or array) must contain
+    /// one. Default: not set, and a token that carries `aud` is rejected.
+    #[uniffi(default)]
+    pub audience: Option<Vec<String>>,
+    /// The required `sub`. Default: not checked.
+    #[uniffi(default)]
+    pub subject: Option<String>,
+    /// Claims that must be present. Default: `["exp"]`.
+    #[uniffi(default)]
+    pub required: Option<Vec<String>>,
+    /// Seconds of clock skew tolerated for `exp`, `nbf`, `iat`, `max_age`. Default: 0.
+    #[uniffi(default)]
+    pub leeway: Option<i64>,
+    /// Maximum age in seconds, measured from `iat` (which becomes required).
+    /// Default: not checked.
+    #[uniffi(default)]
+    pub max_age: Option<i64>,
+    /// Required header `typ` (case-insensitive, `application/` prefix
+    /// ignored), e.g. `"at+jwt"`. Default: not checked.
+    #[uniffi(default)]
+    pub typ: Option<String>,
+    /// The current time (seconds since the epoch), for tests. Default: the system clock.
+    #[uniffi(default)]
+    pub now: Option<i64>,
+    /// Check `exp` when present. Default: true.
+    #[uniffi(default)]
+    pub verify_exp: Option<bool>,
+    /// Check `nbf` when present. Default: true.
+    #[uniffi(default)]
+    pub verify_nbf: Option<bool>,
+    /// Longest token accepted, in bytes, checked before decoding. Default: 16384.
+    #[uniffi(default)]
+    pub max_token_bytes: Option<i64>,
+}
+
+/// Integers cross as signed 64-bit (Kotlin `Long`, Swift `Int64`): friendlier
+/// than unsigned types there. Negative seconds are a caller error.
+fn seconds(name: &str, n: i64) -> Result<u64> {
+    u64::try_from(n)
+        .map_err(|_| TesseraError::invalid_argument(format!("{name} must not be negative")))
+}
+
+impl TryFrom<Validation> for tessera::jwt::Validation {
+    type Error = TesseraError;
+
+    fn try_from(v: Validation) -> Result<Self> {
+        let mut out = tessera::jwt::Validation::default();
+        if let Some(names) = v.algorithms {
+            let algs = names.iter().map(|n| Algorithm::parse(n));
+            out.algorithms = Some(algs.collect::<Result<_, _>>()?);
+        }
+        out.issuer = v.issuer.or(out.issuer);
+        out.audience = v.audience.or(out.audience);
+        out.subject = v.subject.or(out.subject);
+        out.required = v.required.unwrap_or(out.required);
+        if let Some(n) = v.leeway {
+            out.leeway = seconds("leeway", n)?;
+        }
+        if let Some(n) = v.max_age {
+            out.max_age = Some(seconds("maxAge", n)?);
+        }
+        out.typ = v.typ.or(out.typ);
+        out.now = v.now.or(out.now);
+        out.verify_exp = v.verify_exp.unwrap_or(out.verify_exp);
+        out.verify_nbf = v.verify_nbf.unwrap_or(out.verify_nbf);
+        if let Some(n) = v.max_token_bytes {
+            out.max_token_bytes = usize::try_from(n).map_err(|_| {
+                TesseraError::invalid_argument("maxTokenBytes must not be negative")
+            })?;
+        }
+        Ok(out)
+    }
+}
+
+/// Verified claims: the JSON text exactly as signed (decode it with
+/// kotlinx.serialization or Codable) plus the registered claims, already
+/// parsed by the core.
+#[derive(Clone, Debug, PartialEq, uniffi::Record)]
+pub struct Claims {
+    /// The claims JSON text, byte for byte as signed.
+    pub json: String,
+    /// `exp` (seconds since the epoch), if present.
+    pub exp: Option<f64>,
+    /// `nbf`, if present.
+    pub nbf: Option<f64>,
+    /// `iat`, if present.
+    pub iat: Option<f64>,
+    /// `iss`, if present.
+    pub iss: Option<String>,
+    /// `sub`, if present.
+    pub sub: Option<String>,
+    /// `aud` as a list (a string `aud` becomes a one-element list), if present.
+    pub aud: Option<Vec<String>>,
+    /// `jti`, if present.
+    pub jti: Option<String>,
+}
+
+impl From<tessera::jwt::Claims> for Claims {
+    fn from(c: tessera::jwt::Claims) -> Self {
+        let r = c.registered().clone();
+        Claims {
+            json: c.into_json(),
+            exp: r.exp,
+            nbf: r.nbf,
+            iat: r.iat,
+            iss: r.iss,
+            sub: r.sub,
+            aud: r.aud,
+            jti: r.jti,
+        }
+    }
+}
+
+/// Keys + policy, built once; `verify` is the hot path. Immutable and safe to
+/// share between threads (one per app is typical).
+#[derive(Debug, uniffi::Object)]
+pub struct Verifier {
+    inner: tessera::jwt::Verifier,
+}
+
+#[uniffi::export]
+impl Verifier {
+    /// A verifier for `keys` with the `validation` policy (default: the strict
+    /// defaults). `INVALID_ARGUMENT` for an empty key set or an unusable
+    /// policy; `UNSUPPORTED_ALGORITHM` for an unknown name in `algorithms`.
+    #[uniffi::constructor(default(validation))]
+    pub fn new(keys: Arc<KeySet>, validation: Validation) -> Result<Arc<Self>> {
+        let inner = tessera::jwt::Verifier::new(keys.inner.clone(), validation.try_into()?)?;
+        Ok(Arc::new(Verifier { inner }))
+    }
+
+    /// Verifies `token` (signature, then claims) and returns the claims JSON
+    /// text exactly as signed.
+    pub fn verify(&self, token: String) -> Result<String> {
+        Ok(self.inner.verify(&token)?.into_json())
+    }
+
+    /// Like `verify`, also returning the registered claims parsed by the core.
+    pub fn verify_claims(&self, token: String) -> Result<Claims> {
+        Ok(self.inner.verify(&token)?.into())
+    }
+}
