@@ -381,14 +381,21 @@ tessera_status tessera_key_from_pem_ex(const char *pem, const char *alg, const c
 
 /**
  * A key from the `len` DER bytes at `der`, in any container
- * `tessera_key_from_pem` accepts. `alg`/`kid` as there; `flags` 0 or
- * `TESSERA_KEY_ALLOW_WEAK`.
+ * `tessera_key_from_pem` accepts. `alg`/`kid` as there.
  *
  * # Safety
  * `der` is readable for `len` bytes; `alg`/`kid` are NULL or
  * NUL-terminated; `key_out` is writable.
  */
-tessera_status tessera_key_from_der(const uint8_t *der, size_t len, const char *alg, const char *kid, uint32_t flags, tessera_key **key_out);
+tessera_status tessera_key_from_der(const uint8_t *der, size_t len, const char *alg, const char *kid, tessera_key **key_out);
+
+/**
+ * `tessera_key_from_der` with `flags` (0 or `TESSERA_KEY_ALLOW_WEAK`).
+ *
+ * # Safety
+ * As `tessera_key_from_der`.
+ */
+tessera_status tessera_key_from_der_ex(const uint8_t *der, size_t len, const char *alg, const char *kid, uint32_t flags, tessera_key **key_out);
 
 /**
  * A key from a JWK (JSON object text); `alg` and `kid` come from the JWK.

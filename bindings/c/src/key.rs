@@ -164,14 +164,29 @@ pub unsafe extern "C" fn tessera_key_from_pem_ex(
 }
 
 /// A key from the `len` DER bytes at `der`, in any container
-/// `tessera_key_from_pem` accepts. `alg`/`kid` as there; `flags` 0 or
-/// `TESSERA_KEY_ALLOW_WEAK`.
+/// `tessera_key_from_pem` accepts. `alg`/`kid` as there.
 ///
 /// # Safety
 /// `der` is readable for `len` bytes; `alg`/`kid` are NULL or
 /// NUL-terminated; `key_out` is writable.
 #[no_mangle]
 pub unsafe extern "C" fn tessera_key_from_der(
+    der: *const u8,
+    len: usize,
+    alg: *const c_char,
+    kid: *const c_char,
+    key_out: *mut *mut tessera_key,
+) -> tessera_status {
+    // SAFETY: same contract.
+    unsafe { tessera_key_from_der_ex(der, len, alg, kid, 0, key_out) }
+}
+
+/// `tessera_key_from_der` with `flags` (0 or `TESSERA_KEY_ALLOW_WEAK`).
+///
+/// # Safety
+/// As `tessera_key_from_der`.
+#[no_mangle]
+pub unsafe extern "C" fn tessera_key_from_der_ex(
     der: *const u8,
     len: usize,
     alg: *const c_char,

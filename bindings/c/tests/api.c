@@ -143,15 +143,23 @@ static void test_key_constructors(void)
 
     /* der */
     key = SENTINEL;
-    FAILS(tessera_key_from_der(NULL, 4, NULL, NULL, 0, &key), TESSERA_STATUS_INVALID_ARGUMENT, key);
-    FAILS(tessera_key_from_der(U8("junk"), 4, NULL, NULL, 0, &key), TESSERA_STATUS_INVALID_KEY,
-          key);
-    FAILS(tessera_key_from_der(ED_DER, sizeof ED_DER, NULL, NULL, 4, &key),
-          TESSERA_STATUS_INVALID_ARGUMENT, key);
-    STATUS(tessera_key_from_der(ED_DER, sizeof ED_DER, NULL, NULL, 0, NULL),
+    FAILS(tessera_key_from_der(NULL, 4, NULL, NULL, &key), TESSERA_STATUS_INVALID_ARGUMENT, key);
+    FAILS(tessera_key_from_der(U8("junk"), 4, NULL, NULL, &key), TESSERA_STATUS_INVALID_KEY, key);
+    FAILS(tessera_key_from_der(ED_DER, sizeof ED_DER, "RS256", NULL, &key),
+          TESSERA_STATUS_INVALID_KEY, key);
+    STATUS(tessera_key_from_der(ED_DER, sizeof ED_DER, NULL, NULL, NULL),
            TESSERA_STATUS_INVALID_ARGUMENT);
-    OK(tessera_key_from_der(ED_DER, sizeof ED_DER, NULL, NULL, 0, &key));
+    FAILS(tessera_key_from_der_ex(NULL, 4, NULL, NULL, 0, &key), TESSERA_STATUS_INVALID_ARGUMENT,
+          key);
+    FAILS(tessera_key_from_der_ex(ED_DER, sizeof ED_DER, NULL, NULL, 4, &key),
+          TESSERA_STATUS_INVALID_ARGUMENT, key);
+    STATUS(tessera_key_from_der_ex(ED_DER, sizeof ED_DER, NULL, NULL, 0, NULL),
+           TESSERA_STATUS_INVALID_ARGUMENT);
+    OK(tessera_key_from_der(ED_DER, sizeof ED_DER, NULL, "d", &key));
     STREQ(tessera_key_alg(key), "EdDSA");
+    tessera_key_free(key);
+    OK(tessera_key_from_der_ex(ED_DER, sizeof ED_DER, "EdDSA", NULL, TESSERA_KEY_ALLOW_WEAK, &key));
+    CHECK(tessera_key_is_private(key));
     tessera_key_free(key);
 
     /* jwk */
