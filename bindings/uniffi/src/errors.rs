@@ -97,3 +97,22 @@ impl TesseraError {
 pub fn error_code_string(code: ErrorCode) -> String {
     code.as_str().to_owned()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_crosses_with_its_claim() {
+        for &code in ErrorCode::ALL {
+            let e = TesseraError::from(tessera::Error::claim_error(code, "exp", "m"));
+            assert_eq!(e.code(), code);
+            assert_eq!(e.to_string(), format!("{}: m", code.as_str()));
+            let TesseraError::Failed { detail, claim, .. } = e;
+            assert_eq!((detail.as_str(), claim.as_deref()), ("m", Some("exp")));
+            assert_eq!(error_code_string(code), code.as_str());
+        }
+        let e = TesseraError::from(tessera::Error::new(ErrorCode::Malformed, "x"));
+        assert!(matches!(e, TesseraError::Failed { claim: None, .. }));
+    }
+}

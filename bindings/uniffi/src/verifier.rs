@@ -161,3 +161,73 @@ impl Verifier {
         Ok(self.inner.verify(&token)?.into())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tessera::ErrorCode;
+
+    #[test]
+    fn unset_fields_are_the_core_defaults() {
+        let got: tessera::jwt::Validation = Validation::default().try_into().unwrap();
+        let want = tessera::jwt::Validation::default();
+        assert_eq!(format!("{got:?}"), format!("{want:?}"));
+    }
+
+    #[test]
+    fn fields_map_one_to_one() {
+        let v = Validation {
+            algorithms: Some(vec!["ES256".into(), "EdDSA".into()]),
+            issuer: Some(vec!["i".into()]),
+            audience: Some(vec!["a".into(), "b".into()]),
+            subject: Some("s".into()),
+            required: Some(vec![]),
+            leeway: Some(5),
+            max_age: Some(60),
+            typ: Some("at+jwt".into()),
+            now: Some(-1),
+            verify_exp: Some(false),
+            verify_nbf: Some(false),
+            max_token_bytes: Some(100),
+        };
+        let got: tessera::jwt::Validation = v.try_into().unwrap();
+        let want = tessera::jwt::Validation::from_json(
+            r#"{"algorithms":["ES256","EdDSA"],"issuer":"i","audience":["a","b"],"subject":"s",
+                "required":[],"leeway":5,"max_age":60,"typ":"at+jwt","now":-1,
+                "verify_exp":false,"verify_nbf":false,"max_token_bytes":100}"#,
+        )
+        .unwrap();
+        assert_eq!(format!("{got:?}"), format!("{want:?}"));
+    }
+
+    #[test]
+    fn bad_values_are_errors() {
+        let code = |v: Validation| {
+            tessera::jwt::Validation::try_from(v)
+                .map(|_| ())
+                .unwrap_err()
+                .code()
+        };
+        let bad_alg = Validation {
+            algorithms: Some(vec!["none".into()]),
+            ..Default::default()
+        };
+        assert_eq!(code(bad_alg), ErrorCode::AlgorithmNotAllowed);
+        for v in [
+            Validation {
+                leeway: Some(-1),
+                ..Default::default()
+            },
+            Validation {
+                max_age: Some(-1),
+                ..Default::default()
+            },
+            Validation {
+                max_token_bytes: Some(-1),
+                ..Default::default()
+            },
+        ] {
+            assert_eq!(code(v), ErrorCode::InvalidArgument);
+        }
+    }
+}
