@@ -365,7 +365,15 @@ pub(crate) fn verify_compact(
 
 /// Verifies a compact JWS with the default options; returns the payload.
 pub fn verify(token: &str, keys: &KeySet) -> Result<Vec<u8>> {
-    verify_with(token, keys, &JwsOptions::default()).map(|v| v.payload)
+    verify_bytes(token.as_bytes(), keys)
+}
+
+/// [`verify`] for a token given as bytes (untrusted input from C and other
+/// FFI callers): the size limit applies first, then any non-base64url byte is
+/// `MALFORMED`.
+pub fn verify_bytes(token: &[u8], keys: &KeySet) -> Result<Vec<u8>> {
+    let allowed = allowed_set(keys, None);
+    verify_compact(token, keys, allowed, DEFAULT_MAX_TOKEN_BYTES, None).map(|v| v.payload)
 }
 
 /// Verifies a compact JWS; returns the header and payload.
@@ -381,7 +389,12 @@ pub fn verify_with(token: &str, keys: &KeySet, opts: &JwsOptions) -> Result<Veri
 /// Verifies a compact JWS with a detached payload (RFC 7515 appendix F: the
 /// middle segment is empty and `payload` is supplied separately).
 pub fn verify_detached(token: &str, payload: &[u8], keys: &KeySet) -> Result<Header> {
-    let seg = split(token.as_bytes(), DEFAULT_MAX_TOKEN_BYTES)?;
+    verify_detached_bytes(token.as_bytes(), payload, keys)
+}
+
+/// [`verify_detached`] for a token given as bytes.
+pub fn verify_detached_bytes(token: &[u8], payload: &[u8], keys: &KeySet) -> Result<Header> {
+    let seg = split(token, DEFAULT_MAX_TOKEN_BYTES)?;
     if !seg.payload.is_empty() {
         return Err(malformed("a detached JWS has an empty payload segment"));
     }
@@ -525,7 +538,12 @@ pub struct Unverified {
 
 /// Decodes a compact JWS **without verifying it**, for inspection only.
 pub fn decode_unverified(token: &str) -> Result<Unverified> {
-    let seg = split(token.as_bytes(), DEFAULT_MAX_TOKEN_BYTES)?;
+    decode_unverified_bytes(token.as_bytes())
+}
+
+/// [`decode_unverified`] for a token given as bytes.
+pub fn decode_unverified_bytes(token: &[u8]) -> Result<Unverified> {
+    let seg = split(token, DEFAULT_MAX_TOKEN_BYTES)?;
     let header = b64::decode_bytes(seg.header)?;
     let header_json = json::utf8(&header, "header")?.to_owned();
     json::validate_object(&header_json, "header")?;

@@ -659,7 +659,13 @@ pub struct Unverified {
 
 /// Decodes a JWT **without verifying** its signature or claims.
 pub fn decode_unverified(token: &str) -> Result<Unverified> {
-    let u = jws::decode_unverified(token)?;
+    decode_unverified_bytes(token.as_bytes())
+}
+
+/// [`decode_unverified`] for a token given as bytes (size limit first, then
+/// any non-base64url byte is `MALFORMED`).
+pub fn decode_unverified_bytes(token: &[u8]) -> Result<Unverified> {
+    let u = jws::decode_unverified_bytes(token)?;
     let claims_json = json::utf8(&u.payload, "claims")?.to_owned();
     json::validate_object(&claims_json, "claims")?;
     Ok(Unverified {
