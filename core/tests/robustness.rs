@@ -133,6 +133,35 @@ fn oversized_and_deep_inputs_fail_fast() {
     let huge = "a".repeat(10 * 1024 * 1024);
     let e = jwt::decode(&huge, &keys, &Default::default()).unwrap_err();
     assert_eq!(e.code(), ErrorCode::TooLarge);
+    // Untrusted bytes: the size limit applies before any UTF-8 or base64 check.
+    let big_binary = vec![0xffu8; 20_000];
+    assert_eq!(
+        jws::verify_bytes(&big_binary, &keys).unwrap_err().code(),
+        ErrorCode::TooLarge
+    );
+    assert_eq!(
+        jwt::decode_unverified_bytes(&big_binary)
+            .unwrap_err()
+            .code(),
+        ErrorCode::TooLarge
+    );
+    let small_binary = b"\xff\xfe.\xff.\xff";
+    assert_eq!(
+        jws::verify_bytes(small_binary, &keys).unwrap_err().code(),
+        ErrorCode::Malformed
+    );
+    assert_eq!(
+        jwt::decode_unverified_bytes(small_binary)
+            .unwrap_err()
+            .code(),
+        ErrorCode::Malformed
+    );
+    assert_eq!(
+        jws::verify_detached_bytes(small_binary, b"", &keys)
+            .unwrap_err()
+            .code(),
+        ErrorCode::Malformed
+    );
     let deep_jwks = format!("{}{}", "[".repeat(200_000), "]".repeat(200_000));
     assert_eq!(
         KeySet::from_jwks(&deep_jwks).unwrap_err().code(),
