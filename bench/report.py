@@ -111,22 +111,33 @@ def machine_note():
 
 
 def git_rev():
+    """The commit, marked when core/src differs from it (a shared workspace)."""
     try:
-        return subprocess.run(
+        rev = subprocess.run(
             ["git", "rev-parse", "--short", "HEAD"],
             capture_output=True, text=True, check=True,
         ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--", "core/src"],
+            capture_output=True, text=True, check=True,
+        ).stdout.strip()
+        return rev + (" (core/src modified)" if dirty else "")
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
 
 
 def paired_ratio(paired, group, name):
+    """(p10 ratio, per-round median, q1, q3) or None."""
     p = paired.get(group, {}).get("ratios", {}).get(name)
-    return None if p is None else (p["median"], p["q1"], p["q3"])
+    if p is None or "p10" not in p:
+        return None
+    return (p["p10"], p["median"], p["q1"], p["q3"])
 
 
 def fmt_paired(p):
-    return "—" if p is None else f"{p[0]:.3f} ({p[1]:.3f}–{p[2]:.3f})"
+    if p is None:
+        return "—"
+    return f"**{p[0]:.3f}** ({p[1]:.3f}; {p[2]:.2f}–{p[3]:.2f})"
 
 
 def table(results, paired):
@@ -134,7 +145,7 @@ def table(results, paired):
     groups += sorted(g for g in results if g not in groups)
     lines = [
         "| group | ring floor µs | tessera µs | jsonwebtoken 9 µs | jsonwebtoken 11 µs "
-        "| tessera / floor | paired tessera / floor (IQR) | target "
+        "| tessera / floor | paired tessera / floor: p10 (median; IQR) | target "
         "| jsonwebtoken 9 / tessera* | jsonwebtoken 11 / tessera* |",
         "|---|---:|---:|---:|---:|---:|---:|---|---:|---:|",
     ]
@@ -207,15 +218,17 @@ def main():
         f"(± = half the 95% confidence interval).",
         f"Machine: {machine_note()}.",
         "Numbers from a shared machine are noisy; compare ratios within one run.",
-        "Targets are judged on the paired ratio (median of per-round ratios of "
-        "interleaved batches, benches/paired.rs) when present."
+        "Targets are judged on the paired p10 ratio (interleaved ~2 ms batches, "
+        "benches/paired.rs) when present."
         if paired else "No paired ratios in this run; targets judged on criterion means.",
         "",
         body,
         "",
         "µs = criterion mean per operation; tessera / floor = ratio of those means; "
-        "paired = median (and interquartile range) of per-round ratios of interleaved "
-        "batches; * = paired median when available, else ratio of means.",
+        "paired p10 = ratio of the two implementations' 10th-percentile batch times "
+        "(least-disturbed batches), with the median and interquartile range of the "
+        "per-round ratios in parentheses; * = paired p10 ratio when available, else "
+        "ratio of means.",
         "",
         summary,
         "",
