@@ -50,6 +50,12 @@ pub(crate) fn json_to_py<'py>(py: Python<'py>, text: &str) -> PyResult<Bound<'py
     Ok(v)
 }
 
+/// Registered claim and header member names (all three bytes long).
+const COMMON_NAMES: [&str; 10] = [
+    "iss", "sub", "aud", "exp", "nbf", "iat", "jti", "alg", "typ", "kid",
+];
+static COMMON: PyOnceLock<Vec<Py<PyString>>> = PyOnceLock::new();
+
 struct Parser<'py, 't> {
     py: Python<'py>,
     text: &'t str,
@@ -121,7 +127,7 @@ impl<'py> Parser<'py, '_> {
             if self.b.get(self.i) != Some(&b'"') {
                 return Err(self.bad());
             }
-            let key = self.string()?;
+            let key = self.key()?;
             self.eat(b':')?;
             let value = self.value(depth)?;
             dict.set_item(key, value)?;
@@ -160,6 +166,26 @@ impl<'py> Parser<'py, '_> {
                 _ => return Err(self.bad()),
             }
         }
+    }
+
+    /// A member name: the registered claim and header names are shared
+    /// Python strings (no allocation), the rest as [`Parser::string`].
+    fn key(&mut self) -> PyResult<Bound<'py, PyString>> {
+        if let (Some(name), Some(b'"')) =
+            (self.b.get(self.i + 1..self.i + 4), self.b.get(self.i + 4))
+        {
+            if let Some(n) = COMMON_NAMES.iter().position(|c| c.as_bytes() == name) {
+                self.i += 5;
+                let names = COMMON.get_or_init(self.py, || {
+                    COMMON_NAMES
+                        .iter()
+                        .map(|c| PyString::intern(self.py, c).unbind())
+                        .collect()
+                });
+                return Ok(names[n].bind(self.py).clone());
+            }
+        }
+        self.string()
     }
 
     /// A string starting at the opening quote.
