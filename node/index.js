@@ -132,8 +132,12 @@ const EMPTY = Object.freeze({});
 
 // ----------------------------------------------------------------- keys
 
-let keyHandle; // (key: Key) => native Key; set in Key's static block
-let keySetHandle; // (set: KeySet) => native KeySet
+// Set in the classes' static blocks: brand checks (private fields, so a
+// look-alike object never passes) and access to the native handles.
+let isKey; // (v) => v is a Key made by this module
+let isKeySet; // (v) => v is a KeySet made by this module
+let keyHandle; // (key: Key) => native Key
+let keySetHandle; // (key: Key | KeySet) => native KeySet (a Key's own one-key set)
 const CREATE = Symbol('tessera.create');
 const inspect = Symbol.for('nodejs.util.inspect.custom');
 
@@ -159,14 +163,13 @@ class Key {
   }
 
   static {
+    isKey = (v) => v !== null && typeof v === 'object' && #native in v;
     keyHandle = (key) => key.#native;
-    keySetHandle = (set) => {
-      if (#native in set) {
-        if (set.#set === undefined) set.#set = set.#native.toKeySet();
-        return set.#set;
-      }
-      return set[KEYSET_NATIVE];
+    const keySetOfKey = (key) => {
+      if (key.#set === undefined) key.#set = key.#native.toKeySet();
+      return key.#set;
     };
+    keySetHandle = (k) => (#native in k ? keySetOfKey(k) : keySetNative(k));
   }
 
   /**
@@ -316,30 +319,37 @@ function wrapKey(f) {
   return new Key(CREATE, call(f));
 }
 
-const KEYSET_NATIVE = Symbol('tessera.keyset');
+let keySetNative; // (set: KeySet) => native KeySet
 
 /** An ordered set of keys: signing picks by kid or the first private key; verifying selects by the token's kid. */
 class KeySet {
+  #native;
+
+  static {
+    isKeySet = (v) => v !== null && typeof v === 'object' && #native in v;
+    keySetNative = (set) => set.#native;
+  }
+
   /**
    * @param {Iterable<Key>} [keys]
    */
   constructor(keys) {
-    if (keys === CREATE) return; // KeySet.#fromHandle attaches the handle
+    if (keys === CREATE) return; // KeySet.#fromHandle sets the handle
     const w = 'new KeySet';
     if (keys !== undefined && (keys === null || typeof keys === 'string' || typeof keys[Symbol.iterator] !== 'function')) {
       throw mustBe(w, 'keys', 'an array of Key', keys);
     }
     const handle = new native.KeySet();
     for (const key of keys ?? []) {
-      if (!(key instanceof Key)) throw mustBe(w, 'every element of keys', 'a Key', key);
+      if (!isKey(key)) throw mustBe(w, 'every element of keys', 'a Key', key);
       call(() => handle.push(keyHandle(key)));
     }
-    Object.defineProperty(this, KEYSET_NATIVE, { value: handle });
+    this.#native = handle;
   }
 
   static #fromHandle(handle) {
     const set = new KeySet(CREATE);
-    Object.defineProperty(set, KEYSET_NATIVE, { value: handle });
+    set.#native = handle;
     return set;
   }
 
@@ -355,22 +365,22 @@ class KeySet {
 
   /** The public JWKS object ({ keys: [...] }); HMAC keys are never exported. */
   toJwks() {
-    return JSON.parse(call(() => this[KEYSET_NATIVE].toJwks()));
+    return JSON.parse(call(() => this.#native.toJwks()));
   }
 
   /** The keys, in order. */
   keys() {
-    return call(() => this[KEYSET_NATIVE].keys()).map((h) => new Key(CREATE, h));
+    return call(() => this.#native.keys()).map((h) => new Key(CREATE, h));
   }
 
   /** Number of keys. */
   get size() {
-    return this[KEYSET_NATIVE].size;
+    return this.#native.size;
   }
 
   /** How many JWKS entries fromJwks skipped as unusable. */
   get skipped() {
-    return this[KEYSET_NATIVE].skipped;
+    return this.#native.skipped;
   }
 
   [Symbol.iterator]() {
@@ -384,18 +394,18 @@ class KeySet {
 
 /** The native KeySet to verify with, from a Key or a KeySet. */
 function verifyKeys(where, key) {
-  if (key instanceof Key || key instanceof KeySet) return keySetHandle(key);
+  if (isKey(key) || isKeySet(key)) return keySetHandle(key);
   throw mustBe(where, 'key', 'a Key or KeySet (e.g. Key.hmac(secret), Key.fromPem(pem))', key);
 }
 
 function checkSigner(where, key) {
-  if (key instanceof Key || key instanceof KeySet) return key;
+  if (isKey(key) || isKeySet(key)) return key;
   throw mustBe(where, 'key', 'a Key or KeySet (e.g. Key.hmac(secret), Key.fromPem(pem))', key);
 }
 
 /** HMAC-only work is cheaper than a trip to the thread pool: it runs inline. */
 function isCheap(key) {
-  return key instanceof Key ? key.alg.startsWith('HS') : keySetHandle(key).isCheap;
+  return isKey(key) ? key.alg.startsWith('HS') : keySetHandle(key).isCheap;
 }
 
 // ----------------------------------------------------------- validation
@@ -548,7 +558,7 @@ const jwt = Object.freeze({
   encode(claims, key, opts) {
     const [text, header] = encodeArgs('jwt.encode', claims, key, opts);
     return call(() =>
-      key instanceof Key
+      isKey(key)
         ? native.jwtEncodeKey(text, keyHandle(key), header)
         : native.jwtEncodeSet(text, keySetHandle(key), header),
     );
@@ -561,7 +571,7 @@ const jwt = Object.freeze({
       const [text, header] = encodeArgs('jwt.encodeAsync', claims, key, opts);
       if (isCheap(key)) return Promise.resolve(jwt.encode(text, key, opts && { header }));
       promise =
-        key instanceof Key
+        isKey(key)
           ? native.jwtEncodeKeyAsync(text, keyHandle(key), header)
           : native.jwtEncodeSetAsync(text, keySetHandle(key), header);
     } catch (e) {
@@ -630,7 +640,7 @@ const jws = Object.freeze({
   sign(payload, key, opts) {
     const [data, header] = signArgs('jws.sign', payload, key, opts);
     return call(() =>
-      key instanceof Key
+      isKey(key)
         ? native.jwsSignKey(data, keyHandle(key), header)
         : native.jwsSignSet(data, keySetHandle(key), header),
     );
@@ -643,7 +653,7 @@ const jws = Object.freeze({
       const [data, header] = signArgs('jws.signAsync', payload, key, opts);
       if (isCheap(key)) return Promise.resolve(jws.sign(data, key, opts && { header }));
       promise =
-        key instanceof Key
+        isKey(key)
           ? native.jwsSignKeyAsync(data, keyHandle(key), header)
           : native.jwsSignSetAsync(data, keySetHandle(key), header);
     } catch (e) {

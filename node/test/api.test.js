@@ -293,6 +293,11 @@ test('wrong argument types throw TypeError (sync) or reject with it (async)', as
     () => jws.verify(5, hs),
     () => jws.verify('a.b.c', null),
     () => jws.verifyDetached('a..c', 5, hs),
+    // look-alikes are not keys
+    () => jwt.decode(token, Object.create(Key.prototype)),
+    () => new Verifier(Object.create(KeySet.prototype)),
+    () => jwt.encode(claims, { alg: 'HS256', kid: 'h1', isPrivate: true }),
+    () => new KeySet([Object.create(Key.prototype)]),
   ];
   for (const f of bad) {
     assert.throws(f, TypeError, f.toString());
