@@ -575,7 +575,7 @@ pub(crate) fn bytes_arg(v: &Bound<'_, PyAny>, name: &str) -> PyResult<Vec<u8>> {
     }
 }
 
-/// A `str` or `bytes`-ish JSON argument (`str`, or a `dict` serialized here).
+/// A JSON argument: JSON text (`str`) as is, or a mapping serialized here.
 pub(crate) fn json_arg(v: &Bound<'_, PyAny>, name: &str) -> PyResult<String> {
     if v.cast::<PyString>().is_ok() || v.cast::<PyDict>().is_ok() || v.cast::<PyMapping>().is_ok() {
         to_json(v, name)
