@@ -218,7 +218,7 @@ def main():
         f"(± = half the 95% confidence interval).",
         f"Machine: {machine_note()}.",
         "Numbers from a shared machine are noisy; compare ratios within one run.",
-        "Targets are judged on the paired p10 ratio (interleaved ~2 ms batches, "
+        "Targets are judged on the paired p10 ratio (interleaved ~0.5 ms batches, "
         "benches/paired.rs) when present."
         if paired else "No paired ratios in this run; targets judged on criterion means.",
         "",

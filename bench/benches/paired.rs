@@ -1,7 +1,8 @@
 //! Interleaved (paired) ratios. On a shared, noisy machine criterion's
 //! one-function-after-the-other estimates drift by more than the 5% the
-//! targets allow, so here every round times one short batch (about 2 ms) of
-//! each implementation back to back, rotating the order, for many rounds.
+//! targets allow, so here every round times one short batch (about 0.5 ms) of
+//! each implementation back to back, rotating the order, for many rounds
+//! (short batches: more of them fall between two preemptions).
 //!
 //! Two estimates per ratio:
 //! * `p10` — the ratio of each implementation's 10th-percentile batch time:
@@ -28,8 +29,8 @@ struct Args {
 
 fn args() -> Args {
     let mut a = Args {
-        rounds: 400,
-        batch: Duration::from_micros(2000),
+        rounds: 1600,
+        batch: Duration::from_micros(500),
         out: None,
         filter: None,
     };
