@@ -336,6 +336,25 @@ test('wrong argument types throw TypeError (sync) or reject with it (async)', as
   );
 });
 
+test('tokens around the native read buffer size (16 KiB + 64) arrive intact', () => {
+  const v = new Verifier(hs, { maxTokenBytes: 1 << 20 });
+  const base = jwt.encode({ pad: '', exp: 4102444800 }, hs).length;
+  for (let size = 16 * 1024 + 40; size <= 16 * 1024 + 90; size++) {
+    // base64url(claims) grows by 4 chars per 3 bytes of padding: aim at `size`
+    const pad = 'p'.repeat(Math.max(0, Math.floor(((size - base) * 3) / 4)));
+    const token = jwt.encode({ pad, exp: 4102444800 }, hs);
+    assert.equal(v.verify(token).pad.length, pad.length);
+    for (const extra of ['é', '😀', '\uD800']) {
+      assert.throws(() => v.verify(token + extra), isTessera('MALFORMED'));
+      assert.throws(() => v.verify(token.slice(0, -1) + extra), isTessera('MALFORMED'));
+    }
+  }
+  const big = jwt.encode({ pad: 'q'.repeat(100000), exp: 4102444800 }, hs);
+  assert.equal(v.verify(big).pad.length, 100000);
+  assert.throws(() => new Verifier(hs).verify(big), isTessera('TOO_LARGE'));
+  assert.equal(v.verify(jwt.encode({ exp: 4102444800 }, hs)).exp, 4102444800); // the buffer is reused
+});
+
 test('hostile inputs never crash the process', async () => {
   const inputs = [
     '', ' ', '.', '..', '...', 'a.b.c', 'a.b.c.d', '\u0000.\u0000.\u0000', '\uD800.x.y', '😀.😀.😀',
