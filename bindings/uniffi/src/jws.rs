@@ -6,7 +6,7 @@ use crate::key::Key;
 use crate::keyset::KeySet;
 use crate::Result;
 
-/// Signs `payload` as a compact JWS with `key`; `header_json` holds extra
+/// Signs `payload` as a compact JWS with `key`; `headerJson` holds extra
 /// protected header members as JSON object text.
 #[uniffi::export(default(header_json = None))]
 pub fn jws_sign(payload: Vec<u8>, key: Arc<Key>, header_json: Option<String>) -> Result<String> {

@@ -7,8 +7,8 @@ use crate::keyset::KeySet;
 use crate::verifier::{Claims, Validation};
 use crate::Result;
 
-/// Signs `claims_json` (a JSON object, signed byte for byte as given) with
-/// `key`. `header_json` holds extra header members as JSON object text;
+/// Signs `claimsJson` (a JSON object, signed byte for byte as given) with
+/// `key`. `headerJson` holds extra header members as JSON object text;
 /// `typ` defaults to `"JWT"` and `kid` to the key's.
 #[uniffi::export(default(header_json = None))]
 pub fn jwt_encode(
@@ -23,8 +23,8 @@ pub fn jwt_encode(
     )?)
 }
 
-/// Like `jwt_encode`, signing with the set's first private key, or the one
-/// whose kid the `header_json` names.
+/// Like `jwtEncode`, signing with the set's first private key, or the one
+/// whose kid `headerJson` names.
 #[uniffi::export(default(header_json = None))]
 pub fn jwt_encode_with_key_set(
     claims_json: String,

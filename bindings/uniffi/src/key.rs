@@ -35,7 +35,7 @@ fn options(alg_name: Option<String>, kid: Option<String>, allow_weak: bool) -> R
 impl Key {
     /// An HMAC key from the raw secret; `alg` is `HS256` (the default),
     /// `HS384` or `HS512`. Secrets shorter than the hash output are
-    /// `INVALID_KEY` unless `allow_weak`.
+    /// `INVALID_KEY` unless `allowWeak`.
     #[uniffi::constructor(default(alg = None, kid = None, allow_weak = false))]
     pub fn hmac(
         secret: Vec<u8>,

@@ -51,7 +51,7 @@ impl KeySet {
         Some(Arc::new(Key { inner: key.clone() }))
     }
 
-    /// How many JWKS entries `from_jwks` skipped as unusable.
+    /// How many JWKS entries `fromJwks` skipped as unusable.
     pub fn skipped(&self) -> i32 {
         i32::try_from(self.inner.skipped()).unwrap_or(i32::MAX)
     }

@@ -29,7 +29,7 @@ pub struct Validation {
     /// Claims that must be present. Default: `["exp"]`.
     #[uniffi(default)]
     pub required: Option<Vec<String>>,
-    /// Seconds of clock skew tolerated for `exp`, `nbf`, `iat`, `max_age`. Default: 0.
+    /// Seconds of clock skew tolerated for `exp`, `nbf`, `iat`, `maxAge`. Default: 0.
     #[uniffi(default)]
     pub leeway: Option<i64>,
     /// Maximum age in seconds, measured from `iat` (which becomes required).

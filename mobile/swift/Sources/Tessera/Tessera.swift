@@ -755,7 +755,7 @@ public static func generate(alg: String, kid: String? = nil)throws  -> Key  {
     /**
      * An HMAC key from the raw secret; `alg` is `HS256` (the default),
      * `HS384` or `HS512`. Secrets shorter than the hash output are
-     * `INVALID_KEY` unless `allow_weak`.
+     * `INVALID_KEY` unless `allowWeak`.
      */
 public static func hmac(secret: Data, alg: String? = nil, kid: String? = nil, allowWeak: Bool = false)throws  -> Key  {
     return try  FfiConverterTypeKey_lift(try rustCallWithError(FfiConverterTypeTesseraError_lift) {
@@ -941,7 +941,7 @@ public protocol KeySetProtocol: AnyObject, Sendable {
     func keys()  -> [Key]
     
     /**
-     * How many JWKS entries `from_jwks` skipped as unusable.
+     * How many JWKS entries `fromJwks` skipped as unusable.
      */
     func skipped()  -> Int32
     
@@ -1061,7 +1061,7 @@ open func keys() -> [Key]  {
 }
     
     /**
-     * How many JWKS entries `from_jwks` skipped as unusable.
+     * How many JWKS entries `fromJwks` skipped as unusable.
      */
 open func skipped() -> Int32  {
     return try!  FfiConverterInt32.lift(try! rustCall() {
@@ -1528,7 +1528,7 @@ public struct Validation: Equatable, Hashable {
      */
     public var required: [String]?
     /**
-     * Seconds of clock skew tolerated for `exp`, `nbf`, `iat`, `max_age`. Default: 0.
+     * Seconds of clock skew tolerated for `exp`, `nbf`, `iat`, `maxAge`. Default: 0.
      */
     public var leeway: Int64?
     /**
@@ -1578,7 +1578,7 @@ public struct Validation: Equatable, Hashable {
          * Claims that must be present. Default: `["exp"]`.
          */required: [String]? = nil, 
         /**
-         * Seconds of clock skew tolerated for `exp`, `nbf`, `iat`, `max_age`. Default: 0.
+         * Seconds of clock skew tolerated for `exp`, `nbf`, `iat`, `maxAge`. Default: 0.
          */leeway: Int64? = nil, 
         /**
          * Maximum age in seconds, measured from `iat` (which becomes required).
@@ -2219,7 +2219,7 @@ public func errorCodeString(code: ErrorCode) -> String  {
 })
 }
 /**
- * Signs `payload` as a compact JWS with `key`; `header_json` holds extra
+ * Signs `payload` as a compact JWS with `key`; `headerJson` holds extra
  * protected header members as JSON object text.
  */
 public func jwsSign(payload: Data, key: Key, headerJson: String? = nil)throws  -> String  {
@@ -2284,8 +2284,8 @@ public func jwtDecodeUnverified(token: String)throws  -> UnverifiedToken  {
 })
 }
 /**
- * Signs `claims_json` (a JSON object, signed byte for byte as given) with
- * `key`. `header_json` holds extra header members as JSON object text;
+ * Signs `claimsJson` (a JSON object, signed byte for byte as given) with
+ * `key`. `headerJson` holds extra header members as JSON object text;
  * `typ` defaults to `"JWT"` and `kid` to the key's.
  */
 public func jwtEncode(claimsJson: String, key: Key, headerJson: String? = nil)throws  -> String  {
@@ -2299,8 +2299,8 @@ public func jwtEncode(claimsJson: String, key: Key, headerJson: String? = nil)th
 })
 }
 /**
- * Like `jwt_encode`, signing with the set's first private key, or the one
- * whose kid the `header_json` names.
+ * Like `jwtEncode`, signing with the set's first private key, or the one
+ * whose kid `headerJson` names.
  */
 public func jwtEncodeWithKeySet(claimsJson: String, keys: KeySet, headerJson: String? = nil)throws  -> String  {
     return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeTesseraError_lift) {
@@ -2331,7 +2331,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_tessera_uniffi_checksum_func_error_code_string() != 3221) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_tessera_uniffi_checksum_func_jws_sign() != 36503) {
+    if (uniffi_tessera_uniffi_checksum_func_jws_sign() != 43868) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_tessera_uniffi_checksum_func_jws_verify() != 28101) {
@@ -2346,10 +2346,10 @@ private let initializationResult: InitializationResult = {
     if (uniffi_tessera_uniffi_checksum_func_jwt_decode_unverified() != 54633) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_tessera_uniffi_checksum_func_jwt_encode() != 58326) {
+    if (uniffi_tessera_uniffi_checksum_func_jwt_encode() != 44908) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_tessera_uniffi_checksum_func_jwt_encode_with_key_set() != 54414) {
+    if (uniffi_tessera_uniffi_checksum_func_jwt_encode_with_key_set() != 45375) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_tessera_uniffi_checksum_method_key_alg() != 20099) {
@@ -2382,7 +2382,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_tessera_uniffi_checksum_method_keyset_keys() != 41025) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_tessera_uniffi_checksum_method_keyset_skipped() != 55202) {
+    if (uniffi_tessera_uniffi_checksum_method_keyset_skipped() != 57267) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_tessera_uniffi_checksum_method_keyset_to_jwks() != 45236) {
@@ -2403,7 +2403,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_tessera_uniffi_checksum_constructor_key_generate() != 49897) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_tessera_uniffi_checksum_constructor_key_hmac() != 2912) {
+    if (uniffi_tessera_uniffi_checksum_constructor_key_hmac() != 60655) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_tessera_uniffi_checksum_constructor_keyset_from_jwks() != 20425) {

@@ -945,7 +945,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_tessera_uniffi_checksum_func_error_code_string() and 0xFFFF) != 3221) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_tessera_uniffi_checksum_func_jws_sign() and 0xFFFF) != 36503) {
+    if ((lib.uniffi_tessera_uniffi_checksum_func_jws_sign() and 0xFFFF) != 43868) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_tessera_uniffi_checksum_func_jws_verify() and 0xFFFF) != 28101) {
@@ -960,10 +960,10 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_tessera_uniffi_checksum_func_jwt_decode_unverified() and 0xFFFF) != 54633) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_tessera_uniffi_checksum_func_jwt_encode() and 0xFFFF) != 58326) {
+    if ((lib.uniffi_tessera_uniffi_checksum_func_jwt_encode() and 0xFFFF) != 44908) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_tessera_uniffi_checksum_func_jwt_encode_with_key_set() and 0xFFFF) != 54414) {
+    if ((lib.uniffi_tessera_uniffi_checksum_func_jwt_encode_with_key_set() and 0xFFFF) != 45375) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_tessera_uniffi_checksum_method_key_alg() and 0xFFFF) != 20099) {
@@ -996,7 +996,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_tessera_uniffi_checksum_method_keyset_keys() and 0xFFFF) != 41025) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_tessera_uniffi_checksum_method_keyset_skipped() and 0xFFFF) != 55202) {
+    if ((lib.uniffi_tessera_uniffi_checksum_method_keyset_skipped() and 0xFFFF) != 57267) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_tessera_uniffi_checksum_method_keyset_to_jwks() and 0xFFFF) != 45236) {
@@ -1017,7 +1017,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_tessera_uniffi_checksum_constructor_key_generate() and 0xFFFF) != 49897) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_tessera_uniffi_checksum_constructor_key_hmac() and 0xFFFF) != 2912) {
+    if ((lib.uniffi_tessera_uniffi_checksum_constructor_key_hmac() and 0xFFFF) != 60655) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_tessera_uniffi_checksum_constructor_keyset_from_jwks() and 0xFFFF) != 20425) {
@@ -1814,7 +1814,7 @@ open class Key: Disposable, AutoCloseable, KeyInterface
     /**
      * An HMAC key from the raw secret; `alg` is `HS256` (the default),
      * `HS384` or `HS512`. Secrets shorter than the hash output are
-     * `INVALID_KEY` unless `allow_weak`.
+     * `INVALID_KEY` unless `allowWeak`.
      */
     @Throws(TesseraException::class) fun `hmac`(`secret`: kotlin.ByteArray, `alg`: kotlin.String? = null, `kid`: kotlin.String? = null, `allowWeak`: kotlin.Boolean = false): Key {
             return FfiConverterTypeKey.lift(
@@ -1974,7 +1974,7 @@ public interface KeySetInterface {
     fun `keys`(): List<Key>
     
     /**
-     * How many JWKS entries `from_jwks` skipped as unusable.
+     * How many JWKS entries `fromJwks` skipped as unusable.
      */
     fun `skipped`(): kotlin.Int
     
@@ -2140,7 +2140,7 @@ open class KeySet: Disposable, AutoCloseable, KeySetInterface
 
     
     /**
-     * How many JWKS entries `from_jwks` skipped as unusable.
+     * How many JWKS entries `fromJwks` skipped as unusable.
      */override fun `skipped`(): kotlin.Int {
             return FfiConverterInt.lift(
     callWithHandle {
@@ -2714,7 +2714,7 @@ data class Validation (
     var `required`: List<kotlin.String>? = null 
     , 
     /**
-     * Seconds of clock skew tolerated for `exp`, `nbf`, `iat`, `max_age`. Default: 0.
+     * Seconds of clock skew tolerated for `exp`, `nbf`, `iat`, `maxAge`. Default: 0.
      */
     var `leeway`: kotlin.Long? = null 
     , 
@@ -3228,7 +3228,7 @@ public object FfiConverterSequenceTypeKey: FfiConverterRustBuffer<List<Key>> {
     
 
         /**
-         * Signs `payload` as a compact JWS with `key`; `header_json` holds extra
+         * Signs `payload` as a compact JWS with `key`; `headerJson` holds extra
          * protected header members as JSON object text.
          */
     @Throws(TesseraException::class) fun `jwsSign`(`payload`: kotlin.ByteArray, `key`: Key, `headerJson`: kotlin.String? = null): kotlin.String {
@@ -3313,8 +3313,8 @@ public object FfiConverterSequenceTypeKey: FfiConverterRustBuffer<List<Key>> {
     
 
         /**
-         * Signs `claims_json` (a JSON object, signed byte for byte as given) with
-         * `key`. `header_json` holds extra header members as JSON object text;
+         * Signs `claimsJson` (a JSON object, signed byte for byte as given) with
+         * `key`. `headerJson` holds extra header members as JSON object text;
          * `typ` defaults to `"JWT"` and `kid` to the key's.
          */
     @Throws(TesseraException::class) fun `jwtEncode`(`claimsJson`: kotlin.String, `key`: Key, `headerJson`: kotlin.String? = null): kotlin.String {
@@ -3332,8 +3332,8 @@ public object FfiConverterSequenceTypeKey: FfiConverterRustBuffer<List<Key>> {
     
 
         /**
-         * Like `jwt_encode`, signing with the set's first private key, or the one
-         * whose kid the `header_json` names.
+         * Like `jwtEncode`, signing with the set's first private key, or the one
+         * whose kid `headerJson` names.
          */
     @Throws(TesseraException::class) fun `jwtEncodeWithKeySet`(`claimsJson`: kotlin.String, `keys`: KeySet, `headerJson`: kotlin.String? = null): kotlin.String {
             return FfiConverterString.lift(
