@@ -1,6 +1,7 @@
 // Run with `swift test` on a Mac after ./build-xcframework.sh (not run on
 // Tessera's Linux CI, which has no Swift toolchain; the JVM suite in
 // ../../kotlin runs every shared vector through the same generated API).
+import Foundation
 import XCTest
 import Tessera
 
