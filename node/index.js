@@ -694,3 +694,5 @@ module.exports = {
 // `require('tessera').default` is the module itself (for TypeScript default
 // imports and bundlers); non-enumerable so it is not one more export.
 Object.defineProperty(module.exports, 'default', { value: module.exports });
+// For the package's own tests only (not API): the addon and the error mapping.
+Object.defineProperty(module.exports, Symbol.for('tessera.internal'), { value: { native, fromNative } });

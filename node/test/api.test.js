@@ -379,3 +379,23 @@ test('hostile inputs never crash the process', async () => {
   cyclic.self = cyclic;
   assert.throws(() => jwt.encode(cyclic, hs), TypeError);
 });
+
+test('a Rust panic becomes TesseraError INTERNAL, sync and async, and the process lives on', async () => {
+  const { native, fromNative } = tessera[Symbol.for('tessera.internal')];
+  let caught;
+  try {
+    native.testPanic();
+  } catch (e) {
+    caught = fromNative(e);
+  }
+  assert.ok(caught instanceof TesseraError);
+  assert.equal(caught.code, 'INTERNAL');
+  assert.match(caught.message, /test panic/);
+  await assert.rejects(
+    native.testPanicAsync().then(undefined, (e) => {
+      throw fromNative(e);
+    }),
+    isTessera('INTERNAL'),
+  );
+  assert.equal(jwt.decode(jwt.encode(claims, hs), hs, { now: NOW }).sub, 'u1'); // still working
+});

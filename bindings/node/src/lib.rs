@@ -51,3 +51,18 @@ pub fn algorithms() -> Vec<&'static str> {
 pub fn version() -> &'static str {
     env!("CARGO_PKG_VERSION")
 }
+
+/// Test hook: panics, to prove a panic in a sync export becomes an error
+/// (`INTERNAL` in JS), never an abort. Not part of the JS API.
+#[doc(hidden)]
+#[napi(catch_unwind)]
+pub fn test_panic() -> String {
+    panic!("test panic (sync)")
+}
+
+/// Test hook: panics on a libuv pool thread (the promise must reject).
+#[doc(hidden)]
+#[napi(catch_unwind)]
+pub fn test_panic_async() -> napi::bindgen_prelude::AsyncTask<tasks::PanicTask> {
+    napi::bindgen_prelude::AsyncTask::new(tasks::PanicTask)
+}

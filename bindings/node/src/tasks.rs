@@ -142,3 +142,20 @@ impl Task for GenerateTask {
         settle(&env, out).map(Key::from)
     }
 }
+
+/// Test hook (`testPanicAsync`): panics in `compute`.
+#[doc(hidden)]
+pub struct PanicTask;
+
+impl Task for PanicTask {
+    type Output = tessera::Result<String>;
+    type JsValue = String;
+
+    fn compute(&mut self) -> napi::Result<Self::Output> {
+        Ok(guard(|| panic!("test panic (libuv pool thread)")))
+    }
+
+    fn resolve(&mut self, env: Env, out: Self::Output) -> napi::Result<String> {
+        settle(&env, out)
+    }
+}
