@@ -1227,6 +1227,28 @@ fn documented_divergences() {
         &jwt::EncodingKey::from_secret(b"short"),
     )
     .is_ok());
+
+    // 10. Registered claims of the wrong type are INVALID_CLAIM in Tessera
+    //     even when no policy looks at them; jsonwebtoken ignores what it
+    //     does not validate.
+    for claims in [
+        format!(r#"{{"exp":{exp},"sub":123}}"#),
+        format!(r#"{{"exp":{exp},"jti":["a"]}}"#),
+        format!(r#"{{"exp":{exp},"iat":"yesterday"}}"#),
+        format!(r#"{{"exp":{exp},"aud":["api",7]}}"#),
+    ] {
+        let t = sign(&claims);
+        let v = Validation {
+            audience: Some(vec!["api".into()]),
+            ..Validation::default()
+        };
+        assert_eq!(tessera(&t, v), Err(ErrorCode::InvalidClaim), "{claims}");
+        let mut jv = jwt_default();
+        jv.set_audience(&["api"]);
+        // (An `aud` it cannot read counts as absent, as in 2.)
+        let j = jwt_decode(&t, &k, &jv);
+        assert!(j.is_ok(), "{claims}: {j:?}");
+    }
 }
 
 /// Whether JSON text has a duplicate member name at any depth (serde_json
