@@ -453,19 +453,24 @@ pub(crate) fn sign_inner(
     h.push_str("{\"alg\":\"");
     h.push_str(key.alg().as_str());
     h.push('"');
-    // `name` is the member name already encoded as a JSON string.
-    let mut push = |name: &str, v: &Value| {
+    // `name` and `value` are already JSON text.
+    let mut push = |name: &str, value: &str| {
         h.push(',');
         h.push_str(name);
         h.push(':');
-        h.push_str(&v.to_string());
+        h.push_str(value);
     };
-    let typ = extras.as_ref().and_then(|m| m.get("typ")).cloned();
-    if let Some(t) = typ.or_else(|| default_typ.map(|t| Value::String(t.to_owned()))) {
-        push("\"typ\"", &t);
+    match extras.as_ref().and_then(|m| m.get("typ")) {
+        Some(t) => push("\"typ\"", &t.to_string()),
+        // `default_typ` is a constant without characters JSON must escape.
+        None => {
+            if let Some(t) = default_typ {
+                push("\"typ\"", &format!("\"{t}\""));
+            }
+        }
     }
     if let Some(k) = requested_kid.or(key.kid()) {
-        push("\"kid\"", &Value::String(k.to_owned()));
+        push("\"kid\"", &Value::String(k.to_owned()).to_string());
     }
     if let Some(m) = &extras {
         // Sorted by name explicitly, whatever map order serde_json is built with.
@@ -475,7 +480,10 @@ pub(crate) fn sign_inner(
             .collect();
         rest.sort_by(|a, b| a.0.cmp(b.0));
         for (name, v) in rest {
-            push(&Value::String(name.clone()).to_string(), &canonical(v));
+            push(
+                &Value::String(name.clone()).to_string(),
+                &canonical(v).to_string(),
+            );
         }
     }
     h.push('}');
@@ -484,14 +492,14 @@ pub(crate) fn sign_inner(
 
 /// Encodes header and payload, signs, and appends the signature.
 pub(crate) fn finish(key: &Key, header_json: &[u8], payload: &[u8]) -> Result<String> {
-    let mut token = String::with_capacity((header_json.len() + payload.len()) * 4 / 3 + 96);
-    b64::encode_into(header_json, &mut token);
-    token.push('.');
-    b64::encode_into(payload, &mut token);
-    let sig = key.sign(token.as_bytes())?;
-    token.push('.');
-    b64::encode_into(&sig, &mut token);
-    Ok(token)
+    let mut token = Vec::with_capacity((header_json.len() + payload.len()) * 4 / 3 + 96);
+    b64::encode_to_vec(header_json, &mut token);
+    token.push(b'.');
+    b64::encode_to_vec(payload, &mut token);
+    let sig = key.sign(&token)?;
+    token.push(b'.');
+    b64::encode_to_vec(&sig, &mut token);
+    String::from_utf8(token).map_err(|_| Error::new(ErrorCode::Internal, "token is not ASCII"))
 }
 
 /// `v` with object members sorted by name at every depth.
