@@ -330,3 +330,191 @@ pub(crate) fn ec_point_is_valid(alg: Algorithm, point: &[u8]) -> bool {
     )
     .is_ok()
 }
+
+/// Primitives for cookies and sessions: framework formats need SHA-1 HMAC
+/// and PBKDF2; Tessera's own sealed cookies use HKDF and AES-256-GCM.
+#[allow(dead_code)] // the cookie codecs of issue 7 are being built on these
+pub(crate) mod prims {
+    use ring::{digest, hmac};
+
+    use crate::error::{invalid_key, Result};
+
+    // PBKDF2; Tessera's own format uses HKDF and AES-256-GCM).
+
+    /// A hash for HMAC, digests and key derivation.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub(crate) enum Hash {
+        /// SHA-1: only where a framework format requires it (itsdangerous, Flask,
+        /// keygrip's default, Rails' legacy key generator).
+        Sha1,
+        /// SHA-256.
+        Sha256,
+        /// SHA-384.
+        Sha384,
+        /// SHA-512.
+        Sha512,
+    }
+
+    impl Hash {
+        fn hmac(self) -> hmac::Algorithm {
+            match self {
+                Hash::Sha1 => hmac::HMAC_SHA1_FOR_LEGACY_USE_ONLY,
+                Hash::Sha256 => hmac::HMAC_SHA256,
+                Hash::Sha384 => hmac::HMAC_SHA384,
+                Hash::Sha512 => hmac::HMAC_SHA512,
+            }
+        }
+        fn digest(self) -> &'static digest::Algorithm {
+            match self {
+                Hash::Sha1 => &digest::SHA1_FOR_LEGACY_USE_ONLY,
+                Hash::Sha256 => &digest::SHA256,
+                Hash::Sha384 => &digest::SHA384,
+                Hash::Sha512 => &digest::SHA512,
+            }
+        }
+        /// Output length in bytes.
+        pub(crate) fn len(self) -> usize {
+            self.digest().output_len()
+        }
+    }
+
+    /// A prepared HMAC key (precomputed pads), reusable across calls.
+    pub(crate) struct Mac(hmac::Key);
+
+    impl Mac {
+        pub(crate) fn new(hash: Hash, key: &[u8]) -> Mac {
+            Mac(hmac::Key::new(hash.hmac(), key))
+        }
+        /// The full tag over the concatenation of `parts`.
+        pub(crate) fn sign(&self, parts: &[&[u8]]) -> Vec<u8> {
+            let mut ctx = hmac::Context::with_key(&self.0);
+            for p in parts {
+                ctx.update(p);
+            }
+            ctx.sign().as_ref().to_vec()
+        }
+        /// Constant-time check of a full-length `tag` over the concatenation of `parts`.
+        pub(crate) fn verify(&self, parts: &[&[u8]], tag: &[u8]) -> bool {
+            ct_eq(&self.sign(parts), tag)
+        }
+    }
+
+    /// The digest of `data`.
+    pub(crate) fn digest(hash: Hash, data: &[u8]) -> Vec<u8> {
+        digest::digest(hash.digest(), data).as_ref().to_vec()
+    }
+
+    /// Constant-time equality (the length is not secret).
+    pub(crate) fn ct_eq(a: &[u8], b: &[u8]) -> bool {
+        a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    }
+
+    /// HKDF-SHA256 (RFC 5869): `len` bytes (at most 255 × 32) from `secret`.
+    pub(crate) fn hkdf_sha256(secret: &[u8], salt: &[u8], info: &[u8], len: usize) -> Vec<u8> {
+        struct Len(usize);
+        impl ring::hkdf::KeyType for Len {
+            fn len(&self) -> usize {
+                self.0
+            }
+        }
+        let mut out = vec![0u8; len];
+        let prk = ring::hkdf::Salt::new(ring::hkdf::HKDF_SHA256, salt).extract(secret);
+        let info = [info];
+        // `expand`/`fill` fail only when len > 255 * 32, which callers never ask for.
+        if let Ok(okm) = prk.expand(&info, Len(len)) {
+            let _ = okm.fill(&mut out);
+        }
+        out
+    }
+
+    /// PBKDF2-HMAC (`iterations` ≥ 1) into `len` bytes.
+    pub(crate) fn pbkdf2(
+        hash: Hash,
+        secret: &[u8],
+        salt: &[u8],
+        iterations: u32,
+        len: usize,
+    ) -> Vec<u8> {
+        let alg = match hash {
+            Hash::Sha1 => ring::pbkdf2::PBKDF2_HMAC_SHA1,
+            Hash::Sha256 => ring::pbkdf2::PBKDF2_HMAC_SHA256,
+            Hash::Sha384 => ring::pbkdf2::PBKDF2_HMAC_SHA384,
+            Hash::Sha512 => ring::pbkdf2::PBKDF2_HMAC_SHA512,
+        };
+        let mut out = vec![0u8; len];
+        let n = std::num::NonZeroU32::new(iterations.max(1)).unwrap_or(std::num::NonZeroU32::MIN);
+        ring::pbkdf2::derive(alg, n, salt, secret, &mut out);
+        out
+    }
+
+    /// An AES-256-GCM key.
+    pub(crate) struct Aead(ring::aead::LessSafeKey);
+
+    impl Aead {
+        /// `key` must be 32 bytes (`INVALID_KEY` otherwise).
+        pub(crate) fn new(key: &[u8]) -> Result<Aead> {
+            ring::aead::UnboundKey::new(&ring::aead::AES_256_GCM, key)
+                .map(|k| Aead(ring::aead::LessSafeKey::new(k)))
+                .map_err(|_| invalid_key("AES-256-GCM needs a 32-byte key"))
+        }
+        /// Encrypts `plaintext` with a 12-byte `nonce`; returns ciphertext || 16-byte tag.
+        pub(crate) fn seal(&self, nonce: &[u8; 12], aad: &[u8], plaintext: &[u8]) -> Vec<u8> {
+            let mut buf = plaintext.to_vec();
+            let nonce = ring::aead::Nonce::assume_unique_for_key(*nonce);
+            // Sealing fails only for inputs over ~64 GiB.
+            let _ = self
+                .0
+                .seal_in_place_append_tag(nonce, ring::aead::Aad::from(aad), &mut buf);
+            buf
+        }
+        /// Decrypts ciphertext || tag; `None` if authentication fails.
+        pub(crate) fn open(&self, nonce: &[u8; 12], aad: &[u8], sealed: &[u8]) -> Option<Vec<u8>> {
+            let mut buf = sealed.to_vec();
+            let nonce = ring::aead::Nonce::assume_unique_for_key(*nonce);
+            let len = self
+                .0
+                .open_in_place(nonce, ring::aead::Aad::from(aad), &mut buf)
+                .ok()?
+                .len();
+            buf.truncate(len);
+            Some(buf)
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+        use crate::b64;
+
+        #[test]
+        fn rfc_vectors_for_cookie_primitives() {
+            // RFC 4231 test case 2 (HMAC-SHA256, key "Jefe").
+            let tag = Mac::new(Hash::Sha256, b"Jefe").sign(&[b"what do ya want ", b"for nothing?"]);
+            assert_eq!(
+                b64::encode(&tag),
+                "W9zBRr9gdU5qBCQmCJV1x1oAPwidJzmDnexYuWTsOEM"
+            );
+            assert!(
+                Mac::new(Hash::Sha256, b"Jefe").verify(&[b"what do ya want for nothing?"], &tag)
+            );
+            // RFC 5869 test case 1 (HKDF-SHA256).
+            let ikm = [0x0bu8; 22];
+            let salt: Vec<u8> = (0u8..=0x0c).collect();
+            let info: Vec<u8> = (0xf0u8..=0xf9).collect();
+            let okm = hkdf_sha256(&ikm, &salt, &info, 42);
+            assert_eq!(
+                b64::encode(&okm),
+                "PLJfJfqs1XqQQ09k0DYvKi0tCpDPGlpMXbAtVuzExb80AHII1biHGFhl"
+            );
+            // RFC 6070 test 2 (PBKDF2-HMAC-SHA1, 2 iterations).
+            let dk = pbkdf2(Hash::Sha1, b"password", b"salt", 2, 20);
+            assert_eq!(b64::encode(&dk), "6mwBTcctb4zNHtkqzh1B8NjeiVc");
+            let aead = Aead::new(&[7u8; 32]).unwrap();
+            let sealed = aead.seal(&[1u8; 12], b"aad", b"hello");
+            assert_eq!(aead.open(&[1u8; 12], b"aad", &sealed).unwrap(), b"hello");
+            assert!(aead.open(&[1u8; 12], b"aaD", &sealed).is_none());
+            assert!(ct_eq(b"abc", b"abc") && !ct_eq(b"abc", b"abd") && !ct_eq(b"ab", b"abc"));
+            assert_eq!(digest(Hash::Sha1, b"abc").len(), 20);
+        }
+    }
+}
