@@ -339,8 +339,6 @@ pub(crate) mod prims {
 
     use crate::error::{invalid_key, Result};
 
-    // PBKDF2; Tessera's own format uses HKDF and AES-256-GCM).
-
     /// A hash for HMAC, digests and key derivation.
     #[derive(Clone, Copy, Debug, PartialEq, Eq)]
     pub(crate) enum Hash {
