@@ -34,6 +34,7 @@
 
 mod alg;
 pub mod b64;
+pub mod cookie;
 mod crypto;
 mod der;
 mod error;
