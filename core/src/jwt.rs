@@ -343,6 +343,14 @@ impl Verifier {
     /// Builds a verifier. `INVALID_ARGUMENT` for an empty key set or an
     /// unusable policy.
     pub fn new(keys: KeySet, validation: Validation) -> Result<Verifier> {
+        let mut verifier = Verifier::new_uncached(keys, validation)?;
+        verifier.headers = HeaderCache::for_keys(&verifier.keys);
+        Ok(verifier)
+    }
+
+    /// A verifier without the known-header table (building it costs more
+    /// than it saves for a single token).
+    fn new_uncached(keys: KeySet, validation: Validation) -> Result<Verifier> {
         if keys.is_empty() {
             return Err(invalid_argument("a verifier needs at least one key"));
         }
@@ -366,7 +374,7 @@ impl Verifier {
         }
         let allowed = jws::allowed_set(&keys, validation.algorithms.as_deref());
         Ok(Verifier {
-            headers: HeaderCache::for_keys(&keys),
+            headers: HeaderCache::default(),
             keys,
             validation,
             allowed,
@@ -644,7 +652,7 @@ pub fn encode_claims<T: serde::Serialize>(
 /// One-shot verification: builds a [`Verifier`] and verifies `token`.
 /// Build a `Verifier` once instead when verifying many tokens.
 pub fn decode(token: &str, keys: &KeySet, validation: &Validation) -> Result<Claims> {
-    Verifier::new(keys.clone(), validation.clone())?.verify(token)
+    Verifier::new_uncached(keys.clone(), validation.clone())?.verify(token)
 }
 
 /// A JWT's header and claims **without verification**, for inspection only
