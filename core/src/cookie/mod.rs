@@ -5,3 +5,4 @@
 //! Every rejection carries a code: a bad MAC is `INVALID_SIGNATURE`, an
 //! expired or future timestamp `EXPIRED` / `ISSUED_IN_FUTURE`, anything
 //! unparseable `MALFORMED`. Secrets are compared in constant time.
+pub mod express;
