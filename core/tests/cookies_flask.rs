@@ -232,4 +232,17 @@ fn garbage_never_panics() {
     assert!(fc.dumps("not json", 0).is_err());
     assert!(fc.dumps("{\"a\":1,\"a\":2}", 0).is_err());
     assert!(fc.dumps("{}", -1).is_err());
+    assert!(fc.dumps("[1]", 0).is_err());
+    // A verified payload that is not an object (only a key holder can make one).
+    let ser = URLSafeTimedSerializer::new(
+        &[b"k"],
+        &SignerOptions {
+            salt: b"cookie-session".to_vec(),
+            key_derivation: KeyDerivation::Hmac,
+            ..SignerOptions::default()
+        },
+    )
+    .unwrap();
+    let c = ser.dumps("[1,2]", 5).unwrap();
+    assert_eq!(fc.loads(&c, 5).unwrap_err().code().as_str(), "MALFORMED");
 }
