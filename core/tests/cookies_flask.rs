@@ -53,13 +53,9 @@ fn flask_vectors() {
         let cookie = s(&c["cookie"]);
         if let Some(now) = c["now"].as_i64() {
             let ours = fc.dumps(s(&c["json"]), now).unwrap();
-            if c["compressed"].as_bool().unwrap() {
-                // Another deflate may land on the other side of the "smaller" rule.
-                json_eq(name, &fc.loads(&ours, now).unwrap(), &c["expect"]["json"]);
-            } else {
-                assert_eq!(ours, cookie, "{name}: not byte-identical");
-                identical += 1;
-            }
+            // zlib itself, so compressed cookies are byte-identical too.
+            assert_eq!(ours, cookie, "{name}: not byte-identical");
+            identical += 1;
         }
         let open_now = c["open_now"].as_i64().unwrap();
         check(name, fc.loads(cookie, open_now), &c["expect"], |j| {
@@ -67,7 +63,7 @@ fn flask_vectors() {
             opened += 1;
         });
     }
-    assert!(identical >= 10 && opened >= 15, "{identical} {opened}");
+    assert!(identical >= 15 && opened >= 15, "{identical} {opened}");
 }
 
 fn options(c: &Value) -> SignerOptions {
@@ -137,11 +133,7 @@ fn itsdangerous_vectors() {
                 let ser = URLSafeTimedSerializer::new(&keys, &opts).unwrap();
                 if let (Some(j), Some(now)) = (c.get("json"), now) {
                     let ours = ser.dumps(s(j), now).unwrap();
-                    if c["compressed"].as_bool() == Some(true) {
-                        json_eq(name, &ser.loads(&ours, None, now).unwrap(), &expect["json"]);
-                    } else {
-                        assert_eq!(ours, cookie, "{name}");
-                    }
+                    assert_eq!(ours, cookie, "{name}");
                 }
                 check(name, ser.loads(cookie, max_age, open_now), expect, |j| {
                     json_eq(name, &j, &expect["json"])

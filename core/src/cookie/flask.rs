@@ -10,8 +10,8 @@
 //! bindings turn into native values. Numbers are copied verbatim, so callers
 //! pass Python's float repr (`3.0`, `1e-07`) to stay byte-identical.
 //!
-//! Compression uses miniz (flate2's Rust backend): any Flask reads it, but a
-//! compressed cookie is not byte-identical to Python's zlib output.
+//! Compression uses zlib itself (bundled, statically linked, level 6), so
+//! compressed cookies are byte-identical to Python's too.
 
 use super::itsdangerous::{Digest, KeyDerivation, SignerOptions, Style, URLSafeTimedSerializer};
 use crate::error::{Error, ErrorCode, Result};
