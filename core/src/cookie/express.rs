@@ -140,13 +140,10 @@ impl ExpressCookieSession {
     /// values of the `<name>` and `<name>.sig` cookies. The JSON must be an
     /// object (`INVALID_ARGUMENT` otherwise); its bytes are kept as given.
     pub fn sign(&self, data_json: &str) -> Result<(String, String)> {
-        match serde_json::from_str::<serde_json::Value>(data_json) {
-            Ok(serde_json::Value::Object(_)) => {}
-            _ => {
-                return Err(invalid_argument(
-                    "cookie-session: data must be a JSON object",
-                ))
-            }
+        if !is_json_object(data_json) {
+            return Err(invalid_argument(
+                "cookie-session: data must be a JSON object",
+            ));
         }
         let value = STANDARD.encode(data_json.as_bytes());
         let sig = self.sign_value(&value);
@@ -178,7 +175,7 @@ impl ExpressCookieSession {
     /// Finds `<name>` and `<name>.sig` in a raw `Cookie` header (as the
     /// `cookies` module does: first occurrence wins, no percent-decoding, one
     /// pair of surrounding quotes removed) and verifies them.
-    /// `SESSION_NOT_FOUND` when either cookie is absent.
+    /// `SESSION_NOT_FOUND` when either cookie is absent or empty.
     pub fn load_index(&self, cookie_header: &str) -> Result<ExpressVerified> {
         let not_found = || {
             Error::new(
@@ -187,6 +184,10 @@ impl ExpressCookieSession {
             )
         };
         let value = cookies_get(cookie_header, &self.name).ok_or_else(not_found)?;
+        if value.is_empty() {
+            // What `req.session = null` leaves behind; cookie-session reads it as no session.
+            return Err(not_found());
+        }
         let sig_name = format!("{}.sig", self.name);
         let sig = cookies_get(cookie_header, &sig_name).ok_or_else(not_found)?;
         if sig.is_empty() {
@@ -244,10 +245,18 @@ fn decode_value(value: &str) -> Result<String> {
         .map_err(|_| malformed("cookie-session: value is not base64"))?;
     let json =
         String::from_utf8(raw).map_err(|_| malformed("cookie-session: value is not UTF-8"))?;
-    match serde_json::from_str::<serde_json::Value>(&json) {
-        Ok(serde_json::Value::Object(_)) => Ok(json),
-        _ => Err(malformed("cookie-session: value is not a JSON object")),
+    if is_json_object(&json) {
+        Ok(json)
+    } else {
+        Err(malformed("cookie-session: value is not a JSON object"))
     }
+}
+
+/// Valid JSON whose top level is an object (validated without building a tree).
+fn is_json_object(json: &str) -> bool {
+    json.trim_start_matches([' ', '\t', '\n', '\r'])
+        .starts_with('{')
+        && serde_json::from_str::<serde::de::IgnoredAny>(json).is_ok()
 }
 
 /// express-session's signed session-id cookie (`cookie-signature`, HMAC-SHA256).

@@ -162,6 +162,8 @@ async function mintCookieSession() {
     ['cs-header-no-cookie', 'a=1; b=2', 'SESSION_NOT_FOUND'],
     ['cs-header-no-sig', `session=${v}`, 'SESSION_NOT_FOUND'],
     ['cs-header-empty', '', 'SESSION_NOT_FOUND'],
+    ['cs-header-cleared', 'session=; session.sig=', 'SESSION_NOT_FOUND'],
+    ['cs-header-empty-value-signed', `session=; session.sig=${kg(base.keys).sign('session=')}`, 'SESSION_NOT_FOUND'],
     ['cs-header-bad-sig', `session=${v}; session.sig=${flip(s, 0)}`, 'INVALID_SIGNATURE'],
     ['cs-header-sig-for-other-value', `session=${v}; session.sig=${valid[1].sig}`, 'INVALID_SIGNATURE'],
     ['cs-header-dup-second-valid', `session=${flip(v, 2)}; session.sig=${s}; session=${v}`, 'INVALID_SIGNATURE'],
