@@ -225,6 +225,18 @@ fn garbage_never_panics() {
     assert!(fc.dumps("{\"a\":1,\"a\":2}", 0).is_err());
     assert!(fc.dumps("{}", -1).is_err());
     assert!(fc.dumps("[1]", 0).is_err());
+    for bad in [
+        r#"{"a":{" t":1}}"#,
+        r#"{"a":{" b":"!!"}}"#,
+        r#"{"a":[{" u":"xyz"}]}"#,
+        r#"{"a":{" d":5}}"#,
+        r#"{"a":{" di":{"x__":1,"y__":2}}}"#,
+    ] {
+        let e = fc.dumps(bad, 0).unwrap_err();
+        assert_eq!(e.code().as_str(), "INVALID_ARGUMENT", "{bad}");
+    }
+    let ok = r#"{"a":{" u":"12345678-1234-5678-1234-567812345678"},"b":{" t":"x","y":1}}"#;
+    assert!(fc.dumps(ok, 0).is_ok());
     // A verified payload that is not an object (only a key holder can make one).
     let ser = URLSafeTimedSerializer::new(
         &[b"k"],

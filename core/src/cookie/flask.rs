@@ -15,6 +15,44 @@
 
 use super::itsdangerous::{Digest, KeyDerivation, SignerOptions, Style, URLSafeTimedSerializer};
 use crate::error::{Error, ErrorCode, Result};
+use pyjson::Value;
+
+fn bad_arg(msg: &'static str) -> Error {
+    Error::new(ErrorCode::InvalidArgument, msg)
+}
+
+/// Refuses tagged values Flask could not read back (its untagging would fail
+/// and answer 500): `" t"` not a list, `" b"` not standard base64, `" u"` not a
+/// UUID, `" m"`/`" d"` not a string, `" di"` not a one-member object.
+fn check_tags(v: &Value) -> Result<()> {
+    use base64::Engine as _;
+    match v {
+        Value::Arr(items) => items.iter().try_for_each(check_tags),
+        Value::Obj(members) => {
+            if let [(tag, inner)] = &members[..] {
+                let ok = match (tag.as_str(), inner) {
+                    (" t", Value::Arr(_)) | (" m" | " d", Value::Str(_)) => true,
+                    (" di", Value::Obj(m)) => m.len() == 1,
+                    (" b", Value::Str(b)) => {
+                        base64::engine::general_purpose::STANDARD.decode(b).is_ok()
+                    }
+                    (" u", Value::Str(u)) => {
+                        let h = u.replace("urn:", "").replace("uuid:", "");
+                        let h = h.trim_matches(|c| c == '{' || c == '}').replace('-', "");
+                        h.len() == 32 && h.bytes().all(|c| c.is_ascii_hexdigit())
+                    }
+                    (" t" | " m" | " d" | " di" | " b" | " u", _) => false,
+                    _ => true,
+                };
+                if !ok {
+                    return Err(bad_arg("invalid Flask tagged value"));
+                }
+            }
+            members.iter().try_for_each(|(_, x)| check_tags(x))
+        }
+        _ => Ok(()),
+    }
+}
 
 /// Flask's default `PERMANENT_SESSION_LIFETIME`: 31 days, in seconds.
 pub const DEFAULT_MAX_AGE: u64 = 2_678_400;
@@ -54,13 +92,12 @@ impl FlaskCookie {
     /// The cookie value for the session `json` (tagged JSON text) signed at `now`.
     /// The session must be a JSON object (`INVALID_ARGUMENT` otherwise).
     pub fn dumps(&self, json: &str, now: i64) -> Result<String> {
-        if !json.trim_start().starts_with('{') {
-            return Err(Error::new(
-                ErrorCode::InvalidArgument,
-                "a Flask session is a JSON object",
-            ));
+        let tree = pyjson::parse(json.as_bytes())?;
+        if !matches!(tree, Value::Obj(_)) {
+            return Err(bad_arg("a Flask session is a JSON object"));
         }
-        self.ser.dumps(json, now)
+        check_tags(&tree)?;
+        self.ser.dumps_tree(&tree, now)
     }
 
     /// Opens `cookie` at time `now`: the session as tagged JSON text.

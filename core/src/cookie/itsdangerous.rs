@@ -301,9 +301,17 @@ impl URLSafeTimedSerializer {
 
     /// Serializes the JSON text `json` and signs it at time `now`.
     pub fn dumps(&self, json: &str, now: i64) -> Result<String> {
-        let tree = super::flask::pyjson::parse(json.as_bytes())?;
-        let mut text = String::with_capacity(json.len());
-        super::flask::pyjson::write(&tree, self.style, &mut text);
+        self.dumps_tree(&super::flask::pyjson::parse(json.as_bytes())?, now)
+    }
+
+    /// [`URLSafeTimedSerializer::dumps`] of an already parsed document.
+    pub(crate) fn dumps_tree(
+        &self,
+        tree: &super::flask::pyjson::Value,
+        now: i64,
+    ) -> Result<String> {
+        let mut text = String::with_capacity(256);
+        super::flask::pyjson::write(tree, self.style, &mut text);
         let payload = compress_payload(text.as_bytes());
         let signed = self.signer.sign(payload.as_bytes(), now)?;
         String::from_utf8(signed).map_err(|_| Error::new(ErrorCode::Internal, "non-UTF-8 cookie"))
