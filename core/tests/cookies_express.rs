@@ -142,6 +142,30 @@ fn session_id_rejected() {
 }
 
 #[test]
+fn session_id_headers() {
+    let v = vectors();
+    let cases = v["session_id_headers"].as_array().expect("cases");
+    assert!(cases.len() >= 8);
+    for c in cases {
+        let id = &c["id"];
+        let ids = ExpressSessionId::new(&strs(&c["secrets"])).expect("codec");
+        let got = ids.load_index(s(c, "cookie_header"), s(c, "name"));
+        match c["error"].as_str() {
+            Some(code) => {
+                let err = got.expect_err(&id.to_string());
+                assert_eq!(err.code().as_str(), code, "{id}: {err}");
+            }
+            None => {
+                let (sid, index) = got.unwrap_or_else(|e| panic!("{id}: {e}"));
+                assert_eq!(sid, s(c, "expected_sid"), "{id}");
+                assert_eq!(index as u64, c["expected_index"].as_u64().unwrap(), "{id}");
+                assert_eq!(ids.load(s(c, "cookie_header"), s(c, "name")).unwrap(), sid);
+            }
+        }
+    }
+}
+
+#[test]
 fn constructor_errors() {
     let none: [&str; 0] = [];
     let code = |r: tessera::Result<ExpressCookieSession>| r.unwrap_err().code();

@@ -30,6 +30,9 @@ use base64::engine::{DecodePaddingMode, Engine as _};
 use crate::crypto::prims::{Hash, Mac};
 use crate::error::{invalid_argument, invalid_key, malformed, Error, ErrorCode, Result};
 
+/// express-session's default cookie name.
+pub const DEFAULT_SESSION_ID_NAME: &str = "connect.sid";
+
 /// cookie-session's default cookie name.
 pub const DEFAULT_COOKIE_SESSION_NAME: &str = "session";
 
@@ -296,18 +299,36 @@ impl ExpressSessionId {
     /// Verifies a cookie value (literal `s:…` or percent-encoded `s%3A…`,
     /// optionally in double quotes) and returns `(sid, secret_index)`.
     pub fn unsign_index(&self, value: &str) -> Result<(String, usize)> {
-        let unquoted = match value.strip_prefix('"').and_then(|v| v.strip_suffix('"')) {
-            Some(v) => v,
-            None => value,
-        };
-        let decoded;
-        let logical = if unquoted.contains('%') {
-            // cookie.parse's tryDecode: keep the raw value if decoding fails.
-            decoded = percent_decode(unquoted).unwrap_or_else(|| unquoted.to_owned());
-            decoded.as_str()
-        } else {
-            unquoted
-        };
+        self.unsign_logical(&cookie_parse_value(value))
+    }
+
+    /// Finds cookie `name` (express-session's default is
+    /// [`DEFAULT_SESSION_ID_NAME`]) in a raw `Cookie` header as `cookie.parse`
+    /// 0.7 does (first occurrence wins, spaces and tabs trimmed, quotes
+    /// removed, percent-decoded) and unsigns it: `(sid, secret_index)`.
+    /// `SESSION_NOT_FOUND` when the cookie is absent or empty.
+    pub fn load_index(&self, cookie_header: &str, name: &str) -> Result<(String, usize)> {
+        let raw = cookie_header
+            .split(';')
+            .filter_map(|pair| pair.split_once('='))
+            .find(|(k, _)| k.trim_matches([' ', '\t']) == name)
+            .map(|(_, v)| cookie_parse_value(v))
+            .filter(|v| !v.is_empty())
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorCode::SessionNotFound,
+                    "express-session: no session cookie",
+                )
+            })?;
+        self.unsign_logical(&raw)
+    }
+
+    /// [`load_index`](Self::load_index) returning only the session id.
+    pub fn load(&self, cookie_header: &str, name: &str) -> Result<String> {
+        self.load_index(cookie_header, name).map(|(sid, _)| sid)
+    }
+
+    fn unsign_logical(&self, logical: &str) -> Result<(String, usize)> {
         let body = logical
             .strip_prefix("s:")
             .ok_or_else(|| malformed("express-session: value is not signed (no \"s:\" prefix)"))?;
@@ -329,6 +350,22 @@ impl ExpressSessionId {
     /// [`unsign_index`](Self::unsign_index) returning only the session id.
     pub fn unsign(&self, value: &str) -> Result<String> {
         self.unsign_index(value).map(|(sid, _)| sid)
+    }
+}
+
+/// A cookie value as `cookie.parse` 0.7 returns it: spaces/tabs trimmed, one
+/// pair of surrounding quotes removed, `decodeURIComponent` applied only when
+/// a `%` is present (the raw value is kept if decoding fails).
+fn cookie_parse_value(v: &str) -> String {
+    let v = v.trim_matches([' ', '\t']);
+    let v = match v.strip_prefix('"').and_then(|x| x.strip_suffix('"')) {
+        Some(x) => x,
+        None => v,
+    };
+    if v.contains('%') {
+        percent_decode(v).unwrap_or_else(|| v.to_owned())
+    } else {
+        v.to_owned()
     }
 }
 

@@ -234,7 +234,43 @@ async function mintSessionIds() {
   rej('sid-unsigned', secrets, base.sid, 'MALFORMED');
   rej('sid-no-dot', secrets, 's:' + base.sid, 'MALFORMED');
   rej('sid-empty-value', secrets, '', 'MALFORMED');
-  return { valid, rejected };
+
+  // Raw Cookie headers, each confirmed by a real express-session app whose
+  // store holds base.sid (an unusable cookie makes it generate 'NEW').
+  const headers = [];
+  let n = 0;
+  const app = express();
+  app.use(session({ secret: secrets, genid: () => (n++ === 0 ? base.sid : 'NEW'), resave: false, saveUninitialized: false }));
+  app.get('/', (req, res) => {
+    req.session.views = 1;
+    res.end('ok');
+  });
+  app.get('/id', (req, res) => res.end(req.sessionID));
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  const port = server.address().port;
+  const first = await request(port, '/');
+  assert.strictEqual(pick(first.setCookie, 'connect.sid'), base.wire);
+  for (const [id, header, expect] of [
+    ['sid-header-wire', `connect.sid=${base.wire}`, base.sid],
+    ['sid-header-literal', `connect.sid=${base.signed}`, base.sid],
+    ['sid-header-quoted', `a=1; connect.sid="${base.wire}"`, base.sid],
+    ['sid-header-spaces', ` x=y;connect.sid = ${base.wire} ;z=1`, base.sid],
+    ['sid-header-duplicate-first-wins', `connect.sid=${base.wire}; connect.sid=s%3Abogus.sig`, base.sid],
+    ['sid-header-no-cookie', 'a=1; b=2', 'SESSION_NOT_FOUND'],
+    ['sid-header-empty', 'connect.sid=; a=1', 'SESSION_NOT_FOUND'],
+    ['sid-header-unsigned', `connect.sid=${base.sid}`, 'MALFORMED'],
+    ['sid-header-tampered', `connect.sid=${base.wire.slice(0, -2)}AA`, 'INVALID_SIGNATURE'],
+    ['sid-header-duplicate-bad-first', `connect.sid=s%3Abogus.sig; connect.sid=${base.wire}`, 'INVALID_SIGNATURE'],
+  ]) {
+    const r = await request(port, '/id', header);
+    const ok = expect === base.sid;
+    assert.strictEqual(r.body, ok ? base.sid : 'NEW', id);
+    headers.push(Object.assign({ id, secrets, name: 'connect.sid', cookie_header: header },
+      ok ? { expected_sid: expect, expected_index: 0 } : { error: expect }));
+  }
+  server.close();
+  return { valid, rejected, headers };
 }
 
 (async () => {
@@ -249,11 +285,13 @@ async function mintSessionIds() {
       cookie_session_rejected: 'keys, name, and value+sig (verify) or cookie_header (load); error: the expected Tessera error code.',
       session_id: 'secrets (secrets[0] signs), sid, signed (literal s:... value), wire (percent-encoded form as sent in a Cookie header); both unsign to sid with expected_index. sign_identical: sign(sid) must equal signed.',
       session_id_rejected: 'secrets, value (as found in the cookie); error: the expected Tessera error code.',
+      session_id_headers: 'secrets, name (cookie name), cookie_header (raw Cookie header as express-session reads it); expected_sid + expected_index, or error.',
     },
     cookie_session: cs.valid,
     cookie_session_rejected: cs.rejected,
     session_id: sid.valid,
     session_id_rejected: sid.rejected,
+    session_id_headers: sid.headers,
   };
   const file = path.join(__dirname, '..', 'express.json');
   fs.writeFileSync(file, JSON.stringify(out, null, 2) + '\n');
