@@ -225,6 +225,9 @@ fn garbage_never_panics() {
     assert!(fc.dumps("{\"a\":1,\"a\":2}", 0).is_err());
     assert!(fc.dumps("{}", -1).is_err());
     assert!(fc.dumps("[1]", 0).is_err());
+    // Python's int_to_bytes(0) is b"": an empty timestamp means 0.
+    let zero = fc.dumps("{}", 0).unwrap();
+    assert_eq!(fc.loads(&zero, 10).unwrap(), "{}");
     for bad in [
         r#"{"a":{" t":1}}"#,
         r#"{"a":{" b":"!!"}}"#,

@@ -206,7 +206,7 @@ fn encode_ts(now: i64) -> Result<String> {
 
 fn decode_ts(ts: &[u8]) -> Result<i64> {
     let raw = b64::decode_bytes(ts).map_err(|_| malformed("timestamp is not base64url"))?;
-    if raw.is_empty() || raw.len() > 8 {
+    if raw.len() > 8 {
         return Err(malformed("invalid timestamp"));
     }
     let mut be = [0u8; 8];
