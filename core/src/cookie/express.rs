@@ -377,8 +377,11 @@ fn percent_decode(s: &str) -> Option<String> {
     while i < b.len() {
         if b[i] == b'%' {
             let hex = b.get(i + 1..i + 3)?;
-            let hex = std::str::from_utf8(hex).ok()?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
+            // Only two hex digits (`from_str_radix` alone would take "+1").
+            if !hex.iter().all(u8::is_ascii_hexdigit) {
+                return None;
+            }
+            out.push(u8::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok()?);
             i += 3;
         } else {
             out.push(b[i]);
@@ -413,5 +416,8 @@ mod tests {
             .replace('+', "%2B");
         assert_eq!(s.unsign(&enc).unwrap(), "abc.def");
         assert_eq!(s.unsign("abc").unwrap_err().code(), ErrorCode::Malformed);
+        assert_eq!(percent_decode("%+1"), None);
+        assert_eq!(percent_decode("%3a%2F%E2%98%95").as_deref(), Some(":/☕"));
+        assert_eq!(percent_decode("%E2%98"), None);
     }
 }
