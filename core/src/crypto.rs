@@ -333,7 +333,7 @@ pub(crate) fn ec_point_is_valid(alg: Algorithm, point: &[u8]) -> bool {
 
 /// Primitives for cookies and sessions: framework formats need SHA-1 HMAC
 /// and PBKDF2; Tessera's own sealed cookies use HKDF and AES-256-GCM.
-#[allow(dead_code)] // the cookie codecs of issue 7 are being built on these
+#[allow(dead_code)] // HKDF and AES-GCM wait for the native SessionCookie (issue 7)
 pub(crate) mod prims {
     use ring::{digest, hmac};
 
