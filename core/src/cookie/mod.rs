@@ -6,5 +6,5 @@
 //! expired or future timestamp `EXPIRED` / `ISSUED_IN_FUTURE`, anything
 //! unparseable `MALFORMED`. Secrets are compared in constant time.
 pub mod express;
-pub mod itsdangerous;
 pub mod flask;
+pub mod itsdangerous;
