@@ -337,7 +337,7 @@ pub(crate) fn ec_point_is_valid(alg: Algorithm, point: &[u8]) -> bool {
 pub(crate) mod prims {
     use ring::{digest, hmac};
 
-    use crate::error::{invalid_key, Result};
+    use crate::error::{invalid_argument, invalid_key, Result};
 
     /// A hash for HMAC, digests and key derivation.
     #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -407,8 +407,14 @@ pub(crate) mod prims {
         a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
     }
 
-    /// HKDF-SHA256 (RFC 5869): `len` bytes (at most 255 × 32) from `secret`.
-    pub(crate) fn hkdf_sha256(secret: &[u8], salt: &[u8], info: &[u8], len: usize) -> Vec<u8> {
+    /// HKDF-SHA256 (RFC 5869): `len` bytes (at most 255 × 32) from `secret`;
+    /// a longer request is `INVALID_ARGUMENT`, never a short or zeroed key.
+    pub(crate) fn hkdf_sha256(
+        secret: &[u8],
+        salt: &[u8],
+        info: &[u8],
+        len: usize,
+    ) -> Result<Vec<u8>> {
         struct Len(usize);
         impl ring::hkdf::KeyType for Len {
             fn len(&self) -> usize {
@@ -418,11 +424,10 @@ pub(crate) mod prims {
         let mut out = vec![0u8; len];
         let prk = ring::hkdf::Salt::new(ring::hkdf::HKDF_SHA256, salt).extract(secret);
         let info = [info];
-        // `expand`/`fill` fail only when len > 255 * 32, which callers never ask for.
-        if let Ok(okm) = prk.expand(&info, Len(len)) {
-            let _ = okm.fill(&mut out);
-        }
-        out
+        prk.expand(&info, Len(len))
+            .and_then(|okm| okm.fill(&mut out))
+            .map_err(|_| invalid_argument("HKDF output too long"))?;
+        Ok(out)
     }
 
     /// PBKDF2-HMAC (`iterations` ≥ 1) into `len` bytes.
@@ -456,14 +461,18 @@ pub(crate) mod prims {
                 .map_err(|_| invalid_key("AES-256-GCM needs a 32-byte key"))
         }
         /// Encrypts `plaintext` with a 12-byte `nonce`; returns ciphertext || 16-byte tag.
-        pub(crate) fn seal(&self, nonce: &[u8; 12], aad: &[u8], plaintext: &[u8]) -> Vec<u8> {
+        pub(crate) fn seal(
+            &self,
+            nonce: &[u8; 12],
+            aad: &[u8],
+            plaintext: &[u8],
+        ) -> Result<Vec<u8>> {
             let mut buf = plaintext.to_vec();
             let nonce = ring::aead::Nonce::assume_unique_for_key(*nonce);
-            // Sealing fails only for inputs over ~64 GiB.
-            let _ = self
-                .0
-                .seal_in_place_append_tag(nonce, ring::aead::Aad::from(aad), &mut buf);
-            buf
+            self.0
+                .seal_in_place_append_tag(nonce, ring::aead::Aad::from(aad), &mut buf)
+                .map_err(|_| invalid_argument("plaintext too long for AES-GCM"))?;
+            Ok(buf)
         }
         /// Decrypts ciphertext || tag; `None` if authentication fails.
         pub(crate) fn open(&self, nonce: &[u8; 12], aad: &[u8], sealed: &[u8]) -> Option<Vec<u8>> {
@@ -499,7 +508,8 @@ pub(crate) mod prims {
             let ikm = [0x0bu8; 22];
             let salt: Vec<u8> = (0u8..=0x0c).collect();
             let info: Vec<u8> = (0xf0u8..=0xf9).collect();
-            let okm = hkdf_sha256(&ikm, &salt, &info, 42);
+            let okm = hkdf_sha256(&ikm, &salt, &info, 42).unwrap();
+            assert!(hkdf_sha256(&ikm, &salt, &info, 255 * 32 + 1).is_err());
             assert_eq!(
                 b64::encode(&okm),
                 "PLJfJfqs1XqQQ09k0DYvKi0tCpDPGlpMXbAtVuzExb80AHII1biHGFhl"
@@ -508,7 +518,7 @@ pub(crate) mod prims {
             let dk = pbkdf2(Hash::Sha1, b"password", b"salt", 2, 20);
             assert_eq!(b64::encode(&dk), "6mwBTcctb4zNHtkqzh1B8NjeiVc");
             let aead = Aead::new(&[7u8; 32]).unwrap();
-            let sealed = aead.seal(&[1u8; 12], b"aad", b"hello");
+            let sealed = aead.seal(&[1u8; 12], b"aad", b"hello").unwrap();
             assert_eq!(aead.open(&[1u8; 12], b"aad", &sealed).unwrap(), b"hello");
             assert!(aead.open(&[1u8; 12], b"aaD", &sealed).is_none());
             assert!(ct_eq(b"abc", b"abc") && !ct_eq(b"abc", b"abd") && !ct_eq(b"ab", b"abc"));
