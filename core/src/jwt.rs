@@ -652,7 +652,12 @@ pub fn encode_claims<T: serde::Serialize>(
 /// One-shot verification: builds a [`Verifier`] and verifies `token`.
 /// Build a `Verifier` once instead when verifying many tokens.
 pub fn decode(token: &str, keys: &KeySet, validation: &Validation) -> Result<Claims> {
-    Verifier::new_uncached(keys.clone(), validation.clone())?.verify(token)
+    decode_bytes(token.as_bytes(), keys, validation)
+}
+
+/// [`decode`] for a token given as bytes (non-UTF-8 is `MALFORMED`).
+pub fn decode_bytes(token: &[u8], keys: &KeySet, validation: &Validation) -> Result<Claims> {
+    Verifier::new_uncached(keys.clone(), validation.clone())?.verify_bytes(token)
 }
 
 /// A JWT's header and claims **without verification**, for inspection only

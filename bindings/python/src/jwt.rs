@@ -7,7 +7,7 @@ use tessera::jwt;
 use crate::convert::{json_to_py, to_json, token_arg};
 use crate::errors::{to_py_err, IntoPy};
 use crate::keyset::Keys;
-use crate::verifier::{Options, PyVerifier};
+use crate::verifier::{claims_to_py, maybe_detach, Options};
 
 /// Optional header extras (a mapping) as JSON text.
 pub(crate) fn headers_json(headers: Option<&Bound<'_, PyAny>>) -> PyResult<Option<String>> {
@@ -39,7 +39,7 @@ pub(crate) fn jwt_encode(
 }
 
 /// Verifies ``token`` with ``key`` and the keyword policy and returns the
-/// claims dict. Builds a ``Verifier`` each call: build one yourself to verify
+/// claims dict. Parses the options each call: build a ``Verifier`` to verify
 /// many tokens.
 #[pyfunction]
 #[pyo3(signature = (token, key, *, algorithms = None, issuer = None, audience = None,
@@ -64,24 +64,29 @@ pub(crate) fn jwt_decode<'py>(
     max_token_bytes: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let keys = Keys::extract(key)?;
-    let verifier = PyVerifier::build(
-        keys,
-        &Options {
-            algorithms,
-            issuer,
-            audience,
-            subject,
-            required,
-            leeway,
-            max_age,
-            typ,
-            now,
-            verify_exp,
-            verify_nbf,
-            max_token_bytes,
-        },
-    )?;
-    verifier.verify_any(py, token)
+    let validation = Options {
+        algorithms,
+        issuer,
+        audience,
+        subject,
+        required,
+        leeway,
+        max_age,
+        typ,
+        now,
+        verify_exp,
+        verify_nbf,
+        max_token_bytes,
+    }
+    .validation()?;
+    // One token: the core's one-shot path, without the per-verifier setup a
+    // reusable `Verifier` does.
+    let detach = keys.slow();
+    let keys = keys.into_set();
+    let bytes = token_arg(token)?;
+    let token = bytes.as_bytes();
+    let claims = maybe_detach(py, detach, || jwt::decode_bytes(token, &keys, &validation));
+    claims_to_py(py, &claims.py_err()?)
 }
 
 /// ``(header, claims)`` of a JWT **without verifying** anything but its

@@ -117,12 +117,22 @@ impl PyVerifier {
     ) -> PyResult<Bound<'py, PyAny>> {
         let bytes: Bound<'py, PyBytes> = token_arg(token)?;
         let token = bytes.as_bytes();
-        let claims = if self.detach {
-            py.detach(|| self.inner.verify_bytes(token))
-        } else {
-            self.inner.verify_bytes(token)
-        };
+        let claims = maybe_detach(py, self.detach, || self.inner.verify_bytes(token));
         claims_to_py(py, &claims.py_err()?)
+    }
+}
+
+/// Runs `f` with the GIL released when `detach` (RSA/EC/Ed25519 work); HMAC
+/// verification is too short for the release to pay off.
+pub(crate) fn maybe_detach<T: Send>(
+    py: Python<'_>,
+    detach: bool,
+    f: impl FnOnce() -> T + Send,
+) -> T {
+    if detach {
+        py.detach(f)
+    } else {
+        f()
     }
 }
 
