@@ -333,7 +333,6 @@ pub(crate) fn ec_point_is_valid(alg: Algorithm, point: &[u8]) -> bool {
 
 /// Primitives for cookies and sessions: framework formats need SHA-1 HMAC
 /// and PBKDF2; Tessera's own sealed cookies use HKDF and AES-256-GCM.
-#[allow(dead_code)] // HKDF and AES-GCM wait for the native SessionCookie (issue 7)
 pub(crate) mod prims {
     use ring::{digest, hmac};
 
@@ -369,10 +368,6 @@ pub(crate) mod prims {
                 Hash::Sha384 => &digest::SHA384,
                 Hash::Sha512 => &digest::SHA512,
             }
-        }
-        /// Output length in bytes.
-        pub(crate) fn len(self) -> usize {
-            self.digest().output_len()
         }
     }
 

@@ -313,10 +313,16 @@ pub(crate) mod pyjson {
         }
     }
 
-    fn write_str(s: &str, ascii: bool, out: &mut String) {
+    fn write_str(s: &str, style: Style, out: &mut String) {
+        let ascii = style == Style::Flask;
+        let rails = style == Style::Rails;
         out.push('"');
         for ch in s.chars() {
             match ch {
+                // ActiveSupport::JSON's HTML-safe escapes.
+                '<' | '>' | '&' | '\u{2028}' | '\u{2029}' if rails => {
+                    out.push_str(&format!("\\u{:04x}", ch as u32));
+                }
                 '"' => out.push_str("\\\""),
                 '\\' => out.push_str("\\\\"),
                 '\n' => out.push_str("\\n"),
@@ -343,7 +349,7 @@ pub(crate) mod pyjson {
             Value::Null => out.push_str("null"),
             Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
             Value::Num(n) => out.push_str(n),
-            Value::Str(s) => write_str(s, ascii, out),
+            Value::Str(s) => write_str(s, style, out),
             Value::Arr(items) => {
                 out.push('[');
                 for (i, x) in items.iter().enumerate() {
@@ -365,7 +371,7 @@ pub(crate) mod pyjson {
                     if i > 0 {
                         out.push(',');
                     }
-                    write_str(k, ascii, out);
+                    write_str(k, style, out);
                     out.push(':');
                     write(x, style, out);
                 }

@@ -268,6 +268,9 @@ pub(crate) enum Style {
     Compact,
     /// Flask's provider: keys sorted, `ensure_ascii=True`.
     Flask,
+    /// `ActiveSupport::JSON.encode`: input order, non-ASCII raw, `<` `>` `&`
+    /// U+2028 U+2029 as `\u` escapes.
+    Rails,
 }
 
 /// itsdangerous' `URLSafeTimedSerializer` (JSON payload, optional zlib, timestamp).
