@@ -12,8 +12,12 @@ cargo fmt --all -- --check
 step "lint (clippy, warnings are errors)"
 cargo clippy --workspace --all-targets -- -D warnings
 
-step "Rust tests: core unit + doc tests, vectors, differential, CLI"
-cargo test --workspace
+step "Rust tests: core unit + doc tests, vectors, differential, cookies, CLI"
+# The Rails cookie test hands Tessera's cookies to Ruby's ActiveSupport.
+if ! ruby -e 'require "active_support"' >/dev/null 2>&1; then
+    apt-get update && apt-get install -y ruby-activesupport
+fi
+TESSERA_REQUIRE_RUBY=1 cargo test --workspace
 
 # Each binding has its own script (it installs what it needs: pip/npm/Maven
 # packages, Debian packages such as valgrind); run in this order.

@@ -168,7 +168,9 @@ impl RailsCookie {
                 "Rails cookie is larger than 64 KiB",
             ));
         }
-        let message = form_unescape(cookie)?;
+        // Rack turns a literal `+` into a space; base64 has no spaces, so a
+        // value passed unescaped (its `+` kept) reads the same as the escaped one.
+        let message = form_unescape(cookie)?.replace(' ', "+");
         let mut parts = message.split("--");
         let (Some(ct), Some(iv), Some(tag), None) =
             (parts.next(), parts.next(), parts.next(), parts.next())
