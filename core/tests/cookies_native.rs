@@ -60,7 +60,9 @@ fn generate() -> Value {
     let mut cases = Vec::new();
     let session = r#"{"user_id":42,"name":"Jürgen 🍪","roles":["admin","dev"],"csrf":"<&>"}"#;
     // Valid: opened at `now` with what `expect` says.
-    let valid: [(&str, &[&str], &str, bool, Option<u64>, i64, i64); 7] = [
+    // (name, secrets, cookie name, encrypted, max_age, sealed at, opened at)
+    type Valid<'a> = (&'a str, &'a [&'a str], &'a str, bool, Option<u64>, i64, i64);
+    let valid: [Valid; 7] = [
         ("signed", &[NEW], "session", false, None, NOW, NOW + 10),
         ("encrypted", &[NEW], "session", true, None, NOW, NOW + 10),
         (
@@ -289,7 +291,11 @@ fn generate() -> Value {
         ),
         (
             "load-chunk-altered",
-            format!("session.0={}; session.1={}", parts[0].1, flip(&parts[1].1, 5)),
+            format!(
+                "session.0={}; session.1={}",
+                parts[0].1,
+                flip(&parts[1].1, 5)
+            ),
             "INVALID_SIGNATURE",
         ),
         (
