@@ -206,6 +206,151 @@ export const jws: {
   verifyDetached(token: string, payload: BytesLike, key: KeyLike): void;
 };
 
+/** Unix seconds, or a Date. */
+export type Instant = number | Date;
+
+/**
+ * Cookie codecs of Tessera's core, byte for byte compatible with Flask /
+ * itsdangerous and Express (cookie-session + keygrip, express-session).
+ * Every rejection is a TesseraError: a bad signature INVALID_SIGNATURE, an
+ * expired or future timestamp EXPIRED / ISSUED_IN_FUTURE, garbage MALFORMED.
+ * Secrets are strings (UTF-8) or bytes. `now` defaults to the system clock.
+ */
+export namespace cookies {
+  /** itsdangerous' `digest_method` names. */
+  type DigestMethod = 'sha1' | 'sha256' | 'sha384' | 'sha512';
+  /** itsdangerous' `key_derivation` names. */
+  type KeyDerivation = 'concat' | 'django-concat' | 'hmac' | 'none';
+  /** One secret, or a list of them (rotation). */
+  type Secrets = BytesLike | ReadonlyArray<BytesLike>;
+  /** Binary input that is not a string: what gives a Buffer back. */
+  type Binary = ArrayBufferView | ArrayBuffer;
+
+  /** itsdangerous' signer options, camelCase. Defaults are the class's (salt `itsdangerous.Signer` for signers, `itsdangerous` for the serializer; django-concat; sha1; "."). */
+  interface SignerOptions {
+    salt?: BytesLike;
+    sep?: string;
+    keyDerivation?: KeyDerivation | (string & {});
+    digestMethod?: DigestMethod | (string & {});
+  }
+  interface NowOptions {
+    /** The time to sign or check at (default: the system clock). */
+    now?: Instant;
+  }
+  interface MaxAgeOptions extends NowOptions {
+    /** Seconds; an older signature is EXPIRED, a future one ISSUED_IN_FUTURE. Default: not checked. */
+    maxAge?: number;
+  }
+
+  /** itsdangerous' `Signer`. Secrets oldest → newest: the newest signs, every one verifies. */
+  class Signer {
+    constructor(secretKey: Secrets, opts?: SignerOptions);
+    /** `value + sep + signature`; a string gives a string, bytes give a Buffer. */
+    sign(value: string): string;
+    sign(value: Binary): Buffer;
+    /** The value if the signature verifies (INVALID_SIGNATURE, MALFORMED otherwise). */
+    unsign(signed: string): string;
+    unsign(signed: Binary): Buffer;
+    /** Whether `signed` verifies. */
+    validate(signed: BytesLike): boolean;
+  }
+
+  /** itsdangerous' `TimestampSigner`. */
+  class TimestampSigner {
+    constructor(secretKey: Secrets, opts?: SignerOptions);
+    sign(value: string, opts?: NowOptions): string;
+    sign(value: Binary, opts?: NowOptions): Buffer;
+    /** With `returnTimestamp: true`: the value and when it was signed (Unix seconds). */
+    unsign(signed: string, opts: MaxAgeOptions & { returnTimestamp: true }): { value: string; timestamp: number };
+    unsign(signed: Binary, opts: MaxAgeOptions & { returnTimestamp: true }): { value: Buffer; timestamp: number };
+    unsign(signed: string, opts?: MaxAgeOptions & { returnTimestamp?: false }): string;
+    unsign(signed: Binary, opts?: MaxAgeOptions & { returnTimestamp?: false }): Buffer;
+    validate(signed: BytesLike, opts?: MaxAgeOptions): boolean;
+  }
+
+  /** itsdangerous' `URLSafeTimedSerializer` (JSON payload, zlib when smaller, timestamp). */
+  class URLSafeTimedSerializer {
+    constructor(secretKey: Secrets, opts?: SignerOptions);
+    /** Signs `JSON.stringify(value)`. */
+    dumps(value: unknown, opts?: NowOptions): string;
+    loads<T = unknown>(signed: string, opts?: MaxAgeOptions): T;
+  }
+
+  /**
+   * A value of Flask's tagged JSON (what `FlaskCookie` reads and writes):
+   * `{" b": base64}` bytes, `{" t": [...]}` tuple, `{" u": hex}` UUID,
+   * `{" d": http-date}` datetime, `{" m": html}` Markup, `{" di": {"<key>__": v}}`
+   * a one-key dict whose key is a tag.
+   */
+  type FlaskTagged =
+    | { ' b': string }
+    | { ' t': FlaskValue[] }
+    | { ' u': string }
+    | { ' d': string }
+    | { ' m': string }
+    | { ' di': { [key: string]: FlaskValue } };
+  type FlaskValue = null | boolean | number | string | FlaskValue[] | FlaskTagged | { [key: string]: FlaskValue };
+
+  interface FlaskCookieOptions {
+    /** Flask's SECRET_KEY_FALLBACKS, oldest first: they open cookies, `secretKey` signs. */
+    fallbacks?: ReadonlyArray<BytesLike>;
+    /** Default `cookie-session`. */
+    salt?: BytesLike;
+    /** Seconds (default Flask's 2678400, 31 days); `null` disables the age check. */
+    maxAge?: number | null;
+  }
+
+  /** Flask's session cookie, byte-identical to Flask's; sessions in Flask's tagged JSON form. */
+  class FlaskCookie {
+    constructor(secretKey: BytesLike, opts?: FlaskCookieOptions);
+    /** The cookie value for a session object (tagged form) or JSON object text (taken byte for byte). */
+    dumps(session: JsonObject | string, opts?: NowOptions): string;
+    /** The session, in tagged form. */
+    loads<T extends object = { [key: string]: FlaskValue }>(cookie: string, opts?: NowOptions): T;
+  }
+
+  /** `<name>` and `<name>.sig` cookie values. */
+  interface ExpressSigned {
+    value: string;
+    sig: string;
+  }
+  /** A verified cookie-session. */
+  interface ExpressVerified<T> {
+    data: T;
+    /** The index of the key that verified it. */
+    keyIndex: number;
+    /** An older key verified it: re-issue `<name>.sig` with keys[0]. */
+    needsResign: boolean;
+  }
+
+  /** Express `cookie-session` + keygrip. Keys newest first: keys[0] signs, any verifies. */
+  class ExpressCookieSession {
+    constructor(keys: Secrets, opts?: { name?: string });
+    /** The cookie name (default `session`); the signature cookie is `<name>.sig`. */
+    readonly name: string;
+    /** Values of both cookies for `data` (JSON.stringify'd like cookie-session, or JSON object text kept as is). */
+    sign(data: JsonObject | string): ExpressSigned;
+    /** keygrip's signature of `<name>=<value>` with keys[0]. */
+    signValue(value: string): string;
+    verify<T extends object = JsonObject>(value: string, sig: string): T;
+    verifyInfo<T extends object = JsonObject>(value: string, sig: string): ExpressVerified<T>;
+    /** From a raw `Cookie` header; SESSION_NOT_FOUND when either cookie is missing or empty. */
+    load<T extends object = JsonObject>(cookieHeader: string): T;
+    loadInfo<T extends object = JsonObject>(cookieHeader: string): ExpressVerified<T>;
+  }
+
+  /** express-session's signed session id (`cookie-signature`). secrets[0] signs, any verifies. */
+  class ExpressSessionId {
+    constructor(secrets: Secrets);
+    /** `s:<sid>.<signature>` (percent-encode it for a Set-Cookie, as express-session does). */
+    sign(sid: string): string;
+    /** The session id of a cookie value (`s:…`, `s%3A…`, quoted or not). */
+    unsign(value: string): string;
+    /** The session id from a raw `Cookie` header (cookie `name`, default `connect.sid`). */
+    load(cookieHeader: string, opts?: { name?: string }): string;
+  }
+}
+
 /** Every error code, in numeric order. */
 export const errorCodes: ReadonlyArray<ErrorCode>;
 /** Every algorithm Tessera implements. */
@@ -220,6 +365,7 @@ declare const tessera: {
   TesseraError: typeof TesseraError;
   jwt: typeof jwt;
   jws: typeof jws;
+  cookies: typeof cookies;
   errorCodes: typeof errorCodes;
   algorithms: typeof algorithms;
   version: typeof version;

@@ -1,134 +1,30 @@
 'use strict';
-// Tessera for Node.js: JWT/JWS signing and verification on Tessera's Rust core.
+// Tessera for Node.js: JWT/JWS signing and verification, and cookie sessions
+// (`cookies`, lib/cookies.js), on Tessera's Rust core.
 //
 // This file is the public API (CommonJS; index.mjs re-exports it for ESM).
 // It checks argument types (TypeError), converts JS values to what the native
 // addon takes (JSON text, bytes), and turns every native failure into a
 // TesseraError with the core's code. Every rule lives in the Rust core.
 
-const path = require('node:path');
-
-const native = loadNative();
-
-function loadNative() {
-  const file = process.env.TESSERA_NODE_ADDON || path.join(__dirname, 'tessera.node');
-  try {
-    return require(file);
-  } catch (e) {
-    const err = new Error(
-      `tessera: cannot load the native addon ${file} (${e && e.message}). ` +
-        'It is built from source by `npm install` (needs Rust/cargo); to rebuild: npm run build --prefix ' +
-        __dirname,
-    );
-    err.cause = e;
-    throw err;
-  }
-}
-
-// ---------------------------------------------------------------- errors
-
-/** The core's error codes, in numeric order. */
-const errorCodes = Object.freeze(native.errorCodes());
-const CODES = new Set(errorCodes);
-
-/** Every failure of a Tessera operation, sync or async. */
-class TesseraError extends Error {
-  /**
-   * @param {string} code one of `errorCodes`, e.g. "EXPIRED"
-   * @param {string} message human-readable, may change between versions
-   * @param {{claim?: string, cause?: unknown}} [options]
-   */
-  constructor(code, message, options) {
-    super(message, options && options.cause !== undefined ? { cause: options.cause } : undefined);
-    this.code = code;
-    this.claim = options ? options.claim : undefined;
-  }
-}
-Object.defineProperty(TesseraError.prototype, 'name', {
-  value: 'TesseraError',
-  writable: true,
-  configurable: true,
-});
-
-/** A native error (code "EXPIRED" or "EXPIRED:exp") → TesseraError. */
-function fromNative(e) {
-  if (e instanceof TesseraError || e instanceof TypeError) return e;
-  const raw = e !== null && typeof e === 'object' && typeof e.code === 'string' ? e.code : '';
-  const colon = raw.indexOf(':');
-  const code = colon < 0 ? raw : raw.slice(0, colon);
-  let err;
-  if (CODES.has(code)) {
-    err = new TesseraError(code, e.message, { claim: colon < 0 ? undefined : raw.slice(colon + 1) });
-  } else {
-    // A panic caught in Rust, or a napi conversion failure the checks here missed.
-    const message = e !== null && typeof e === 'object' ? e.message : String(e);
-    err = new TesseraError('INTERNAL', `internal error: ${message}`, { cause: e });
-  }
-  Error.captureStackTrace(err, fromNative);
-  return err;
-}
-
-function rethrow(e) {
-  throw fromNative(e);
-}
-
-// ------------------------------------------------------- argument checks
-
-function describe(v) {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'an array';
-  if (typeof v === 'object') return v.constructor && v.constructor.name ? `a ${v.constructor.name}` : 'an object';
-  if (typeof v === 'string') return 'a string';
-  return `${typeof v} ${String(v)}`.slice(0, 40);
-}
-
-function mustBe(where, what, expected, v) {
-  if (v === undefined) return new TypeError(`${where}: ${what} is required (${expected})`);
-  return new TypeError(`${where}: ${what} must be ${expected}, got ${describe(v)}`);
-}
-
-function isPlainObject(v) {
-  return v !== null && typeof v === 'object' && !Array.isArray(v) && !ArrayBuffer.isView(v) && !(v instanceof ArrayBuffer);
-}
-
-function checkString(where, what, v) {
-  if (typeof v !== 'string') throw mustBe(where, what, 'a string', v);
-  return v;
-}
-
-function optionalString(where, what, v) {
-  if (v === undefined || v === null) return undefined;
-  return checkString(where, what, v);
-}
-
-/** Buffer, Uint8Array, any ArrayBufferView, ArrayBuffer, or a string (UTF-8). */
-function bytes(where, what, v) {
-  if (typeof v === 'string') return Buffer.from(v, 'utf8');
-  if (v instanceof Uint8Array) return v;
-  if (ArrayBuffer.isView(v)) return new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
-  if (v instanceof ArrayBuffer) return new Uint8Array(v);
-  throw mustBe(where, what, 'a Buffer, Uint8Array or string', v);
-}
-
-/** JSON object text: a string is passed byte for byte, an object is stringified. */
-function jsonObject(where, what, v) {
-  if (typeof v === 'string') return v;
-  if (!isPlainObject(v)) throw mustBe(where, what, 'an object or JSON text', v);
-  return JSON.stringify(v);
-}
-
-/** Checks an options object: undefined/null → {}, unknown names → TypeError. */
-function options(where, opts, names) {
-  if (opts === undefined || opts === null) return EMPTY;
-  if (!isPlainObject(opts)) throw mustBe(where, 'options', 'an object', opts);
-  for (const name of Object.keys(opts)) {
-    if (!names.includes(name)) {
-      throw new TypeError(`${where}: unknown option "${name}" (known: ${names.join(', ')})`);
-    }
-  }
-  return opts;
-}
-const EMPTY = Object.freeze({});
+const {
+  native,
+  errorCodes,
+  TesseraError,
+  fromNative,
+  rethrow,
+  mustBe,
+  isPlainObject,
+  checkString,
+  optionalString,
+  bytes,
+  jsonObject,
+  options,
+  EMPTY,
+  flag,
+  call,
+} = require('./lib/base.js');
+const { cookies } = require('./lib/cookies.js');
 
 // ----------------------------------------------------------------- keys
 
@@ -298,20 +194,6 @@ class Key {
 
   [inspect]() {
     return `Key { alg: '${this.#alg}', kid: ${this.#kid === undefined ? 'undefined' : `'${this.#kid}'`}, isPrivate: ${this.#private} }`;
-  }
-}
-
-function flag(where, what, v) {
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'boolean') throw mustBe(where, what, 'a boolean', v);
-  return v;
-}
-
-function call(f) {
-  try {
-    return f();
-  } catch (e) {
-    throw fromNative(e);
   }
 }
 
@@ -687,6 +569,7 @@ module.exports = {
   TesseraError,
   jwt,
   jws,
+  cookies,
   errorCodes,
   algorithms: Object.freeze(native.algorithms()),
   version: native.version(),

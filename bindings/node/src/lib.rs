@@ -18,6 +18,7 @@
 #![deny(clippy::all)]
 
 mod convert;
+mod cookie;
 mod errors;
 mod jws;
 mod jwt;

@@ -1,0 +1,442 @@
+'use strict';
+// `cookies`: the cookie codecs of Tessera's core (tessera::cookie), byte for
+// byte compatible with Flask / itsdangerous and Express (cookie-session +
+// keygrip, express-session). This file checks argument types (TypeError) and
+// converts JS values: sessions are objects here and JSON text in the core;
+// strings are UTF-8 bytes. Formats, defaults and every check are the core's.
+//
+// Times: `now` options take Unix seconds or a Date (default: the system
+// clock); `maxAge` options are seconds.
+
+const {
+  native,
+  TesseraError,
+  mustBe,
+  checkString,
+  optionalString,
+  bytes,
+  jsonObject,
+  options,
+  call,
+} = require('./base.js');
+
+// ------------------------------------------------------------- helpers
+
+/** One secret or a list of them (strings are UTF-8) → Uint8Array[]. */
+function secretList(where, what, v) {
+  if (Array.isArray(v)) return v.map((s, i) => bytes(where, `${what}[${i}]`, s));
+  if (v === undefined || v === null) throw mustBe(where, what, 'a secret (string or bytes) or an array of them', v);
+  return [bytes(where, what, v)];
+}
+
+function optionalBytes(where, what, v) {
+  if (v === undefined || v === null) return undefined;
+  return bytes(where, `option ${what}`, v);
+}
+
+/** `now`: Unix seconds (a number) or a Date → integer seconds; absent → undefined (the clock). */
+function instant(where, v) {
+  if (v === undefined || v === null) return undefined;
+  let s = v;
+  if (v instanceof Date) {
+    s = v.getTime() / 1000;
+    if (Number.isNaN(s)) throw mustBe(where, 'option now', 'a valid Date', v);
+  } else if (typeof v !== 'number' || !Number.isFinite(v)) {
+    throw mustBe(where, 'option now', 'Unix seconds (a number) or a Date', v);
+  }
+  s = Math.floor(s);
+  if (!Number.isSafeInteger(s)) throw new RangeError(`${where}: option now is out of range`);
+  return s;
+}
+
+/** A duration in seconds → integer (negative ones are the core's INVALID_ARGUMENT). */
+function duration(where, what, v) {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'number' || Number.isNaN(v)) throw mustBe(where, `option ${what}`, 'a number of seconds', v);
+  if (v === Infinity) return Number.MAX_SAFE_INTEGER;
+  const s = Math.floor(v);
+  if (!Number.isSafeInteger(s)) throw new RangeError(`${where}: option ${what} is out of range`);
+  return s;
+}
+
+/** Bytes in, the same kind out: a string gives a string (UTF-8), bytes give a Buffer. */
+function sameKind(input, out) {
+  return typeof input === 'string' ? out.toString('utf8') : out;
+}
+
+/** JSON text → value (the core always returns valid JSON). */
+const parse = (text) => JSON.parse(text);
+
+/** Any JSON-serializable value → JSON text, as `JSON.stringify` writes it. */
+function jsonValue(where, what, v) {
+  const text = JSON.stringify(v);
+  if (typeof text !== 'string') throw mustBe(where, what, 'a JSON-serializable value', v);
+  return text;
+}
+
+/** `false` for a rejected value (any TesseraError), rethrows anything else. */
+function accepted(f) {
+  try {
+    f();
+    return true;
+  } catch (e) {
+    if (e instanceof TesseraError) return false;
+    throw e;
+  }
+}
+
+const inspect = Symbol.for('nodejs.util.inspect.custom');
+
+// ------------------------------------------------------------ itsdangerous
+
+const SIGNER_OPTIONS = ['salt', 'sep', 'keyDerivation', 'digestMethod'];
+
+/** itsdangerous' options → the native constructor's arguments. */
+function signerArgs(where, secretKey, opts) {
+  const o = options(where, opts, SIGNER_OPTIONS);
+  return [
+    secretList(where, 'secretKey', secretKey),
+    optionalBytes(where, 'salt', o.salt),
+    o.sep === undefined || o.sep === null ? undefined : Buffer.from(checkString(where, 'option sep', o.sep), 'utf8'),
+    optionalString(where, 'option keyDerivation', o.keyDerivation),
+    optionalString(where, 'option digestMethod', o.digestMethod),
+  ];
+}
+
+/**
+ * itsdangerous' `Signer`: `value + sep + base64url(HMAC(derived key, value))`.
+ * Secrets are ordered oldest → newest: the newest signs, every one verifies.
+ */
+class Signer {
+  #native;
+
+  /**
+   * @param {string|Uint8Array|Array<string|Uint8Array>} secretKey one secret, or a list for rotation
+   * @param {{salt?: string|Uint8Array, sep?: string, keyDerivation?: string, digestMethod?: string}} [opts]
+   */
+  constructor(secretKey, opts) {
+    const args = signerArgs('new Signer', secretKey, opts);
+    this.#native = call(() => new native.Signer(...args));
+  }
+
+  /** Signs `value`; a string gives a string, bytes give a Buffer. */
+  sign(value) {
+    const v = bytes('signer.sign', 'value', value);
+    return sameKind(value, call(() => this.#native.sign(v)));
+  }
+
+  /** The value if the signature verifies (TesseraError INVALID_SIGNATURE / MALFORMED otherwise). */
+  unsign(signed) {
+    const v = bytes('signer.unsign', 'signed', signed);
+    return sameKind(signed, call(() => this.#native.unsign(v)));
+  }
+
+  /** Whether `signed` verifies. */
+  validate(signed) {
+    const v = bytes('signer.validate', 'signed', signed);
+    return accepted(() => this.unsign(v));
+  }
+
+  [inspect]() {
+    return 'Signer {}';
+  }
+}
+
+const UNSIGN_OPTIONS = ['maxAge', 'now', 'returnTimestamp'];
+
+/** itsdangerous' `TimestampSigner`: `value + sep + timestamp + sep + signature`. */
+class TimestampSigner {
+  #native;
+
+  /** Same arguments as `Signer`. */
+  constructor(secretKey, opts) {
+    const args = signerArgs('new TimestampSigner', secretKey, opts);
+    this.#native = call(() => new native.TimestampSigner(...args));
+  }
+
+  /**
+   * Signs `value` with the current time (or `now`).
+   * @param {{now?: number|Date}} [opts]
+   */
+  sign(value, opts) {
+    const w = 'timestampSigner.sign';
+    const o = options(w, opts, ['now']);
+    const v = bytes(w, 'value', value);
+    const now = instant(w, o.now);
+    return sameKind(value, call(() => this.#native.sign(v, now)));
+  }
+
+  /**
+   * The value if the signature verifies; with `maxAge` (seconds) an older one
+   * is EXPIRED and one from the future ISSUED_IN_FUTURE. With
+   * `returnTimestamp: true`, `{ value, timestamp }` (Unix seconds).
+   * @param {{maxAge?: number, now?: number|Date, returnTimestamp?: boolean}} [opts]
+   */
+  unsign(signed, opts) {
+    const w = 'timestampSigner.unsign';
+    const o = options(w, opts, UNSIGN_OPTIONS);
+    const v = bytes(w, 'signed', signed);
+    const maxAge = duration(w, 'maxAge', o.maxAge);
+    const now = instant(w, o.now);
+    if (o.returnTimestamp !== undefined && typeof o.returnTimestamp !== 'boolean') {
+      throw mustBe(w, 'option returnTimestamp', 'a boolean', o.returnTimestamp);
+    }
+    const out = call(() => this.#native.unsign(v, maxAge, now));
+    const value = sameKind(signed, out.value);
+    return o.returnTimestamp ? { value, timestamp: out.timestamp } : value;
+  }
+
+  /** Whether `signed` verifies (and is not older than `maxAge`). */
+  validate(signed, opts) {
+    const o = options('timestampSigner.validate', opts, ['maxAge', 'now']);
+    const v = bytes('timestampSigner.validate', 'signed', signed);
+    return accepted(() => this.unsign(v, o));
+  }
+
+  [inspect]() {
+    return 'TimestampSigner {}';
+  }
+}
+
+/**
+ * itsdangerous' `URLSafeTimedSerializer`: JSON, zlib when smaller, base64url,
+ * timestamp, signature. Defaults are the serializer's: salt "itsdangerous",
+ * django-concat, SHA-1, ".".
+ */
+class URLSafeTimedSerializer {
+  #native;
+
+  /** Same arguments as `Signer`. */
+  constructor(secretKey, opts) {
+    const args = signerArgs('new URLSafeTimedSerializer', secretKey, opts);
+    this.#native = call(() => new native.URLSafeTimedSerializer(...args));
+  }
+
+  /**
+   * Serializes `value` (anything `JSON.stringify` takes) and signs it.
+   * @param {{now?: number|Date}} [opts]
+   */
+  dumps(value, opts) {
+    const w = 'serializer.dumps';
+    const o = options(w, opts, ['now']);
+    const text = jsonValue(w, 'value', value);
+    const now = instant(w, o.now);
+    return call(() => this.#native.dumps(text, now));
+  }
+
+  /**
+   * Verifies and deserializes; with `maxAge` (seconds) the age is checked.
+   * @param {{maxAge?: number, now?: number|Date}} [opts]
+   */
+  loads(signed, opts) {
+    const w = 'serializer.loads';
+    const o = options(w, opts, ['maxAge', 'now']);
+    checkString(w, 'signed', signed);
+    const maxAge = duration(w, 'maxAge', o.maxAge);
+    const now = instant(w, o.now);
+    return parse(call(() => this.#native.loads(signed, maxAge, now)));
+  }
+
+  [inspect]() {
+    return 'URLSafeTimedSerializer {}';
+  }
+}
+
+// ------------------------------------------------------------------ Flask
+
+/**
+ * Flask's session cookie, byte-identical to Flask's own. Sessions are plain
+ * objects in Flask's *tagged JSON* form: bytes are `{" b": "<base64>"}`, a
+ * tuple `{" t": [...]}`, a UUID `{" u": "<32 hex>"}`, a datetime
+ * `{" d": "<HTTP date>"}`, Markup `{" m": "<html>"}`, and a one-key dict
+ * whose key is a tag `{" di": {"<key>__": value}}`; loads returns them as
+ * such and dumps writes them as Flask would read them back.
+ */
+class FlaskCookie {
+  #native;
+
+  /**
+   * @param {string|Uint8Array} secretKey Flask's SECRET_KEY (signs and opens)
+   * @param {{fallbacks?: Array<string|Uint8Array>, salt?: string|Uint8Array, maxAge?: number|null}} [opts]
+   *   fallbacks: SECRET_KEY_FALLBACKS (oldest first; open only); maxAge: seconds
+   *   (default Flask's 31 days), null for no age check
+   */
+  constructor(secretKey, opts) {
+    const w = 'new FlaskCookie';
+    const o = options(w, opts, ['fallbacks', 'salt', 'maxAge']);
+    const key = bytes(w, 'secretKey', secretKey);
+    let fallbacks = [];
+    if (o.fallbacks !== undefined && o.fallbacks !== null) {
+      if (!Array.isArray(o.fallbacks)) throw mustBe(w, 'option fallbacks', 'an array of secrets', o.fallbacks);
+      fallbacks = secretList(w, 'option fallbacks', o.fallbacks);
+    }
+    const salt = optionalBytes(w, 'salt', o.salt);
+    const unlimited = o.maxAge === null;
+    const maxAge = duration(w, 'maxAge', o.maxAge);
+    this.#native = call(() => new native.FlaskCookie(key, fallbacks, salt, maxAge, unlimited));
+  }
+
+  /**
+   * The cookie value for `session` (an object in tagged form, or JSON object
+   * text, taken byte for byte so Python's float forms such as `3.0` survive).
+   * @param {{now?: number|Date}} [opts]
+   */
+  dumps(session, opts) {
+    const w = 'flaskCookie.dumps';
+    const o = options(w, opts, ['now']);
+    const text = jsonObject(w, 'session', session);
+    const now = instant(w, o.now);
+    return call(() => this.#native.dumps(text, now));
+  }
+
+  /**
+   * The session (tagged form) if the cookie verifies and is not older than maxAge.
+   * @param {{now?: number|Date}} [opts]
+   */
+  loads(cookie, opts) {
+    const w = 'flaskCookie.loads';
+    const o = options(w, opts, ['now']);
+    checkString(w, 'cookie', cookie);
+    const now = instant(w, o.now);
+    return parse(call(() => this.#native.loads(cookie, now)));
+  }
+
+  [inspect]() {
+    return 'FlaskCookie {}';
+  }
+}
+
+// ----------------------------------------------------------------- Express
+
+function verified(v) {
+  return { data: parse(v.json), keyIndex: v.keyIndex, needsResign: v.needsResign };
+}
+
+/**
+ * Express `cookie-session` (with `cookies` + `keygrip`): the session is
+ * `<name>=base64(JSON)` and `<name>.sig=keygrip(<name>=<value>)`. Keys are
+ * ordered newest first: keys[0] signs, any verifies.
+ */
+class ExpressCookieSession {
+  #native;
+
+  /**
+   * @param {Array<string|Uint8Array>|string|Uint8Array} keys
+   * @param {{name?: string}} [opts] the cookie name (default "session")
+   */
+  constructor(keys, opts) {
+    const w = 'new ExpressCookieSession';
+    const o = options(w, opts, ['name']);
+    const k = secretList(w, 'keys', keys);
+    const name = optionalString(w, 'option name', o.name);
+    this.#native = call(() => new native.ExpressCookieSession(k, name));
+  }
+
+  /** The cookie name (the signature cookie is `<name>.sig`). */
+  get name() {
+    return this.#native.name;
+  }
+
+  /**
+   * The two cookie values for `data` (an object, JSON.stringify'd exactly as
+   * cookie-session does, or JSON object text kept byte for byte).
+   * @returns {{value: string, sig: string}}
+   */
+  sign(data) {
+    const text = jsonObject('cookieSession.sign', 'data', data);
+    const { value, sig } = call(() => this.#native.sign(text));
+    return { value, sig };
+  }
+
+  /** keygrip's signature of `<name>=<value>` with keys[0] (what re-issues `<name>.sig`). */
+  signValue(value) {
+    checkString('cookieSession.signValue', 'value', value);
+    return call(() => this.#native.signValue(value));
+  }
+
+  /** The session data if `sig` verifies `value` under any key. */
+  verify(value, sig) {
+    return this.verifyInfo(value, sig).data;
+  }
+
+  /** `{ data, keyIndex, needsResign }`: needsResign when an older key verified it. */
+  verifyInfo(value, sig) {
+    const w = 'cookieSession.verify';
+    checkString(w, 'value', value);
+    checkString(w, 'sig', sig);
+    return verified(call(() => this.#native.verify(value, sig)));
+  }
+
+  /**
+   * The session data from a raw `Cookie` header (as the `cookies` module
+   * reads it: quoted values unquoted, no percent-decoding). SESSION_NOT_FOUND
+   * when the cookie or its `.sig` is missing or empty.
+   */
+  load(cookieHeader) {
+    return this.loadInfo(cookieHeader).data;
+  }
+
+  /** `load` with `{ data, keyIndex, needsResign }`. */
+  loadInfo(cookieHeader) {
+    checkString('cookieSession.load', 'cookieHeader', cookieHeader);
+    return verified(call(() => this.#native.load(cookieHeader)));
+  }
+
+  [inspect]() {
+    return `ExpressCookieSession { name: '${this.name}' }`;
+  }
+}
+
+/**
+ * express-session's signed session-id cookie (`cookie-signature`):
+ * `s:<sid>.<base64(HMAC-SHA256)>`. secrets[0] signs, any verifies.
+ */
+class ExpressSessionId {
+  #native;
+
+  /** @param {Array<string|Uint8Array>|string|Uint8Array} secrets express-session's `secret` */
+  constructor(secrets) {
+    const s = secretList('new ExpressSessionId', 'secrets', secrets);
+    this.#native = call(() => new native.ExpressSessionId(s));
+  }
+
+  /** `s:<sid>.<signature>`, the cookie's value before percent-encoding. */
+  sign(sid) {
+    checkString('sessionId.sign', 'sid', sid);
+    return call(() => this.#native.sign(sid));
+  }
+
+  /** The session id of a cookie value (`s:…` or percent-encoded `s%3A…`, quotes allowed). */
+  unsign(value) {
+    checkString('sessionId.unsign', 'value', value);
+    return call(() => this.#native.unsign(value));
+  }
+
+  /**
+   * The session id from a raw `Cookie` header (as express-session reads it).
+   * SESSION_NOT_FOUND when the cookie is missing or empty.
+   * @param {{name?: string}} [opts] the cookie name (default "connect.sid")
+   */
+  load(cookieHeader, opts) {
+    const w = 'sessionId.load';
+    const o = options(w, opts, ['name']);
+    checkString(w, 'cookieHeader', cookieHeader);
+    const name = optionalString(w, 'option name', o.name);
+    return call(() => this.#native.load(cookieHeader, name));
+  }
+
+  [inspect]() {
+    return 'ExpressSessionId {}';
+  }
+}
+
+const cookies = Object.freeze({
+  Signer,
+  TimestampSigner,
+  URLSafeTimedSerializer,
+  FlaskCookie,
+  ExpressCookieSession,
+  ExpressSessionId,
+});
+
+module.exports = { cookies };
