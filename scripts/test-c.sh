@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # C ABI tests (bindings/c): the checked-in header is fresh; the C tests
-# (every vector file, every function with NULL/bad arguments, threads) pass
+# (every vector file incl. the cookie vectors minted by the real Flask,
+# itsdangerous and Express, every function with NULL/bad arguments, threads) pass
 # plain, under valgrind and under AddressSanitizer + UBSan; the README's
 # example builds through pkg-config and through the CMake package (shared
 # and static). Called by scripts/test.sh; runs on its own too.
@@ -50,17 +51,17 @@ mkdir -p "$build"
 step "install into $prefix"
 TESSERA_NO_BUILD=1 bash bindings/c/install.sh "$prefix"
 
-step "every function in the header is exercised by tests/api.c"
+step "every function in the header is exercised by tests/api.c or tests/api_cookies.c"
 missing=0
 for fn in $(grep -oE '^[a-z].*\b(tessera_[a-z0-9_]+)\(' include/tessera.h |
     grep -oE 'tessera_[a-z0-9_]+\($' | tr -d '(' | sort -u); do
-    if ! grep -q "\\b$fn(" bindings/c/tests/api.c; then
-        echo "error: $fn is not tested in bindings/c/tests/api.c" >&2
+    if ! cat bindings/c/tests/api.c bindings/c/tests/api_cookies.c | grep -q "\\b$fn("; then
+        echo "error: $fn is not tested in bindings/c/tests/api.c or api_cookies.c" >&2
         missing=1
     fi
 done
 [ "$missing" = 0 ]
-echo "$(grep -cE '^[a-z].*\btessera_[a-z0-9_]+\(' include/tessera.h) functions, all in api.c"
+echo "$(grep -cE '^[a-z].*\btessera_[a-z0-9_]+\(' include/tessera.h) functions, all in api.c/api_cookies.c"
 
 step "header compiles as C99, C11 and C++11 (-pedantic)"
 printf '#include "tessera.h"\nint main(void) { return TESSERA_STATUS_OK; }\n' > "$build/header.c"
@@ -73,31 +74,40 @@ cflags=(-std=c11 -Wall -Wextra -Werror -pedantic -g -O1 -I"$prefix/include")
 libs=(-L"$prefix/lib" -ltessera -Wl,-rpath,"$prefix/lib" -lpthread)
 asan=(-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
 src=bindings/c/tests
-for t in api threads; do
+for t in api api_cookies threads; do
     gcc "${cflags[@]}" "$src/$t.c" -o "$build/$t" "${libs[@]}"
     gcc "${cflags[@]}" "${asan[@]}" "$src/$t.c" -o "$build/$t-asan" "${libs[@]}"
 done
 gcc "${cflags[@]}" "$src/vectors.c" "$src/json.c" -o "$build/vectors" "${libs[@]}"
 gcc "${cflags[@]}" "${asan[@]}" "$src/vectors.c" "$src/json.c" -o "$build/vectors-asan" "${libs[@]}"
+gcc "${cflags[@]}" "$src/cookie_vectors.c" "$src/json.c" -o "$build/cookie_vectors" "${libs[@]}"
+gcc "${cflags[@]}" "${asan[@]}" "$src/cookie_vectors.c" "$src/json.c" \
+    -o "$build/cookie_vectors-asan" "${libs[@]}"
 
 step "run (plain)"
 "$build/api"
+"$build/api_cookies"
 "$build/threads" 8 2000
 "$build/vectors" tests/vectors
+"$build/cookie_vectors" tests/vectors/cookies
 
 step "run under valgrind (memcheck; leaks and memory errors fail)"
 vg=(valgrind -q --error-exitcode=1 --leak-check=full --show-leak-kinds=definite,indirect
     --errors-for-leak-kinds=definite,indirect)
 "${vg[@]}" "$build/api"
+"${vg[@]}" "$build/api_cookies"
 "${vg[@]}" "$build/threads" 4 100
 "${vg[@]}" "$build/vectors" tests/vectors
+"${vg[@]}" "$build/cookie_vectors" tests/vectors/cookies
 
 step "run under AddressSanitizer + UBSan (LeakSanitizer on)"
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:halt_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 "$build/api-asan"
+"$build/api_cookies-asan"
 "$build/threads-asan" 8 500
 "$build/vectors-asan" tests/vectors
+"$build/cookie_vectors-asan" tests/vectors/cookies
 unset ASAN_OPTIONS UBSAN_OPTIONS
 
 step "README example through pkg-config (shared library)"

@@ -14,11 +14,16 @@
 //!
 //! Modules: [`ffi`] (handles, pointers, strings), [`boundary`] (panics, last
 //! error), [`error`] (`tessera_status`), [`key`], [`keyset`], [`verifier`]
-//! (also `tessera_claims`), [`jwt`], [`jws`].
+//! (also `tessera_claims`), [`jwt`], [`jws`]; cookies: [`cookie`] (shared
+//! arguments), [`flask`], [`itsdangerous`], [`express`].
 
 pub mod boundary;
+pub mod cookie;
 pub mod error;
+pub mod express;
 pub mod ffi;
+pub mod flask;
+pub mod itsdangerous;
 pub mod jws;
 pub mod jwt;
 pub mod key;
