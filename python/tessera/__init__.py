@@ -11,7 +11,7 @@ keys and policy and verifies on the hot path; every failure is a
 :class:`TesseraError` with a stable ``code``. See README.md.
 """
 
-from . import errors, jws, jwt
+from . import cookies, errors, jws, jwt
 from ._native import ALGORITHMS, ERROR_CODES, Key, KeySet, Verifier, __version__
 from .errors import (
     DecodeError,
@@ -43,6 +43,7 @@ __all__ = [
     "Verifier",
     "jwt",
     "jws",
+    "cookies",
     "errors",
     "TesseraError",
     "InvalidTokenError",

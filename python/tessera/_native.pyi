@@ -2,7 +2,21 @@
 ``mypy.stubtest``; see python/tests/stubtest-allowlist.txt)."""
 
 import datetime
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union, final
+from typing import (
+    Any,
+    Callable,
+    Dict,
+    Iterable,
+    List,
+    Literal,
+    Mapping,
+    Optional,
+    Sequence,
+    Tuple,
+    Union,
+    final,
+    overload,
+)
 
 __all__ = [
     "jws_sign",
@@ -18,6 +32,12 @@ __all__ = [
     "ERROR_CODES",
     "ALGORITHMS",
     "_error_for_code",
+    "FlaskCookie",
+    "Signer",
+    "TimestampSigner",
+    "URLSafeTimedSerializer",
+    "ExpressCookieSession",
+    "ExpressSessionId",
 ]
 
 __version__: str
@@ -28,6 +48,11 @@ _Bytes = Union[bytes, bytearray, str]
 _Json = Union[str, Mapping[str, Any]]
 _Seconds = Union[int, float, datetime.timedelta]
 _Instant = Union[int, float, datetime.datetime]
+_Secret = Union[str, bytes, bytearray]
+_Secrets = Union[_Secret, Iterable[_Secret]]
+_Text = Union[str, bytes]
+# A digest name ("sha1", "sha256", ...) or a hashlib constructor.
+_DigestMethod = Union[str, Callable[[], Any], None]
 
 @final
 class Key:
@@ -121,3 +146,140 @@ def jws_sign(payload: _Bytes, key: Union[Key, KeySet], headers: Optional[_Json] 
 def jws_verify(token: Union[str, bytes], key: Union[Key, KeySet]) -> bytes: ...
 def jws_verify_detached(token: Union[str, bytes], payload: _Bytes, key: Union[Key, KeySet]) -> None: ...
 def _error_for_code(code: str, message: str, claim: Optional[str] = None) -> BaseException: ...
+
+# ---------------------------------------------------------------- cookies
+
+@final
+class FlaskCookie:
+    def __new__(
+        cls,
+        secret_key: _Secret,
+        *,
+        fallbacks: Optional[Iterable[_Secret]] = (),
+        salt: Optional[_Secret] = "cookie-session",
+        max_age: Optional[_Seconds] = 2678400,
+    ) -> FlaskCookie: ...
+    def dumps(self, data: Union[Dict[str, Any], str], now: Optional[_Instant] = None) -> str: ...
+    def loads(self, cookie: _Text, now: Optional[_Instant] = None) -> Dict[str, Any]: ...
+
+@final
+class Signer:
+    def __new__(
+        cls,
+        secret_key: _Secrets,
+        salt: Optional[_Secret] = None,
+        sep: Optional[_Secret] = None,
+        key_derivation: Optional[str] = None,
+        digest_method: _DigestMethod = None,
+    ) -> Signer: ...
+    def sign(self, value: _Bytes) -> bytes: ...
+    def unsign(self, signed_value: _Bytes) -> bytes: ...
+    def validate(self, signed_value: _Bytes) -> bool: ...
+
+@final
+class TimestampSigner:
+    def __new__(
+        cls,
+        secret_key: _Secrets,
+        salt: Optional[_Secret] = None,
+        sep: Optional[_Secret] = None,
+        key_derivation: Optional[str] = None,
+        digest_method: _DigestMethod = None,
+    ) -> TimestampSigner: ...
+    def sign(self, value: _Bytes, *, now: Optional[_Instant] = None) -> bytes: ...
+    @overload
+    def unsign(
+        self,
+        signed_value: _Bytes,
+        max_age: Optional[_Seconds] = None,
+        return_timestamp: Literal[False] = False,
+        *,
+        now: Optional[_Instant] = None,
+    ) -> bytes: ...
+    @overload
+    def unsign(
+        self,
+        signed_value: _Bytes,
+        max_age: Optional[_Seconds],
+        return_timestamp: Literal[True],
+        *,
+        now: Optional[_Instant] = None,
+    ) -> Tuple[bytes, datetime.datetime]: ...
+    @overload
+    def unsign(
+        self,
+        signed_value: _Bytes,
+        max_age: Optional[_Seconds] = None,
+        *,
+        return_timestamp: Literal[True],
+        now: Optional[_Instant] = None,
+    ) -> Tuple[bytes, datetime.datetime]: ...
+    def validate(
+        self,
+        signed_value: _Bytes,
+        max_age: Optional[_Seconds] = None,
+        *,
+        now: Optional[_Instant] = None,
+    ) -> bool: ...
+
+@final
+class URLSafeTimedSerializer:
+    def __new__(
+        cls,
+        secret_key: _Secrets,
+        salt: Optional[_Secret] = None,
+        *,
+        signer_kwargs: Optional[Mapping[str, Any]] = None,
+        sep: Optional[_Secret] = None,
+        key_derivation: Optional[str] = None,
+        digest_method: _DigestMethod = None,
+    ) -> URLSafeTimedSerializer: ...
+    def dumps(
+        self, obj: Any, salt: Optional[_Secret] = None, *, now: Optional[_Instant] = None
+    ) -> str: ...
+    @overload
+    def loads(
+        self,
+        s: _Text,
+        max_age: Optional[_Seconds] = None,
+        return_timestamp: Literal[False] = False,
+        salt: Optional[_Secret] = None,
+        *,
+        now: Optional[_Instant] = None,
+    ) -> Any: ...
+    @overload
+    def loads(
+        self,
+        s: _Text,
+        max_age: Optional[_Seconds],
+        return_timestamp: Literal[True],
+        salt: Optional[_Secret] = None,
+        *,
+        now: Optional[_Instant] = None,
+    ) -> Tuple[Any, datetime.datetime]: ...
+    @overload
+    def loads(
+        self,
+        s: _Text,
+        max_age: Optional[_Seconds] = None,
+        *,
+        return_timestamp: Literal[True],
+        salt: Optional[_Secret] = None,
+        now: Optional[_Instant] = None,
+    ) -> Tuple[Any, datetime.datetime]: ...
+
+@final
+class ExpressCookieSession:
+    def __new__(cls, keys: _Secrets, *, name: str = "session") -> ExpressCookieSession: ...
+    @property
+    def name(self) -> str: ...
+    def sign(self, data: Union[Mapping[str, Any], str]) -> Tuple[str, str]: ...
+    def verify(self, value: _Text, sig: _Text) -> Dict[str, Any]: ...
+    def load(self, cookie_header: _Text) -> Dict[str, Any]: ...
+
+@final
+class ExpressSessionId:
+    def __new__(cls, secrets: _Secrets) -> ExpressSessionId: ...
+    def sign(self, sid: str) -> str: ...
+    def unsign(self, value: _Text) -> str: ...
+    def load(self, cookie_header: _Text, name: str = "connect.sid") -> str: ...

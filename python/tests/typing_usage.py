@@ -72,3 +72,39 @@ def errors(verifier: Verifier, token: str) -> Optional[str]:
 
 codes: Tuple[str, ...] = tessera.ERROR_CODES
 version: str = tessera.__version__
+
+
+def cookie_codecs() -> Dict[str, Any]:
+    import hashlib
+    import uuid
+
+    from tessera import cookies
+
+    fc = cookies.FlaskCookie("secret", fallbacks=["older", b"old"], max_age=None)
+    value: str = fc.dumps({"id": 1, "t": (1, 2), "u": uuid.uuid4()}, now=1700000000)
+    session: Dict[str, Any] = fc.loads(value.encode(), now=datetime.datetime.now(datetime.timezone.utc))
+    cookies.FlaskCookie(b"k", salt="s", max_age=datetime.timedelta(days=1)).dumps('{"a": 1}')
+
+    signer = cookies.Signer(["old", "new"], salt="s", key_derivation="hmac", digest_method=hashlib.sha256)
+    signed: bytes = signer.sign("v")
+    raw: bytes = signer.unsign(signed)
+    ok: bool = signer.validate(signed.decode())
+    ts = cookies.TimestampSigner("k", sep="~", digest_method="sha512")
+    one: bytes = ts.unsign(ts.sign(b"v", now=1), max_age=10, now=5)
+    pair: Tuple[bytes, datetime.datetime] = ts.unsign(ts.sign("v"), 10, True)
+    pair2: Tuple[bytes, datetime.datetime] = ts.unsign(ts.sign("v"), return_timestamp=True)
+    valid: bool = ts.validate(b"x", max_age=datetime.timedelta(minutes=1))
+    ser = cookies.URLSafeTimedSerializer("k", "salt", signer_kwargs={"key_derivation": "hmac"})
+    token: str = ser.dumps([1, "a"], salt="other", now=1700000000)
+    loaded: Any = ser.loads(token, max_age=60, salt="other")
+    with_ts: Tuple[Any, datetime.datetime] = ser.loads(token, return_timestamp=True, salt="other")
+
+    cs = cookies.ExpressCookieSession(["new", "old"], name="sess")
+    v, sig = cs.sign({"a": 1})
+    data: Dict[str, Any] = cs.verify(v, sig)
+    again: Dict[str, Any] = cs.load(f"{cs.name}={v}; {cs.name}.sig={sig}")
+    sid = cookies.ExpressSessionId(["s1", b"s0"])
+    plain: str = sid.unsign(sid.sign("abc"))
+    from_header: str = sid.load("connect.sid=s%3Aabc.x", name="connect.sid")
+    assert raw and ok and one and pair and pair2 and valid and loaded and with_ts and plain and from_header
+    return {**session, **data, **again}

@@ -34,12 +34,25 @@ const MAX_DEPTH: usize = tessera::MAX_DEPTH;
 
 /// Builds the Python value of a JSON text.
 pub(crate) fn json_to_py<'py>(py: Python<'py>, text: &str) -> PyResult<Bound<'py, PyAny>> {
+    parse(py, text, false)
+}
+
+/// Builds the Python value of Flask's *tagged* JSON text: every object with
+/// exactly one member whose name is a Flask tag becomes the tagged value
+/// (bottom-up, as Flask's `TaggedJSONSerializer._untag_scan`), see
+/// [`crate::cookie_json::untag`].
+pub(crate) fn flask_json_to_py<'py>(py: Python<'py>, text: &str) -> PyResult<Bound<'py, PyAny>> {
+    parse(py, text, true)
+}
+
+fn parse<'py>(py: Python<'py>, text: &str, flask: bool) -> PyResult<Bound<'py, PyAny>> {
     let mut p = Parser {
         py,
         text,
         b: text.as_bytes(),
         i: 0,
         buf: String::new(),
+        flask,
     };
     p.ws();
     let v = p.value(0)?;
@@ -62,6 +75,8 @@ struct Parser<'py, 't> {
     b: &'t [u8],
     i: usize,
     buf: String,
+    /// Untag Flask's tagged objects.
+    flask: bool,
 }
 
 impl<'py> Parser<'py, '_> {
@@ -122,14 +137,30 @@ impl<'py> Parser<'py, '_> {
             self.i += 1;
             return Ok(dict.into_any());
         }
+        let mut members = 0usize;
         loop {
             self.ws();
             if self.b.get(self.i) != Some(&b'"') {
                 return Err(self.bad());
             }
+            // Every tag starts with a space (possibly escaped): only such
+            // first member names need a closer look.
+            let maybe_tag =
+                self.flask && members == 0 && matches!(self.b.get(self.i + 1), Some(b' ' | b'\\'));
             let key = self.key()?;
             self.eat(b':')?;
             let value = self.value(depth)?;
+            members += 1;
+            if maybe_tag {
+                // A one-member object whose name is a tag is a tagged value.
+                if let Some(tag) = crate::cookie_json::Tag::of(&key.to_cow()?) {
+                    self.ws();
+                    if self.b.get(self.i) == Some(&b'}') {
+                        self.i += 1;
+                        return crate::cookie_json::untag(tag, value);
+                    }
+                }
+            }
             dict.set_item(key, value)?;
             self.ws();
             match self.b.get(self.i) {
@@ -335,7 +366,7 @@ pub(crate) fn to_json(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<String> {
     Ok(out)
 }
 
-fn type_name(obj: &Bound<'_, PyAny>) -> String {
+pub(crate) fn type_name(obj: &Bound<'_, PyAny>) -> String {
     obj.get_type()
         .name()
         .map(|n| n.to_string())
@@ -374,7 +405,7 @@ fn write_dict(d: &Bound<'_, PyDict>, out: &mut String, depth: usize, top: bool) 
 }
 
 /// The bytes `str.encode("utf-8")` returned (always UTF-8).
-fn utf8(b: &[u8]) -> PyResult<&str> {
+pub(crate) fn utf8(b: &[u8]) -> PyResult<&str> {
     std::str::from_utf8(b).map_err(|_| PyValueError::new_err("str.encode returned invalid UTF-8"))
 }
 
@@ -448,7 +479,7 @@ fn write_seq<'py>(
 
 /// A JSON string literal: `"`, `\` and control characters escaped, the rest
 /// as UTF-8 (`ensure_ascii=False`).
-fn write_str(s: &str, out: &mut String) {
+pub(crate) fn write_str(s: &str, out: &mut String) {
     out.push('"');
     let mut run = 0;
     for (i, c) in s.bytes().enumerate() {
@@ -659,4 +690,63 @@ pub(crate) fn strings(v: &Bound<'_, PyAny>, name: &str, one_ok: bool) -> PyResul
         }
     }
     Ok(out)
+}
+
+// ---------------------------------------------------------------- cookie arguments
+
+/// One secret (`str` UTF-8 encoded, `bytes`, `bytearray`), wiped on drop.
+pub(crate) type Secret = zeroize::Zeroizing<Vec<u8>>;
+
+/// Secrets as the cookie libraries take them: one `str`/`bytes`/`bytearray`
+/// is a list of one; any other iterable is a list in its own order (each
+/// item `str`, `bytes` or `bytearray`). Emptiness and length rules are the
+/// core's.
+pub(crate) fn secrets(v: &Bound<'_, PyAny>, name: &str) -> PyResult<Vec<Secret>> {
+    if v.cast::<PyString>().is_ok()
+        || v.cast::<PyBytes>().is_ok()
+        || v.cast::<PyByteArray>().is_ok()
+    {
+        return Ok(vec![Secret::new(bytes_arg(v, name)?)]);
+    }
+    let want = "str, bytes, or an iterable of str or bytes";
+    if v.cast::<PyMapping>().is_ok() {
+        return Err(type_error(format!(
+            "{name} must be {want}, not {}",
+            type_name(v)
+        )));
+    }
+    let iter = v
+        .try_iter()
+        .map_err(|_| type_error(format!("{name} must be {want}, not {}", type_name(v))))?;
+    iter.map(|item| {
+        let item = item?;
+        bytes_arg(&item, name).map(Secret::new)
+    })
+    .collect()
+}
+
+/// `now` in Unix seconds: the argument (`int`, `float` floored, `datetime`),
+/// or the system clock when it is `None`.
+pub(crate) fn now_arg(v: Option<&Bound<'_, PyAny>>) -> PyResult<i64> {
+    match epoch_seconds(v, "now")? {
+        Some(now) => Ok(now),
+        None => Ok(
+            match std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH) {
+                Ok(d) => i64::try_from(d.as_secs()).unwrap_or(i64::MAX),
+                Err(before) => -i64::try_from(before.duration().as_secs()).unwrap_or(i64::MAX),
+            },
+        ),
+    }
+}
+
+/// A `max_age` argument whose default is a number, so that `None` can mean
+/// "no limit": seconds as [`seconds`] reads them.
+pub(crate) struct MaxAge(pub Option<u64>);
+
+impl<'a, 'py> FromPyObject<'a, 'py> for MaxAge {
+    type Error = PyErr;
+
+    fn extract(obj: pyo3::Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
+        seconds(Some(&obj.to_owned()), "max_age").map(MaxAge)
+    }
 }

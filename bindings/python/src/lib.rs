@@ -5,7 +5,11 @@
 //! Built by maturin (`pip install ./python`), abi3 for CPython ≥ 3.9.
 
 mod convert;
+mod cookie_json;
 mod errors;
+mod express;
+mod flask;
+mod itsdangerous;
 mod jws;
 mod jwt;
 mod key;
@@ -18,6 +22,12 @@ use pyo3::prelude::*;
 mod _native {
     #[pymodule_export]
     use crate::errors::_error_for_code;
+    #[pymodule_export]
+    use crate::express::{PyExpressCookieSession, PyExpressSessionId};
+    #[pymodule_export]
+    use crate::flask::PyFlaskCookie;
+    #[pymodule_export]
+    use crate::itsdangerous::{PySigner, PyTimestampSigner, PyURLSafeTimedSerializer};
     #[pymodule_export]
     use crate::jws::{jws_sign, jws_verify, jws_verify_detached};
     #[pymodule_export]
