@@ -210,8 +210,9 @@ export const jws: {
 export type Instant = number | Date;
 
 /**
- * Cookie codecs of Tessera's core, byte for byte compatible with Flask /
- * itsdangerous and Express (cookie-session + keygrip, express-session).
+ * Cookie sessions on Tessera's core: its own sealed `SessionCookie`, codecs
+ * byte for byte compatible with Flask / itsdangerous, Express (cookie-session
+ * + keygrip, express-session) and Rails, header helpers and CSRF tokens.
  * Every rejection is a TesseraError: a bad signature INVALID_SIGNATURE, an
  * expired or future timestamp EXPIRED / ISSUED_IN_FUTURE, garbage MALFORMED.
  * Secrets are strings (UTF-8) or bytes. `now` defaults to the system clock.
@@ -348,6 +349,103 @@ export namespace cookies {
     unsign(value: string): string;
     /** The session id from a raw `Cookie` header (cookie `name`, default `connect.sid`). */
     load(cookieHeader: string, opts?: { name?: string }): string;
+  }
+  /** `SameSite` values (any case). */
+  type SameSite = 'Strict' | 'Lax' | 'None' | 'strict' | 'lax' | 'none';
+
+  /** Cookie attributes. Absent ones keep Tessera's defaults: Path=/; Secure; HttpOnly; SameSite=Lax. */
+  interface CookieAttributes {
+    /** Default "/"; `false` leaves Path out. */
+    path?: string | false;
+    domain?: string;
+    /** `Max-Age`, seconds (0 or less deletes). */
+    maxAge?: number;
+    /** `Expires`: a Date or Unix seconds. */
+    expires?: Instant;
+    /** Default true. */
+    secure?: boolean;
+    /** Default true. */
+    httpOnly?: boolean;
+    /** Default 'Lax'; `false` leaves SameSite out. 'None' requires `secure`. */
+    sameSite?: SameSite | false;
+    /** CHIPS `Partitioned`; requires `secure`. Default false. */
+    partitioned?: boolean;
+  }
+
+  /** A `Set-Cookie` header value; INVALID_ARGUMENT for a bad name/value or a broken `__Host-`/`__Secure-` rule. */
+  function setCookie(name: string, value: string, opts?: CookieAttributes): string;
+  /** A `Set-Cookie` header value deleting `name` (empty value, Max-Age=0, Expires in 1970). */
+  function deleteCookie(name: string, opts?: Omit<CookieAttributes, 'maxAge' | 'expires'>): string;
+  /** The cookies of a `Cookie` header (first of duplicates wins; quotes removed; no percent-decoding). TOO_LARGE over 64 KiB. */
+  function parseCookie(header: string): { [name: string]: string };
+
+  interface SessionCookieOptions extends Omit<CookieAttributes, 'maxAge' | 'expires'> {
+    /** Cookie name, bound into the MAC/AAD. Default "session". */
+    name?: string;
+    /** AES-256-GCM instead of HMAC-SHA256. Default false. */
+    encrypted?: boolean;
+    /** Largest age in seconds (EXPIRED past it); also the cookie's Max-Age. Default: any age. */
+    maxAge?: number;
+    /** Split values over 4096 bytes across `name.0`, `name.1`, … (else COOKIE_TOO_LARGE). Default false. */
+    chunked?: boolean;
+  }
+
+  /** An opened session cookie. */
+  interface OpenedCookie<T> {
+    data: T;
+    /** When it was sealed (Unix seconds). */
+    issuedAt: number;
+    /** Opened with an older secret: seal it again with the current one. */
+    needsReissue: boolean;
+  }
+
+  /** Tessera's sealed session cookie. Secrets (≥ 32 bytes each): the first seals, every one opens. */
+  class SessionCookie {
+    constructor(secrets: Secrets, opts?: SessionCookieOptions);
+    readonly name: string;
+    /** One cookie value; COOKIE_TOO_LARGE when the Set-Cookie line would pass 4096 bytes. */
+    seal(data: JsonObject | string, opts?: NowOptions): string;
+    /** `[name, value]` pairs: one cookie, or `name.0…` chunks when chunking is on. */
+    sealChunks(data: JsonObject | string, opts?: NowOptions): Array<[string, string]>;
+    open<T extends object = JsonObject>(value: string, opts?: NowOptions): T;
+    openInfo<T extends object = JsonObject>(value: string, opts?: NowOptions): OpenedCookie<T>;
+    /** From a raw `Cookie` header, single or chunked; SESSION_NOT_FOUND if absent. */
+    load<T extends object = JsonObject>(cookieHeader: string, opts?: NowOptions): OpenedCookie<T>;
+    /** Complete Set-Cookie lines, plus deletions of this session's stale cookies named in the request. */
+    setCookieHeaders(data: JsonObject | string, opts?: NowOptions & { requestCookieHeader?: string }): string[];
+    /** Set-Cookie lines deleting the session (and every chunk named in the request). */
+    clearCookieHeaders(opts?: { requestCookieHeader?: string }): string[];
+  }
+
+  /** CSRF synchronizer tokens bound to a session id (≥ 32-byte secrets; the first generates, all verify). */
+  class CsrfTokens {
+    constructor(secrets: Secrets);
+    /** A fresh masked token (different on every call). */
+    generate(sessionId: string): string;
+    /** Throws TesseraError INVALID_SIGNATURE (another session or secret) or MALFORMED. */
+    verify(sessionId: string, token: string): void;
+  }
+
+  /** The key generator's hash: sha256 (Rails 7.0+ defaults) or sha1 (older apps). */
+  type RailsDigest = 'sha256' | 'sha1';
+
+  interface RailsCookieOptions {
+    /** The cookie's name (its purpose is `cookie.<name>`), e.g. `_myapp_session`. */
+    cookieName: string;
+    /** Default 'sha256'. */
+    digest?: RailsDigest;
+    /** More secret_key_base/digest pairs that also open cookies (`cookies_rotations`). */
+    rotations?: ReadonlyArray<{ secretKeyBase: BytesLike; digest?: RailsDigest }>;
+  }
+
+  /** Rails 7+ encrypted cookies (AES-256-GCM, PBKDF2, `_rails` envelope), both directions. */
+  class RailsCookie {
+    constructor(secretKeyBase: BytesLike, opts: RailsCookieOptions);
+    readonly name: string;
+    /** The Rack-escaped cookie value; `expiresAt` goes in the envelope. */
+    encrypt(value: unknown, opts?: { expiresAt?: Instant }): string;
+    /** The value; INVALID_SIGNATURE (wrong key or cookie name), EXPIRED, MALFORMED. */
+    decrypt<T = unknown>(cookie: string, opts?: NowOptions): T;
   }
 }
 

@@ -143,6 +143,83 @@ function call(f) {
   }
 }
 
+// ------------------------------------------------------- cookie helpers
+
+/** One secret or a list of them (strings are UTF-8) → Uint8Array[]. */
+function secretList(where, what, v) {
+  if (Array.isArray(v)) return v.map((s, i) => bytes(where, `${what}[${i}]`, s));
+  if (v === undefined || v === null) throw mustBe(where, what, 'a secret (string or bytes) or an array of them', v);
+  return [bytes(where, what, v)];
+}
+
+function optionalBytes(where, what, v) {
+  if (v === undefined || v === null) return undefined;
+  return bytes(where, `option ${what}`, v);
+}
+
+/** A time option (`now`, `expires`): Unix seconds or a Date → integer seconds; absent → undefined. */
+function instant(where, v, what = 'now') {
+  if (v === undefined || v === null) return undefined;
+  const s = Math.floor(seconds(where, v, what));
+  if (!Number.isSafeInteger(s)) throw new RangeError(`${where}: option ${what} is out of range`);
+  return s;
+}
+
+/** A time option as Unix milliseconds (Rails' precision); absent → undefined. */
+function instantMs(where, v, what = 'now') {
+  if (v === undefined || v === null) return undefined;
+  const s = seconds(where, v, what);
+  const ms = v instanceof Date ? v.getTime() : Math.round(s * 1000);
+  if (!Number.isSafeInteger(ms)) throw new RangeError(`${where}: option ${what} is out of range`);
+  return ms;
+}
+
+function seconds(where, v, what) {
+  if (v instanceof Date) {
+    const ms = v.getTime();
+    if (Number.isNaN(ms)) throw mustBe(where, `option ${what}`, 'a valid Date', v);
+    return ms / 1000;
+  }
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw mustBe(where, `option ${what}`, 'Unix seconds (a number) or a Date', v);
+  return v;
+}
+
+/** A duration in seconds → integer (negative ones are the core's INVALID_ARGUMENT). */
+function duration(where, what, v) {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'number' || Number.isNaN(v)) throw mustBe(where, `option ${what}`, 'a number of seconds', v);
+  if (v === Infinity) return Number.MAX_SAFE_INTEGER;
+  const s = Math.floor(v);
+  if (!Number.isSafeInteger(s)) throw new RangeError(`${where}: option ${what} is out of range`);
+  return s;
+}
+
+/** Bytes in, the same kind out: a string gives a string (UTF-8), bytes give a Buffer. */
+function sameKind(input, out) {
+  return typeof input === 'string' ? out.toString('utf8') : out;
+}
+
+/** JSON text → value (the core always returns valid JSON). */
+const parse = (text) => JSON.parse(text);
+
+/** Any JSON-serializable value → JSON text, as `JSON.stringify` writes it. */
+function jsonValue(where, what, v) {
+  const text = JSON.stringify(v);
+  if (typeof text !== 'string') throw mustBe(where, what, 'a JSON-serializable value', v);
+  return text;
+}
+
+/** `false` for a rejected value (any TesseraError), rethrows anything else. */
+function accepted(f) {
+  try {
+    f();
+    return true;
+  } catch (e) {
+    if (e instanceof TesseraError) return false;
+    throw e;
+  }
+}
+
 module.exports = {
   native,
   errorCodes,
@@ -160,4 +237,13 @@ module.exports = {
   EMPTY,
   flag,
   call,
+  secretList,
+  optionalBytes,
+  instant,
+  instantMs,
+  duration,
+  sameKind,
+  parse,
+  jsonValue,
+  accepted,
 };

@@ -1,7 +1,8 @@
 'use strict';
-// `cookies`: the cookie codecs of Tessera's core (tessera::cookie), byte for
-// byte compatible with Flask / itsdangerous and Express (cookie-session +
-// keygrip, express-session). This file checks argument types (TypeError) and
+// `cookies`: the cookie codecs of Tessera's core (tessera::cookie): byte for
+// byte compatible with Flask / itsdangerous, Express (cookie-session +
+// keygrip, express-session) and Rails, plus Tessera's own SessionCookie,
+// header helpers and CSRF tokens (lib/session-cookie.js). This file checks argument types (TypeError) and
 // converts JS values: sessions are objects here and JSON text in the core;
 // strings are UTF-8 bytes. Formats, defaults and every check are the core's.
 //
@@ -10,7 +11,6 @@
 
 const {
   native,
-  TesseraError,
   mustBe,
   checkString,
   optionalString,
@@ -18,72 +18,17 @@ const {
   jsonObject,
   options,
   call,
+  secretList,
+  optionalBytes,
+  instant,
+  instantMs,
+  duration,
+  sameKind,
+  parse,
+  jsonValue,
+  accepted,
 } = require('./base.js');
-
-// ------------------------------------------------------------- helpers
-
-/** One secret or a list of them (strings are UTF-8) → Uint8Array[]. */
-function secretList(where, what, v) {
-  if (Array.isArray(v)) return v.map((s, i) => bytes(where, `${what}[${i}]`, s));
-  if (v === undefined || v === null) throw mustBe(where, what, 'a secret (string or bytes) or an array of them', v);
-  return [bytes(where, what, v)];
-}
-
-function optionalBytes(where, what, v) {
-  if (v === undefined || v === null) return undefined;
-  return bytes(where, `option ${what}`, v);
-}
-
-/** `now`: Unix seconds (a number) or a Date → integer seconds; absent → undefined (the clock). */
-function instant(where, v) {
-  if (v === undefined || v === null) return undefined;
-  let s = v;
-  if (v instanceof Date) {
-    s = v.getTime() / 1000;
-    if (Number.isNaN(s)) throw mustBe(where, 'option now', 'a valid Date', v);
-  } else if (typeof v !== 'number' || !Number.isFinite(v)) {
-    throw mustBe(where, 'option now', 'Unix seconds (a number) or a Date', v);
-  }
-  s = Math.floor(s);
-  if (!Number.isSafeInteger(s)) throw new RangeError(`${where}: option now is out of range`);
-  return s;
-}
-
-/** A duration in seconds → integer (negative ones are the core's INVALID_ARGUMENT). */
-function duration(where, what, v) {
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'number' || Number.isNaN(v)) throw mustBe(where, `option ${what}`, 'a number of seconds', v);
-  if (v === Infinity) return Number.MAX_SAFE_INTEGER;
-  const s = Math.floor(v);
-  if (!Number.isSafeInteger(s)) throw new RangeError(`${where}: option ${what} is out of range`);
-  return s;
-}
-
-/** Bytes in, the same kind out: a string gives a string (UTF-8), bytes give a Buffer. */
-function sameKind(input, out) {
-  return typeof input === 'string' ? out.toString('utf8') : out;
-}
-
-/** JSON text → value (the core always returns valid JSON). */
-const parse = (text) => JSON.parse(text);
-
-/** Any JSON-serializable value → JSON text, as `JSON.stringify` writes it. */
-function jsonValue(where, what, v) {
-  const text = JSON.stringify(v);
-  if (typeof text !== 'string') throw mustBe(where, what, 'a JSON-serializable value', v);
-  return text;
-}
-
-/** `false` for a rejected value (any TesseraError), rethrows anything else. */
-function accepted(f) {
-  try {
-    f();
-    return true;
-  } catch (e) {
-    if (e instanceof TesseraError) return false;
-    throw e;
-  }
-}
+const { SessionCookie, CsrfTokens, setCookie, deleteCookie, parseCookie } = require('./session-cookie.js');
 
 const inspect = Symbol.for('nodejs.util.inspect.custom');
 
@@ -430,6 +375,79 @@ class ExpressSessionId {
   }
 }
 
+// ------------------------------------------------------------------ Rails
+
+/**
+ * Rails 7+ encrypted cookies (`cookies.encrypted`, the CookieStore session):
+ * AES-256-GCM, PBKDF2 key generator, the `_rails` envelope with purpose and
+ * expiry. Values are any JSON value (a session is an object).
+ */
+class RailsCookie {
+  #native;
+
+  /**
+   * @param {string|Uint8Array} secretKeyBase
+   * @param {{cookieName: string, digest?: 'sha256'|'sha1', rotations?: Array<{secretKeyBase: string|Uint8Array, digest?: 'sha256'|'sha1'}>}} opts
+   *   cookieName: the cookie's name (bound in as the purpose); digest: the key
+   *   generator's hash (sha256, Rails 7 defaults; sha1 for older apps);
+   *   rotations: more keys that also open cookies (cookies_rotations)
+   */
+  constructor(secretKeyBase, opts) {
+    const w = 'new RailsCookie';
+    if (opts === undefined || opts === null) throw mustBe(w, 'options', 'an object with cookieName', opts);
+    const o = options(w, opts, ['cookieName', 'digest', 'rotations']);
+    const key = bytes(w, 'secretKeyBase', secretKeyBase);
+    const name = checkString(w, 'option cookieName', o.cookieName);
+    const digest = optionalString(w, 'option digest', o.digest);
+    const keys = [];
+    const digests = [];
+    if (o.rotations !== undefined && o.rotations !== null) {
+      if (!Array.isArray(o.rotations)) throw mustBe(w, 'option rotations', 'an array', o.rotations);
+      o.rotations.forEach((r, i) => {
+        const ro = options(`${w} rotations[${i}]`, r, ['secretKeyBase', 'digest']);
+        keys.push(bytes(w, `rotations[${i}].secretKeyBase`, ro.secretKeyBase));
+        digests.push(optionalString(w, `rotations[${i}].digest`, ro.digest));
+      });
+    }
+    this.#native = call(() => new native.RailsCookie(key, name, digest, keys, digests));
+  }
+
+  /** The cookie name. */
+  get name() {
+    return this.#native.name;
+  }
+
+  /**
+   * The cookie value (Rack-escaped, as Rails sends it) for `value`.
+   * COOKIE_TOO_LARGE past Rails' 4096-byte limit.
+   * @param {{expiresAt?: Date|number}} [opts] expiry (Date or Unix seconds) in the envelope; default none
+   */
+  encrypt(value, opts) {
+    const w = 'railsCookie.encrypt';
+    const o = options(w, opts, ['expiresAt']);
+    const text = jsonValue(w, 'value', value);
+    const exp = instantMs(w, o.expiresAt, 'expiresAt');
+    return call(() => this.#native.encrypt(text, exp));
+  }
+
+  /**
+   * The value of a cookie (as sent, escaped or not). INVALID_SIGNATURE when it
+   * does not decrypt or belongs to another cookie name, EXPIRED past its exp.
+   * @param {{now?: Date|number}} [opts]
+   */
+  decrypt(cookie, opts) {
+    const w = 'railsCookie.decrypt';
+    const o = options(w, opts, ['now']);
+    checkString(w, 'cookie', cookie);
+    const now = instantMs(w, o.now);
+    return parse(call(() => this.#native.decrypt(cookie, now)));
+  }
+
+  [inspect]() {
+    return `RailsCookie { name: '${this.name}' }`;
+  }
+}
+
 const cookies = Object.freeze({
   Signer,
   TimestampSigner,
@@ -437,6 +455,12 @@ const cookies = Object.freeze({
   FlaskCookie,
   ExpressCookieSession,
   ExpressSessionId,
+  RailsCookie,
+  SessionCookie,
+  CsrfTokens,
+  setCookie,
+  deleteCookie,
+  parseCookie,
 });
 
 module.exports = { cookies };

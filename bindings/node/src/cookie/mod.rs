@@ -5,9 +5,13 @@
 //!
 //! Times cross as Unix seconds (`i64`); `None` means the system clock.
 
+pub mod csrf;
 pub mod express;
 pub mod flask;
+pub mod header;
 pub mod itsdangerous;
+pub mod native;
+pub mod rails;
 
 use napi::bindgen_prelude::Uint8Array;
 use tessera::{Error, ErrorCode};
