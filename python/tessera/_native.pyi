@@ -38,6 +38,15 @@ __all__ = [
     "URLSafeTimedSerializer",
     "ExpressCookieSession",
     "ExpressSessionId",
+    "SessionCookie",
+    "OpenedCookie",
+    "CsrfTokens",
+    "RailsCookie",
+    "set_cookie",
+    "delete_cookie",
+    "parse_cookie",
+    "_flask_tagged_json",
+    "_flask_untagged",
 ]
 
 __version__: str
@@ -283,3 +292,89 @@ class ExpressSessionId:
     def sign(self, sid: str) -> str: ...
     def unsign(self, value: _Text) -> str: ...
     def load(self, cookie_header: _Text, name: str = "connect.sid") -> str: ...
+
+@final
+class OpenedCookie:
+    @property
+    def data(self) -> Dict[str, Any]: ...
+    @property
+    def issued_at(self) -> int: ...
+    @property
+    def needs_reissue(self) -> bool: ...
+    @property
+    def json(self) -> str: ...
+
+@final
+class SessionCookie:
+    def __new__(
+        cls,
+        secrets: _Secrets,
+        *,
+        name: Optional[str] = "session",
+        encrypted: bool = False,
+        max_age: Optional[_Seconds] = None,
+        chunked: bool = False,
+        path: Optional[str] = "/",
+        domain: Optional[str] = None,
+        secure: bool = True,
+        http_only: bool = True,
+        same_site: Optional[str] = "Lax",
+    ) -> SessionCookie: ...
+    @property
+    def name(self) -> str: ...
+    def seal(self, data: Union[Mapping[str, Any], str], now: Optional[_Instant] = None) -> str: ...
+    def seal_chunks(
+        self, data: Union[Mapping[str, Any], str], now: Optional[_Instant] = None
+    ) -> List[Tuple[str, str]]: ...
+    def set_cookie_headers(
+        self,
+        data: Union[Mapping[str, Any], str],
+        now: Optional[_Instant] = None,
+        request_cookie_header: Optional[_Text] = None,
+    ) -> List[str]: ...
+    def clear_cookie_headers(self, request_cookie_header: Optional[str] = None) -> List[str]: ...
+    def open(self, value: _Text, now: Optional[_Instant] = None) -> Dict[str, Any]: ...
+    def open_info(self, value: _Text, now: Optional[_Instant] = None) -> OpenedCookie: ...
+    def load(self, cookie_header: _Text, now: Optional[_Instant] = None) -> OpenedCookie: ...
+
+@final
+class CsrfTokens:
+    def __new__(cls, secrets: _Secrets) -> CsrfTokens: ...
+    def generate(self, session_id: str) -> str: ...
+    def verify(self, session_id: str, token: _Text) -> None: ...
+
+@final
+class RailsCookie:
+    def __new__(
+        cls, secret_key_base: _Secret, *, cookie_name: str, digest: str = "sha256"
+    ) -> RailsCookie: ...
+    @property
+    def cookie_name(self) -> str: ...
+    def encrypt(self, data: Any, expires_at: Optional[_Instant] = None) -> str: ...
+    def decrypt(self, cookie: _Text, now: Optional[_Instant] = None) -> Any: ...
+
+def set_cookie(
+    name: str,
+    value: str,
+    *,
+    path: Optional[str] = "/",
+    domain: Optional[str] = None,
+    max_age: Union[int, datetime.timedelta, None] = None,
+    expires: Optional[_Instant] = None,
+    secure: bool = True,
+    http_only: bool = True,
+    same_site: Optional[str] = "Lax",
+    partitioned: bool = False,
+) -> str: ...
+def delete_cookie(
+    name: str,
+    *,
+    path: Optional[str] = "/",
+    domain: Optional[str] = None,
+    secure: bool = True,
+    http_only: bool = True,
+    same_site: Optional[str] = "Lax",
+) -> str: ...
+def parse_cookie(header: _Text) -> Dict[str, str]: ...
+def _flask_tagged_json(data: Dict[str, Any]) -> str: ...
+def _flask_untagged(json: str) -> Dict[str, Any]: ...

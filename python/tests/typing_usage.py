@@ -108,3 +108,33 @@ def cookie_codecs() -> Dict[str, Any]:
     from_header: str = sid.load("connect.sid=s%3Aabc.x", name="connect.sid")
     assert raw and ok and one and pair and pair2 and valid and loaded and with_ts and plain and from_header
     return {**session, **data, **again}
+
+
+def sealed_cookies() -> List[str]:
+    from tessera import cookies
+
+    sc = cookies.SessionCookie(
+        ["a" * 32, b"b" * 32], name="sid", encrypted=True, max_age=datetime.timedelta(hours=1),
+        chunked=True, path=None, domain="example.com", same_site="Strict",
+    )
+    value: str = sc.seal({"user": 1}, now=1700000000)
+    data: Dict[str, Any] = sc.open(value)
+    info: cookies.OpenedCookie = sc.open_info(value.encode())
+    issued: int = info.issued_at
+    reissue: bool = info.needs_reissue
+    text: str = info.json
+    loaded: cookies.OpenedCookie = sc.load(f"{sc.name}={value}")
+    chunks: List[Tuple[str, str]] = sc.seal_chunks('{"a": 1}')
+    lines: List[str] = sc.set_cookie_headers(loaded.data, request_cookie_header="sid.1=x")
+    lines += sc.clear_cookie_headers("sid=1")
+    lines.append(cookies.set_cookie("a", "b", max_age=datetime.timedelta(days=1), expires=0, partitioned=True))
+    lines.append(cookies.delete_cookie("a", path=None, same_site=None))
+    parsed: Dict[str, str] = cookies.parse_cookie(b"a=1; b=2")
+    csrf = cookies.CsrfTokens(["c" * 32])
+    csrf.verify("session", csrf.generate("session"))
+    rails = cookies.RailsCookie("k" * 64, cookie_name="_app_session", digest="sha1")
+    enc: str = rails.encrypt({"a": [1, 2]}, expires_at=datetime.datetime(2030, 1, 1))
+    dec: Any = rails.decrypt(enc, now=1700000000.5)
+    name: str = rails.cookie_name
+    assert data and issued and not reissue and text and chunks and parsed and dec and name
+    return lines

@@ -95,3 +95,40 @@ impl PyFlaskCookie {
         Ok(value)
     }
 }
+
+/// Flask's tagged JSON text for the session ``data`` (what ``FlaskCookie``
+/// signs), for ``tessera.flask`` to seal in a ``SessionCookie``.
+#[pyfunction]
+pub(crate) fn _flask_tagged_json(data: &Bound<'_, PyAny>) -> PyResult<String> {
+    if data.cast::<PyDict>().is_err() {
+        return Err(type_error(format!(
+            "the session must be a dict, not {}",
+            type_name(data)
+        )));
+    }
+    write_json(data, Style::Flask)
+}
+
+/// The session dict of Flask tagged JSON text (the reverse of
+/// ``_flask_tagged_json``), Flask's native values included.
+#[pyfunction]
+pub(crate) fn _flask_untagged<'py>(py: Python<'py>, json: &str) -> PyResult<Bound<'py, PyAny>> {
+    let value = flask_json_to_py(py, json).map_err(|e| {
+        if e.is_instance_of::<crate::errors::TesseraError>(py) {
+            return e;
+        }
+        let err = to_py_err(tessera::Error::new(
+            tessera::ErrorCode::Malformed,
+            format!("not Flask session JSON: {e}"),
+        ));
+        err.set_cause(py, Some(e));
+        err
+    })?;
+    if value.cast::<PyDict>().is_err() {
+        return Err(to_py_err(tessera::Error::new(
+            tessera::ErrorCode::Malformed,
+            "the session is not a dict",
+        )));
+    }
+    Ok(value)
+}

@@ -6,14 +6,18 @@
 
 mod convert;
 mod cookie_json;
+mod csrf;
 mod errors;
 mod express;
 mod flask;
+mod header;
 mod itsdangerous;
 mod jws;
 mod jwt;
 mod key;
 mod keyset;
+mod native;
+mod rails;
 mod verifier;
 
 use pyo3::prelude::*;
@@ -21,11 +25,15 @@ use pyo3::prelude::*;
 #[pymodule(gil_used = false)]
 mod _native {
     #[pymodule_export]
+    use crate::csrf::PyCsrfTokens;
+    #[pymodule_export]
     use crate::errors::_error_for_code;
     #[pymodule_export]
     use crate::express::{PyExpressCookieSession, PyExpressSessionId};
     #[pymodule_export]
-    use crate::flask::PyFlaskCookie;
+    use crate::flask::{_flask_tagged_json, _flask_untagged, PyFlaskCookie};
+    #[pymodule_export]
+    use crate::header::{delete_cookie, parse_cookie, set_cookie};
     #[pymodule_export]
     use crate::itsdangerous::{PySigner, PyTimestampSigner, PyURLSafeTimedSerializer};
     #[pymodule_export]
@@ -36,6 +44,10 @@ mod _native {
     use crate::key::PyKey;
     #[pymodule_export]
     use crate::keyset::PyKeySet;
+    #[pymodule_export]
+    use crate::native::{PyOpenedCookie, PySessionCookie};
+    #[pymodule_export]
+    use crate::rails::PyRailsCookie;
     #[pymodule_export]
     use crate::verifier::PyVerifier;
 
