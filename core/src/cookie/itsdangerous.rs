@@ -9,8 +9,6 @@
 //! Deliberate strictness: signatures and payloads must be canonical unpadded
 //! base64url (Python also accepts malleated forms no real writer emits).
 
-use std::io::Read as _;
-
 use crate::b64;
 use crate::crypto::prims::{digest, Hash, Mac};
 use crate::error::{Error, ErrorCode, Result};
@@ -325,6 +323,13 @@ impl URLSafeTimedSerializer {
     pub fn loads(&self, cookie: &str, max_age: Option<u64>, now: i64) -> Result<String> {
         let (payload, _) = self.signer.unsign(cookie.as_bytes(), max_age, now)?;
         let json = decompress_payload(payload)?;
+        if json.first() == Some(&b'{') {
+            // An object (every session): validated by the strict scanner and
+            // handed back as written, without building a tree.
+            let text = crate::json::utf8(&json, "payload")?;
+            crate::json::validate_object(text, "payload")?;
+            return String::from_utf8(json).map_err(|_| malformed("payload is not UTF-8"));
+        }
         let tree = super::flask::pyjson::parse(&json)?;
         let mut out = String::with_capacity(json.len());
         super::flask::pyjson::write(&tree, Style::Compact, &mut out);
@@ -332,20 +337,79 @@ impl URLSafeTimedSerializer {
     }
 }
 
+thread_local! {
+    // zlib streams are reset between uses instead of re-created: creating one
+    // allocates and clears ~300 KB (deflate) / 40 KB (inflate), which costs
+    // more than compressing a cookie. Reset streams give identical output.
+    static DEFLATE: std::cell::RefCell<flate2::Compress> =
+        std::cell::RefCell::new(flate2::Compress::new(flate2::Compression::new(6), true));
+    static INFLATE: std::cell::RefCell<flate2::Decompress> =
+        std::cell::RefCell::new(flate2::Decompress::new(true));
+}
+
+/// zlib (level 6, as Python's `zlib.compress`) of `data`; `None` on a zlib error.
+fn deflate(data: &[u8]) -> Option<Vec<u8>> {
+    DEFLATE.with(|cell| {
+        let mut z = cell.borrow_mut();
+        z.reset();
+        // zlib's bound for one-shot compression of `data`.
+        let mut out = Vec::with_capacity(data.len() + data.len() / 1000 + 64);
+        loop {
+            let consumed = z.total_in() as usize;
+            let status = z
+                .compress_vec(&data[consumed..], &mut out, flate2::FlushCompress::Finish)
+                .ok()?;
+            match status {
+                flate2::Status::StreamEnd => return Some(out),
+                _ => out.reserve(out.capacity().max(64)),
+            }
+        }
+    })
+}
+
+/// Inflates a zlib stream, at most [`MAX_INFLATED`] bytes.
+fn inflate(data: &[u8]) -> Result<Vec<u8>> {
+    INFLATE.with(|cell| {
+        let mut z = cell.borrow_mut();
+        z.reset(true);
+        let mut out = Vec::with_capacity((data.len() * 4).clamp(256, 16_384));
+        loop {
+            let (consumed, produced) = (z.total_in(), z.total_out());
+            let status = z
+                .decompress_vec(
+                    &data[consumed as usize..],
+                    &mut out,
+                    flate2::FlushDecompress::Finish,
+                )
+                .map_err(|_| malformed("payload does not inflate"))?;
+            match status {
+                flate2::Status::StreamEnd => return Ok(out),
+                _ if out.len() as u64 >= MAX_INFLATED => {
+                    return Err(Error::new(
+                        ErrorCode::TooLarge,
+                        "inflated payload too large",
+                    ))
+                }
+                _ if (z.total_in() as usize >= data.len() && out.len() < out.capacity())
+                    || (z.total_in(), z.total_out()) == (consumed, produced) =>
+                {
+                    return Err(malformed("payload does not inflate (truncated)"))
+                }
+                _ => out.reserve(out.capacity().min(MAX_INFLATED as usize)),
+            }
+        }
+    })
+}
+
 fn compress_payload(json: &[u8]) -> String {
-    use flate2::write::ZlibEncoder;
-    use std::io::Write as _;
-    let mut enc = ZlibEncoder::new(Vec::new(), flate2::Compression::new(6));
-    let c = enc
-        .write_all(json)
-        .and_then(|_| enc.finish())
-        .unwrap_or_default();
-    if !c.is_empty() && c.len() + 1 < json.len() {
-        let mut s = String::from(".");
-        b64::encode_into(&c, &mut s);
-        s
-    } else {
-        b64::encode(json)
+    match deflate(json) {
+        Some(c) if c.len() + 1 < json.len() => {
+            let mut s = String::with_capacity(1 + c.len() * 4 / 3 + 4);
+            s.push('.');
+            b64::encode_into(&c, &mut s);
+            s
+        }
+        _ => b64::encode(json),
     }
 }
 
@@ -355,19 +419,9 @@ fn decompress_payload(payload: &[u8]) -> Result<Vec<u8>> {
         _ => (false, payload),
     };
     let raw = b64::decode_bytes(body).map_err(|_| malformed("payload is not base64url"))?;
-    if !compressed {
-        return Ok(raw);
+    if compressed {
+        inflate(&raw)
+    } else {
+        Ok(raw)
     }
-    let mut out = Vec::new();
-    flate2::read::ZlibDecoder::new(&raw[..])
-        .take(MAX_INFLATED + 1)
-        .read_to_end(&mut out)
-        .map_err(|_| malformed("payload does not inflate"))?;
-    if out.len() as u64 > MAX_INFLATED {
-        return Err(Error::new(
-            ErrorCode::TooLarge,
-            "inflated payload too large",
-        ));
-    }
-    Ok(out)
 }
