@@ -235,16 +235,17 @@ fn cookies_get<'a>(header: &'a str, name: &str) -> Option<&'a str> {
 }
 
 fn decode_value(value: &str) -> Result<String> {
-    let std: String = value
-        .chars()
+    // Node's base64 decoder also takes the URL-safe alphabet.
+    let std: Vec<u8> = value
+        .bytes()
         .map(|c| match c {
-            '-' => '+',
-            '_' => '/',
+            b'-' => b'+',
+            b'_' => b'/',
             c => c,
         })
         .collect();
     let raw = STD_LENIENT
-        .decode(std.as_bytes())
+        .decode(&std)
         .map_err(|_| malformed("cookie-session: value is not base64"))?;
     let json =
         String::from_utf8(raw).map_err(|_| malformed("cookie-session: value is not UTF-8"))?;
