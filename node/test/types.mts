@@ -8,3 +8,11 @@ const verifier: Verifier = new Verifier(key.public(), { leeway: 1 });
 const claims: JwtClaims = await verifier.verifyAsync(token);
 const same: boolean = tessera.TesseraError === TesseraError && Key === tessera.Key;
 console.log(claims.sub, same);
+
+// Cookies from ESM.
+import { cookies } from 'tessera';
+const sealer = new tessera.cookies.SessionCookie('0123456789abcdef0123456789abcdef', { encrypted: true });
+const sealedEsm: string = sealer.seal({ esm: true });
+const openedEsm: { esm: boolean } = sealer.open<{ esm: boolean }>(sealedEsm);
+const csEsm: cookies.ExpressSigned = new cookies.ExpressCookieSession(['k']).sign({ a: 1 });
+console.log(openedEsm, csEsm, cookies === tessera.cookies);

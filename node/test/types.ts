@@ -108,3 +108,86 @@ async function usage(): Promise<void> {
 }
 
 void usage;
+
+// ------------------------------------------------------------------ cookies
+import { cookies } from 'tessera';
+import type { Instant } from 'tessera';
+
+function cookieUsage(): void {
+  const now: Instant = new Date();
+  const signer = new cookies.Signer(['old', Buffer.from('new')], { salt: 's', sep: '.', keyDerivation: 'hmac', digestMethod: 'sha256' });
+  const signedText: string = signer.sign('v');
+  const signedBytes: Buffer = signer.sign(new Uint8Array([1]));
+  const plain: string = signer.unsign(signedText);
+  const plainBytes: Buffer = signer.unsign(signedBytes);
+  const ok: boolean = signer.validate(signedText);
+
+  const ts = new cookies.TimestampSigner('k');
+  const t1: string = ts.sign('v', { now });
+  const t2: string = ts.unsign(t1, { maxAge: 60, now: 1700000000 });
+  const t3: { value: string; timestamp: number } = ts.unsign(t1, { maxAge: 60, returnTimestamp: true });
+  const t4: { value: Buffer; timestamp: number } = ts.unsign(Buffer.from(t1), { returnTimestamp: true });
+
+  const ser = new cookies.URLSafeTimedSerializer('k', { salt: 'activate' });
+  const token: string = ser.dumps({ id: 5 }, { now: 1700000000 });
+  interface Activation { id: number }
+  const act: Activation = ser.loads<Activation>(token, { maxAge: 3600 });
+
+  const flask = new cookies.FlaskCookie('secret', { fallbacks: ['older'], salt: 'cookie-session', maxAge: null });
+  const fcookie: string = flask.dumps({ user_id: 42, blob: { ' b': 'YWI=' } }, { now });
+  const fsession = flask.loads(fcookie);
+  const tagged: cookies.FlaskValue | undefined = fsession['blob'];
+  const tag: cookies.FlaskTagged = { ' t': [1, 'x'] };
+
+  const cs = new cookies.ExpressCookieSession(['new', 'old'], { name: 'session' });
+  const { value, sig }: cookies.ExpressSigned = cs.sign({ user: 'ann' });
+  const csName: string = cs.name;
+  interface Sess { user: string }
+  const sess: Sess = cs.verify<Sess>(value, sig);
+  const info: cookies.ExpressVerified<Sess> = cs.loadInfo<Sess>(`session=${value}; session.sig=${sig}`);
+  const resign: string = info.needsResign ? cs.signValue(value) : sig;
+
+  const ids = new cookies.ExpressSessionId(['s1', 's2']);
+  const sid: string = ids.unsign(ids.sign('abc'));
+  const sid2: string = ids.load('connect.sid=s%3Aabc.x', { name: 'connect.sid' });
+
+  const sc = new cookies.SessionCookie(['0123456789abcdef0123456789abcdef'], {
+    name: '__Host-session', encrypted: true, maxAge: 3600, chunked: true,
+    path: '/', secure: true, httpOnly: true, sameSite: 'Lax', partitioned: false,
+  });
+  const sealed: string = sc.seal({ user: 1 }, { now });
+  const opened: cookies.OpenedCookie<Sess> = sc.openInfo<Sess>(sealed);
+  const data: Sess = sc.open<Sess>(sealed, { now: 1700000000 });
+  const loaded: cookies.OpenedCookie<Sess> = sc.load<Sess>(`__Host-session=${sealed}`);
+  const chunks: Array<[string, string]> = sc.sealChunks({ user: 1 });
+  const lines: string[] = sc.setCookieHeaders({ user: 1 }, { now, requestCookieHeader: 'a=1' });
+  const gone: string[] = sc.clearCookieHeaders({ requestCookieHeader: 'a=1' });
+
+  const line: string = cookies.setCookie('a', 'b', { path: false, domain: 'x.example', maxAge: 5, expires: now, secure: true, httpOnly: false, sameSite: 'none', partitioned: true });
+  const del: string = cookies.deleteCookie('a', { path: '/' });
+  const jar: { [name: string]: string } = cookies.parseCookie('a=1');
+
+  const csrf = new cookies.CsrfTokens(['0123456789abcdef0123456789abcdef']);
+  csrf.verify('sid', csrf.generate('sid'));
+
+  const rails = new cookies.RailsCookie('base', { cookieName: '_app_session', digest: 'sha256', rotations: [{ secretKeyBase: 'old', digest: 'sha1' }] });
+  const rcookie: string = rails.encrypt({ session_id: 'x' }, { expiresAt: now });
+  const rvalue: { session_id: string } = rails.decrypt<{ session_id: string }>(rcookie, { now });
+
+  // @ts-expect-error sign returns [value, sig] as an object, not a tuple
+  const [v0] = cs.sign({});
+  // @ts-expect-error the Flask secret is one key; fallbacks go in options
+  new cookies.FlaskCookie('a', ['b']);
+  // @ts-expect-error RailsCookie needs cookieName
+  new cookies.RailsCookie('base', {});
+  // @ts-expect-error SessionCookie's maxAge is the seal's; expires is not an option
+  new cookies.SessionCookie('s', { expires: 5 });
+  // @ts-expect-error sameSite true is not a SameSite
+  cookies.setCookie('a', 'b', { sameSite: true });
+  // @ts-expect-error digest names are itsdangerous' camelCase option
+  new cookies.Signer('k', { digest_method: 'sha1' });
+
+  console.log(plain, plainBytes, ok, t2, t3, t4, act, tagged, tag, csName, resign, sid, sid2, opened, data, loaded, chunks, lines, gone,
+    line, del, jar, rvalue, v0, sess);
+}
+void cookieUsage;
