@@ -57,8 +57,9 @@ def main() -> int:
     ap.add_argument("--quick", action="store_true")
     args = ap.parse_args()
     rounds, seconds = (3, 0.05) if args.quick else (7, 0.25)
-    print(f"# tessera {tessera.__version__}, flask {flask.__version__ if hasattr(flask, '__version__') else '?'}, "
-          f"itsdangerous {itsdangerous.__version__ if hasattr(itsdangerous, '__version__') else '?'}, "
+    from importlib.metadata import version
+
+    print(f"# tessera {tessera.__version__}, flask {version('flask')}, itsdangerous {version('itsdangerous')}, "
           f"Python {sys.version.split()[0]}; load {os.getloadavg()[0]:.1f}")
     tess = FlaskCookie(SECRET)
     peer = flask_serializer()
