@@ -2,8 +2,10 @@
 # Python binding tests (issue 3). Called by scripts/test.sh; runs on a fresh
 # clone: builds and installs the wheel exactly as the README says
 # (`pip install ./python`) into a venv under target/, installs the test tools
-# from PyPI, then runs pytest (vectors, API, threads, PyJWT differential),
-# mypy --strict on a typed usage file, and mypy.stubtest on the native stubs.
+# from PyPI, then runs pytest (vectors, API, threads, PyJWT differential;
+# cookie vectors, Flask/itsdangerous differential and property tests, the
+# Flask session interface over real HTTP), mypy --strict on a typed usage
+# file, and mypy.stubtest on the native stubs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$PWD"
@@ -18,7 +20,8 @@ if [ ! -x "$python" ]; then
     python3 -m venv "$venv"
 fi
 "$python" -m pip install --quiet --upgrade pip
-"$python" -m pip install --quiet pytest mypy pyjwt cryptography
+"$python" -m pip install --quiet pytest mypy pyjwt cryptography \
+    flask itsdangerous markupsafe hypothesis
 
 echo "-- pip install ./python (builds the abi3 wheel with maturin)"
 "$python" -m pip install --quiet --force-reinstall --no-deps ./python

@@ -22,8 +22,8 @@ fn out_of_range(name: &str) -> PyErr {
     invalid_argument(format!("{name} is out of range"))
 }
 
-/// Unix milliseconds from seconds (`int`, or `float` floored to the
-/// millisecond) or a `datetime` (naive = UTC; exact: `(dt - epoch) // 1 ms`).
+/// Unix milliseconds from seconds (`int`, or `float` rounded to the
+/// microsecond, then floored to the millisecond) or a `datetime` (naive = UTC; exact: `(dt - epoch) // 1 ms`).
 fn millis(v: &Bound<'_, PyAny>, name: &str) -> PyResult<i64> {
     let py = v.py();
     let datetime = DATETIME.import(py, "datetime", "datetime")?;
@@ -59,11 +59,13 @@ fn millis(v: &Bound<'_, PyAny>, name: &str) -> PyResult<i64> {
             .ok_or_else(|| out_of_range(name));
     }
     if let Ok(f) = v.cast::<PyFloat>() {
-        let ms = (f.value() * 1000.0).floor();
-        if !ms.is_finite() || ms.abs() >= i64::MAX as f64 {
+        // To the microsecond first (as `datetime.fromtimestamp` rounds), so
+        // 1700000000.123 is 1700000000123 ms, not ...122.
+        let micros = (f.value() * 1e6).round();
+        if !micros.is_finite() || micros.abs() >= i64::MAX as f64 {
             return Err(out_of_range(name));
         }
-        return Ok(ms as i64);
+        return Ok((micros as i64).div_euclid(1000));
     }
     Err(type_error(format!(
         "{name} must be int, float or datetime, not {}",
