@@ -379,7 +379,7 @@ export namespace cookies {
   /** The cookies of a `Cookie` header (first of duplicates wins; quotes removed; no percent-decoding). TOO_LARGE over 64 KiB. */
   function parseCookie(header: string): { [name: string]: string };
 
-  interface SessionCookieOptions extends Omit<CookieAttributes, 'maxAge' | 'expires'> {
+  interface SessionCookieOptions extends Omit<CookieAttributes, 'maxAge'> {
     /** Cookie name, bound into the MAC/AAD. Default "session". */
     name?: string;
     /** AES-256-GCM instead of HMAC-SHA256. Default false. */

@@ -102,7 +102,7 @@ function parseCookie(header) {
 
 // ---------------------------------------------------------- SessionCookie
 
-const SESSION_OPTIONS = ['name', 'encrypted', 'maxAge', 'chunked', 'path', 'domain', 'secure', 'httpOnly', 'sameSite', 'partitioned'];
+const SESSION_OPTIONS = ['name', 'encrypted', 'maxAge', 'chunked', 'path', 'domain', 'expires', 'secure', 'httpOnly', 'sameSite', 'partitioned'];
 
 function opened(o) {
   return { data: parse(o.json), issuedAt: o.issuedAt, needsReissue: o.needsReissue };
@@ -120,13 +120,14 @@ class SessionCookie {
    * @param {Array<string|Uint8Array>|string|Uint8Array} secrets each at least 32 bytes
    * @param {object} [opts] name ("session"), encrypted (false), maxAge (seconds; also the
    *   cookie's Max-Age), chunked (false), and the cookie attributes path, domain,
-   *   secure, httpOnly, sameSite, partitioned
+   *   expires, secure, httpOnly, sameSite, partitioned
    */
   constructor(secrets, opts) {
     const w = 'new SessionCookie';
     const o = options(w, opts, SESSION_OPTIONS);
     const s = secretList(w, 'secrets', secrets);
-    const arg = { attributes: attributesArg(w, o) };
+    // maxAge is the seal's (the core also makes it the cookie's Max-Age unless `expires` is given).
+    const arg = { attributes: attributesArg(w, { ...o, maxAge: undefined }) };
     const name = optionalString(w, 'option name', o.name);
     if (name !== undefined) arg.name = name;
     for (const k of ['encrypted', 'chunked']) {

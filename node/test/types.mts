@@ -16,3 +16,10 @@ const sealedEsm: string = sealer.seal({ esm: true });
 const openedEsm: { esm: boolean } = sealer.open<{ esm: boolean }>(sealedEsm);
 const csEsm: cookies.ExpressSigned = new cookies.ExpressCookieSession(['k']).sign({ a: 1 });
 console.log(openedEsm, csEsm, cookies === tessera.cookies);
+
+// tessera/express from ESM (default and named).
+import cookieSessionEsm, { cookieSession as namedEsm } from 'tessera/express';
+import type { CookieSessionOptions } from 'tessera/express';
+const esmOpts: CookieSessionOptions = { keys: ['k'], format: 'sealed' };
+const esmMiddleware: (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse, next: () => void) => void = cookieSessionEsm(esmOpts);
+console.log(esmMiddleware, namedEsm === cookieSessionEsm);

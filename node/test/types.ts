@@ -180,8 +180,8 @@ function cookieUsage(): void {
   new cookies.FlaskCookie('a', ['b']);
   // @ts-expect-error RailsCookie needs cookieName
   new cookies.RailsCookie('base', {});
-  // @ts-expect-error SessionCookie's maxAge is the seal's; expires is not an option
-  new cookies.SessionCookie('s', { expires: 5 });
+  // @ts-expect-error SessionCookie's maxAge is seconds, not a Date
+  new cookies.SessionCookie('s', { maxAge: new Date() });
   // @ts-expect-error sameSite true is not a SameSite
   cookies.setCookie('a', 'b', { sameSite: true });
   // @ts-expect-error digest names are itsdangerous' camelCase option
@@ -191,3 +191,37 @@ function cookieUsage(): void {
     line, del, jar, rvalue, v0, sess);
 }
 void cookieUsage;
+
+// ------------------------------------------------------------ tessera/express
+import express = require('express');
+import cookieSession = require('tessera/express');
+import { cookieSession as named } from 'tessera/express';
+
+function expressUsage(): void {
+  const app = express();
+  const opts: cookieSession.CookieSessionOptions = {
+    name: 'session', keys: ['new', Buffer.from('old')], maxAge: 24 * 3600 * 1000, path: '/', domain: 'example.com',
+    secure: true, httpOnly: true, sameSite: 'lax', partitioned: false, overwrite: true, signed: true,
+  };
+  app.use(cookieSession(opts));
+  app.use(named({ secret: 'k', format: 'sealed', secrets: ['0123456789abcdef0123456789abcdef'], encrypted: true, chunked: true, expires: new Date() }));
+  app.get('/', (req, res) => {
+    if (req.session) {
+      req.session['views'] = (req.session['views'] || 0) + 1;
+      const meta: [boolean, boolean, boolean] = [req.session.isNew, req.session.isChanged, req.session.isPopulated];
+      console.log(meta);
+    }
+    req.sessionOptions.maxAge = 1000;
+    req.session = null;
+    res.end();
+  });
+  const mw: cookieSession.Middleware = cookieSession({ keys: ['k'] });
+  // @ts-expect-error unsigned cookies are not supported
+  cookieSession({ keys: ['k'], signed: false });
+  // @ts-expect-error keys is a list
+  cookieSession({ keys: 'k' });
+  // @ts-expect-error format is cookie-session or sealed
+  cookieSession({ keys: ['k'], format: 'jwt' });
+  console.log(mw);
+}
+void expressUsage;
