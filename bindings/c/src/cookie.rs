@@ -13,11 +13,16 @@ use crate::ffi::{bytes, invalid_argument};
 /// the current time in Unix seconds, for tests and replays.
 pub const TESSERA_NOW: i64 = -9223372036854775807 - 1;
 
+/// Pass for an optional integer argument to leave it out: a `Max-Age` or
+/// `Expires` attribute, a Rails cookie's expiry (the same value as
+/// `TESSERA_NOW`, `INT64_MIN`, which is never a meaningful time).
+pub const TESSERA_UNSET: i64 = -9223372036854775807 - 1;
+
 /// Pass as `max_age` for no age limit (other negative values are
 /// `TESSERA_STATUS_INVALID_ARGUMENT`).
 pub const TESSERA_NO_MAX_AGE: i64 = -1;
 
-/// `now`, or the system clock for [`TESSERA_NOW`].
+/// `now`, or the system clock for [`TESSERA_NOW`] (Unix seconds).
 pub(crate) fn now_or_clock(now: i64) -> i64 {
     if now != TESSERA_NOW {
         return now;
@@ -25,6 +30,16 @@ pub(crate) fn now_or_clock(now: i64) -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+}
+
+/// `now_ms`, or the system clock for [`TESSERA_NOW`] (Unix milliseconds).
+pub(crate) fn now_ms_or_clock(now_ms: i64) -> i64 {
+    if now_ms != TESSERA_NOW {
+        return now_ms;
+    }
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }
 
 /// A maximum age in seconds: `None` for [`TESSERA_NO_MAX_AGE`].
@@ -104,6 +119,9 @@ mod tests {
         assert_eq!(now_or_clock(5), 5);
         assert_eq!(now_or_clock(-5), -5);
         assert!(now_or_clock(TESSERA_NOW) > 1_700_000_000);
+        assert_eq!(now_ms_or_clock(7), 7);
+        assert!(now_ms_or_clock(TESSERA_NOW) / 1000 >= now_or_clock(TESSERA_NOW) - 1);
+        assert_eq!(TESSERA_UNSET, i64::MIN);
         assert_eq!(TESSERA_NOW, i64::MIN);
         assert_eq!(max_age(TESSERA_NO_MAX_AGE, "m").unwrap(), None);
         assert_eq!(max_age(0, "m").unwrap(), Some(0));

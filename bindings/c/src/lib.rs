@@ -15,10 +15,14 @@
 //! Modules: [`ffi`] (handles, pointers, strings), [`boundary`] (panics, last
 //! error), [`error`] (`tessera_status`), [`key`], [`keyset`], [`verifier`]
 //! (also `tessera_claims`), [`jwt`], [`jws`]; cookies: [`cookie`] (shared
-//! arguments), [`flask`], [`itsdangerous`], [`express`].
+//! arguments), [`flask`], [`itsdangerous`], [`express`], [`session_cookie`]
+//! (Tessera's own), [`rails`], [`cookie_header`] (`Set-Cookie`/`Cookie`),
+//! [`csrf`].
 
 pub mod boundary;
 pub mod cookie;
+pub mod cookie_header;
+pub mod csrf;
 pub mod error;
 pub mod express;
 pub mod ffi;
@@ -28,6 +32,8 @@ pub mod jws;
 pub mod jwt;
 pub mod key;
 pub mod keyset;
+pub mod rails;
+pub mod session_cookie;
 pub mod verifier;
 
 use std::ffi::{c_char, CStr};

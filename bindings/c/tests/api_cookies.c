@@ -46,7 +46,15 @@ static void test_free_null(void)
     tessera_url_safe_timed_serializer_free(NULL);
     tessera_express_cookie_session_free(NULL);
     tessera_express_session_id_free(NULL);
-    CHECK(TESSERA_NOW == INT64_MIN);
+    tessera_session_cookie_free(NULL);
+    tessera_csrf_tokens_free(NULL);
+    tessera_rails_cookie_free(NULL);
+    tessera_cookie_attributes_free(NULL);
+    tessera_cookie_pairs_free(NULL);
+    tessera_strings_free(NULL, 0);
+    tessera_strings_free(NULL, 3);
+    CHECK(tessera_cookie_pairs_len(NULL) == 0);
+    CHECK(TESSERA_NOW == INT64_MIN && TESSERA_UNSET == INT64_MIN);
     CHECK(TESSERA_NO_MAX_AGE == -1);
     CHECK(TESSERA_FLASK_DEFAULT_MAX_AGE == 31 * 24 * 3600);
 }
@@ -588,6 +596,530 @@ static void test_express_session_id(void)
     tessera_express_session_id_free(ids);
 }
 
+/* 32-byte secrets for the session cookie and CSRF tokens. */
+static const uint8_t *const S32[] = {U8("0123456789abcdef0123456789abcdef"),
+                                     U8("fedcba9876543210fedcba9876543210")};
+static const size_t S32_LEN[] = {32, 32};
+
+static void test_cookie_headers(void)
+{
+    tessera_cookie_attributes *a = SENTINEL;
+    STATUS(tessera_cookie_attributes_new(NULL), TESSERA_STATUS_INVALID_ARGUMENT);
+    OK(tessera_cookie_attributes_new(&a));
+
+    char *line = SENTINEL;
+    FAILS(tessera_set_cookie(NULL, "v", a, &line), TESSERA_STATUS_INVALID_ARGUMENT, line);
+    FAILS(tessera_set_cookie("n", NULL, a, &line), TESSERA_STATUS_INVALID_ARGUMENT, line);
+    FAILS(tessera_set_cookie(NOT_UTF8, "v", a, &line), TESSERA_STATUS_INVALID_ARGUMENT, line);
+    FAILS(tessera_set_cookie("a b", "v", a, &line), TESSERA_STATUS_INVALID_ARGUMENT, line);
+    FAILS(tessera_set_cookie("n", "x;Domain=evil", a, &line), TESSERA_STATUS_INVALID_ARGUMENT,
+          line);
+    FAILS(tessera_set_cookie("n", "a b", NULL, &line), TESSERA_STATUS_INVALID_ARGUMENT, line);
+    STATUS(tessera_set_cookie("n", "v", a, NULL), TESSERA_STATUS_INVALID_ARGUMENT);
+    OK(tessera_set_cookie("sid", "abc", a, &line));
+    STREQ(line, "sid=abc; Path=/; Secure; HttpOnly; SameSite=Lax");
+    tessera_string_free(line);
+    OK(tessera_set_cookie("sid", "abc", NULL, &line)); /* NULL: the same defaults */
+    STREQ(line, "sid=abc; Path=/; Secure; HttpOnly; SameSite=Lax");
+    tessera_string_free(line);
+
+    /* Setters: NULL handle, bad text, unknown flags and SameSite values. */
+    STATUS(tessera_cookie_attributes_set_path(NULL, "/"), TESSERA_STATUS_INVALID_ARGUMENT);
+    STATUS(tessera_cookie_attributes_set_path(a, NOT_UTF8), TESSERA_STATUS_INVALID_ARGUMENT);
+    STATUS(tessera_cookie_attributes_set_domain(NULL, "x"), TESSERA_STATUS_INVALID_ARGUMENT);
+    STATUS(tessera_cookie_attributes_set_domain(a, NOT_UTF8), TESSERA_STATUS_INVALID_ARGUMENT);
+    STATUS(tessera_cookie_attributes_set_max_age(NULL, 5), TESSERA_STATUS_INVALID_ARGUMENT);
+    STATUS(tessera_cookie_attributes_set_expires(NULL, 5), TESSERA_STATUS_INVALID_ARGUMENT);
+    STATUS(tessera_cookie_attributes_set_flags(NULL, 0), TESSERA_STATUS_INVALID_ARGUMENT);
+    STATUS(tessera_cookie_attributes_set_flags(a, 8), TESSERA_STATUS_INVALID_ARGUMENT);
+    STATUS(tessera_cookie_attributes_set_same_site(NULL, "Lax"), TESSERA_STATUS_INVALID_ARGUMENT);
+    STATUS(tessera_cookie_attributes_set_same_site(a, "Loose"), TESSERA_STATUS_INVALID_ARGUMENT);
+    STATUS(tessera_cookie_attributes_set_same_site(a, NOT_UTF8), TESSERA_STATUS_INVALID_ARGUMENT);
+    OK(tessera_set_cookie("sid", "abc", a, &line)); /* failed setters left it unchanged */
+    STREQ(line, "sid=abc; Path=/; Secure; HttpOnly; SameSite=Lax");
+    tessera_string_free(line);
+
+    OK(tessera_cookie_attributes_set_path(a, "/app"));
+    OK(tessera_cookie_attributes_set_domain(a, "example.com"));
+    OK(tessera_cookie_attributes_set_max_age(a, 3600));
+    OK(tessera_cookie_attributes_set_expires(a, 1700000000));
+    OK(tessera_cookie_attributes_set_flags(a, TESSERA_COOKIE_SECURE | TESSERA_COOKIE_PARTITIONED));
+    OK(tessera_cookie_attributes_set_same_site(a, "strict"));
+    OK(tessera_set_cookie("pref", "\"quoted\"", a, &line));
+    STREQ(line, "pref=\"quoted\"; Path=/app; Domain=example.com; Max-Age=3600; "
+                "Expires=Tue, 14 Nov 2023 22:13:20 GMT; Secure; SameSite=Strict; Partitioned");
+    tessera_string_free(line);
+    /* The prefix rules and SameSite=None need Secure. */
+    line = SENTINEL;
+    FAILS(tessera_set_cookie("__Host-x", "v", a, &line), TESSERA_STATUS_INVALID_ARGUMENT, line);
+    OK(tessera_cookie_attributes_set_flags(a, 0));
+    FAILS(tessera_set_cookie("__Secure-x", "v", a, &line), TESSERA_STATUS_INVALID_ARGUMENT, line);
+    OK(tessera_cookie_attributes_set_same_site(a, "None"));
+    FAILS(tessera_set_cookie("x", "v", a, &line), TESSERA_STATUS_INVALID_ARGUMENT, line);
+    OK(tessera_cookie_attributes_set_same_site(a, NULL));
+    OK(tessera_cookie_attributes_set_path(a, NULL));
+    OK(tessera_cookie_attributes_set_domain(a, NULL));
+    OK(tessera_cookie_attributes_set_max_age(a, TESSERA_UNSET));
+    OK(tessera_cookie_attributes_set_expires(a, TESSERA_UNSET));
+    OK(tessera_cookie_attributes_set_flags(a, TESSERA_COOKIE_HTTP_ONLY));
+    OK(tessera_set_cookie("x", "v", a, &line));
+    STREQ(line, "x=v; HttpOnly");
+    tessera_string_free(line);
+    OK(tessera_cookie_attributes_set_expires(a, INT64_MAX));
+    line = SENTINEL;
+    FAILS(tessera_set_cookie("x", "v", a, &line), TESSERA_STATUS_INVALID_ARGUMENT, line);
+    OK(tessera_cookie_attributes_set_expires(a, TESSERA_UNSET));
+
+    /* delete */
+    FAILS(tessera_delete_cookie(NULL, a, &line), TESSERA_STATUS_INVALID_ARGUMENT, line);
+    FAILS(tessera_delete_cookie("a;b", a, &line), TESSERA_STATUS_INVALID_ARGUMENT, line);
+    STATUS(tessera_delete_cookie("x", a, NULL), TESSERA_STATUS_INVALID_ARGUMENT);
+    OK(tessera_delete_cookie("x", a, &line));
+    STREQ(line, "x=; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly");
+    tessera_string_free(line);
+    OK(tessera_delete_cookie("x", NULL, &line));
+    CHECK(strstr(line, "x=; Path=/; Max-Age=0;") == line);
+    tessera_string_free(line);
+    tessera_cookie_attributes_free(a);
+
+    /* parse, and the pair list */
+    tessera_cookie_pairs *p = SENTINEL;
+    const char header[] = " a=1; b = \"two\" ;junk; a=3;c=";
+    FAILS(tessera_parse_cookie(NULL, 3, &p), TESSERA_STATUS_INVALID_ARGUMENT, p);
+    FAILS(tessera_parse_cookie(U8(NOT_UTF8), 2, &p), TESSERA_STATUS_MALFORMED, p);
+    STATUS(tessera_parse_cookie(U8(header), strlen(header), NULL), TESSERA_STATUS_INVALID_ARGUMENT);
+    size_t big_len = 65537;
+    char *big = malloc(big_len);
+    memset(big, 'a', big_len);
+    FAILS(tessera_parse_cookie(U8(big), big_len, &p), TESSERA_STATUS_TOO_LARGE, p);
+    free(big);
+    OK(tessera_parse_cookie(NULL, 0, &p));
+    CHECK(tessera_cookie_pairs_len(p) == 0);
+    tessera_cookie_pairs_free(p);
+    OK(tessera_parse_cookie(U8(header), strlen(header), &p));
+    CHECK(tessera_cookie_pairs_len(p) == 4);
+    const char *name = SENTINEL, *value = SENTINEL;
+    size_t name_len = SENTINEL_LEN, value_len = SENTINEL_LEN;
+    FAILS(tessera_cookie_pairs_get(NULL, 0, &name, &name_len, &value, &value_len),
+          TESSERA_STATUS_INVALID_ARGUMENT, name);
+    FAILS(tessera_cookie_pairs_get(p, 4, &name, &name_len, &value, &value_len),
+          TESSERA_STATUS_INVALID_ARGUMENT, value);
+    FAILS(tessera_cookie_pairs_get(p, 0, NULL, &name_len, &value, &value_len),
+          TESSERA_STATUS_INVALID_ARGUMENT, value);
+    FAILS(tessera_cookie_pairs_get(p, 0, &name, &name_len, NULL, &value_len),
+          TESSERA_STATUS_INVALID_ARGUMENT, name);
+    CHECK(name_len == SENTINEL_LEN && value_len == SENTINEL_LEN);
+    OK(tessera_cookie_pairs_get(p, 1, &name, &name_len, &value, &value_len));
+    STREQ(name, "b");
+    STREQ(value, "two");
+    CHECK(name_len == 1 && value_len == 3);
+    OK(tessera_cookie_pairs_get(p, 3, &name, NULL, &value, NULL));
+    STREQ(name, "c");
+    STREQ(value, "");
+    value = SENTINEL;
+    FAILS(tessera_cookie_pairs_find(NULL, "a", &value, &value_len), TESSERA_STATUS_INVALID_ARGUMENT,
+          value);
+    FAILS(tessera_cookie_pairs_find(p, NULL, &value, &value_len), TESSERA_STATUS_INVALID_ARGUMENT,
+          value);
+    FAILS(tessera_cookie_pairs_find(p, NOT_UTF8, &value, &value_len),
+          TESSERA_STATUS_INVALID_ARGUMENT, value);
+    STATUS(tessera_cookie_pairs_find(p, "a", NULL, &value_len), TESSERA_STATUS_INVALID_ARGUMENT);
+    OK(tessera_cookie_pairs_find(p, "a", &value, &value_len));
+    STREQ(value, "1"); /* the first wins */
+    CHECK(value_len == 1);
+    OK(tessera_cookie_pairs_find(p, "zzz", &value, &value_len));
+    CHECK(value == NULL && value_len == 0);
+    OK(tessera_cookie_pairs_find(p, "junk", &value, NULL));
+    CHECK(value == NULL);
+    tessera_cookie_pairs_free(p);
+    /* A NUL inside a value keeps its length. */
+    OK(tessera_parse_cookie(U8("k=a\0b"), 5, &p));
+    OK(tessera_cookie_pairs_get(p, 0, &name, NULL, &value, &value_len));
+    CHECK(value_len == 3 && memcmp(value, "a\0b", 4) == 0);
+    tessera_cookie_pairs_free(p);
+}
+
+static void test_session_cookie(void)
+{
+    static const uint8_t *const short_secret[] = {U8("too-short")};
+    static const size_t short_len[] = {9};
+    tessera_session_cookie *sc = SENTINEL, *enc = NULL, *old = NULL, *other = NULL;
+    FAILS(tessera_session_cookie_new(NULL, NULL, 0, NULL, 0, TESSERA_NO_MAX_AGE, NULL, &sc),
+          TESSERA_STATUS_INVALID_KEY, sc);
+    FAILS(tessera_session_cookie_new(short_secret, short_len, 1, NULL, 0, TESSERA_NO_MAX_AGE, NULL,
+                                     &sc),
+          TESSERA_STATUS_INVALID_KEY, sc);
+    FAILS(tessera_session_cookie_new(S32, NULL, 2, NULL, 0, TESSERA_NO_MAX_AGE, NULL, &sc),
+          TESSERA_STATUS_INVALID_ARGUMENT, sc);
+    FAILS(tessera_session_cookie_new(S32, S32_LEN, 2, "bad name", 0, TESSERA_NO_MAX_AGE, NULL, &sc),
+          TESSERA_STATUS_INVALID_ARGUMENT, sc);
+    FAILS(tessera_session_cookie_new(S32, S32_LEN, 2, NOT_UTF8, 0, TESSERA_NO_MAX_AGE, NULL, &sc),
+          TESSERA_STATUS_INVALID_ARGUMENT, sc);
+    FAILS(tessera_session_cookie_new(S32, S32_LEN, 2, NULL, 4, TESSERA_NO_MAX_AGE, NULL, &sc),
+          TESSERA_STATUS_INVALID_ARGUMENT, sc);
+    FAILS(tessera_session_cookie_new(S32, S32_LEN, 2, NULL, 0, -7, NULL, &sc),
+          TESSERA_STATUS_INVALID_ARGUMENT, sc);
+    tessera_cookie_attributes *insecure = NULL;
+    OK(tessera_cookie_attributes_new(&insecure));
+    OK(tessera_cookie_attributes_set_flags(insecure, TESSERA_COOKIE_HTTP_ONLY));
+    FAILS(tessera_session_cookie_new(S32, S32_LEN, 2, "__Host-s", 0, TESSERA_NO_MAX_AGE, insecure,
+                                     &sc),
+          TESSERA_STATUS_INVALID_ARGUMENT, sc);
+    STATUS(tessera_session_cookie_new(S32, S32_LEN, 2, NULL, 0, TESSERA_NO_MAX_AGE, NULL, NULL),
+           TESSERA_STATUS_INVALID_ARGUMENT);
+    OK(tessera_session_cookie_new(S32, S32_LEN, 2, NULL, 0, 3600, NULL, &sc));
+    OK(tessera_session_cookie_new(S32, S32_LEN, 1, "session", TESSERA_SESSION_ENCRYPTED,
+                                  TESSERA_NO_MAX_AGE, insecure, &enc));
+    OK(tessera_session_cookie_new(S32 + 1, S32_LEN + 1, 1, NULL, 0, TESSERA_NO_MAX_AGE, NULL,
+                                  &old));
+    OK(tessera_session_cookie_new(S32, S32_LEN, 1, "other", 0, TESSERA_NO_MAX_AGE, NULL, &other));
+    tessera_cookie_attributes_free(insecure);
+
+    /* seal */
+    char *value = SENTINEL;
+    FAILS(tessera_session_cookie_seal(NULL, "{}", NOW, &value), TESSERA_STATUS_INVALID_ARGUMENT,
+          value);
+    FAILS(tessera_session_cookie_seal(sc, NULL, NOW, &value), TESSERA_STATUS_INVALID_ARGUMENT,
+          value);
+    FAILS(tessera_session_cookie_seal(sc, NOT_UTF8, NOW, &value), TESSERA_STATUS_INVALID_ARGUMENT,
+          value);
+    FAILS(tessera_session_cookie_seal(sc, "[1]", NOW, &value), TESSERA_STATUS_INVALID_ARGUMENT,
+          value);
+    FAILS(tessera_session_cookie_seal(sc, "{\"a\":", NOW, &value), TESSERA_STATUS_INVALID_ARGUMENT,
+          value);
+    STATUS(tessera_session_cookie_seal(sc, "{}", NOW, NULL), TESSERA_STATUS_INVALID_ARGUMENT);
+    char big[6000] = "{\"blob\":\"";
+    memset(big + 9, 'z', 5000);
+    strcpy(big + 5009, "\"}");
+    FAILS(tessera_session_cookie_seal(sc, big, NOW, &value), TESSERA_STATUS_COOKIE_TOO_LARGE, value);
+    OK(tessera_session_cookie_seal(sc, "{\"user\":42}", NOW, &value));
+    CHECK(strncmp(value, "t1.", 3) == 0);
+    size_t len = strlen(value);
+
+    /* open */
+    char *json = SENTINEL;
+    int64_t iat = -1;
+    bool reissue = true;
+    FAILS(tessera_session_cookie_open(NULL, U8(value), len, NOW, &json, &iat, &reissue),
+          TESSERA_STATUS_INVALID_ARGUMENT, json);
+    FAILS(tessera_session_cookie_open(sc, NULL, len, NOW, &json, &iat, &reissue),
+          TESSERA_STATUS_INVALID_ARGUMENT, json);
+    FAILS(tessera_session_cookie_open(sc, U8(value), len, NOW, NULL, &iat, &reissue),
+          TESSERA_STATUS_INVALID_ARGUMENT, json);
+    FAILS(tessera_session_cookie_open(sc, U8(NOT_UTF8), 2, NOW, &json, &iat, &reissue),
+          TESSERA_STATUS_MALFORMED, json);
+    FAILS(tessera_session_cookie_open(sc, NULL, 0, NOW, &json, &iat, &reissue),
+          TESSERA_STATUS_MALFORMED, json);
+    FAILS(tessera_session_cookie_open(sc, U8(value), len, NOW + 3601, &json, &iat, &reissue),
+          TESSERA_STATUS_EXPIRED, json);
+    FAILS(tessera_session_cookie_open(sc, U8(value), len, NOW - 61, &json, &iat, &reissue),
+          TESSERA_STATUS_ISSUED_IN_FUTURE, json);
+    FAILS(tessera_session_cookie_open(other, U8(value), len, NOW, &json, &iat, &reissue),
+          TESSERA_STATUS_INVALID_SIGNATURE, json); /* the name is bound in */
+    FAILS(tessera_session_cookie_open(enc, U8(value), len, NOW, &json, &iat, &reissue),
+          TESSERA_STATUS_INVALID_SIGNATURE, json); /* signed, read as encrypted */
+    CHECK(iat == -1 && reissue);
+    /* Every single-character change is rejected (no crash, never accepted). */
+    char *t = strdup(value);
+    for (size_t i = 0; i < len; i++) {
+        char was = t[i];
+        t[i] = was == 'A' ? 'B' : 'A';
+        char *got = SENTINEL;
+        CHECK(tessera_session_cookie_open(sc, U8(t), len, NOW, &got, NULL, NULL) !=
+              TESSERA_STATUS_OK);
+        CHECK(got == SENTINEL);
+        t[i] = was;
+    }
+    free(t);
+    OK(tessera_session_cookie_open(sc, U8(value), len, NOW + 5, &json, &iat, &reissue));
+    STREQ(json, "{\"user\":42}");
+    CHECK(iat == NOW && !reissue);
+    tessera_string_free(json);
+    OK(tessera_session_cookie_open(sc, U8(value), len, NOW, &json, NULL, NULL));
+    tessera_string_free(json);
+
+    /* Rotation: sealed with the old secret, opened by [new, old] with needs_reissue. */
+    char *old_value = NULL;
+    OK(tessera_session_cookie_seal(old, "{\"user\":1}", TESSERA_NOW, &old_value));
+    OK(tessera_session_cookie_open(sc, U8(old_value), strlen(old_value), TESSERA_NOW, &json, &iat,
+                                   &reissue));
+    CHECK(reissue && iat > NOW);
+    tessera_string_free(json);
+
+    /* Encrypted: the session is not readable in the value; round trip. */
+    char *sealed = NULL;
+    OK(tessera_session_cookie_seal(enc, "{\"secret\":\"s3\"}", NOW, &sealed));
+    OK(tessera_session_cookie_open(enc, U8(sealed), strlen(sealed), NOW * 2, &json, NULL, NULL));
+    STREQ(json, "{\"secret\":\"s3\"}");
+    tessera_string_free(json);
+    tessera_string_free(sealed);
+
+    /* load from a Cookie header */
+    char header[512];
+    snprintf(header, sizeof header, "theme=dark; session=%s", value);
+    json = SENTINEL;
+    FAILS(tessera_session_cookie_load(NULL, U8(header), strlen(header), NOW, &json, NULL, NULL),
+          TESSERA_STATUS_INVALID_ARGUMENT, json);
+    FAILS(tessera_session_cookie_load(sc, NULL, 4, NOW, &json, NULL, NULL),
+          TESSERA_STATUS_INVALID_ARGUMENT, json);
+    FAILS(tessera_session_cookie_load(sc, U8(header), strlen(header), NOW, NULL, NULL, NULL),
+          TESSERA_STATUS_INVALID_ARGUMENT, json);
+    FAILS(tessera_session_cookie_load(sc, U8("theme=dark"), 10, NOW, &json, NULL, NULL),
+          TESSERA_STATUS_SESSION_NOT_FOUND, json);
+    FAILS(tessera_session_cookie_load(sc, U8(NOT_UTF8), 2, NOW, &json, NULL, NULL),
+          TESSERA_STATUS_MALFORMED, json);
+    FAILS(tessera_session_cookie_load(other, U8(header), strlen(header), NOW, &json, NULL, NULL),
+          TESSERA_STATUS_SESSION_NOT_FOUND, json);
+    OK(tessera_session_cookie_load(sc, U8(header), strlen(header), NOW, &json, &iat, &reissue));
+    STREQ(json, "{\"user\":42}");
+    CHECK(iat == NOW && !reissue);
+    tessera_string_free(json);
+
+    /* seal_chunks: one pair when it fits; COOKIE_TOO_LARGE unchunked. */
+    tessera_cookie_pairs *pairs = SENTINEL;
+    FAILS(tessera_session_cookie_seal_chunks(NULL, "{}", NOW, &pairs),
+          TESSERA_STATUS_INVALID_ARGUMENT, pairs);
+    FAILS(tessera_session_cookie_seal_chunks(sc, NULL, NOW, &pairs),
+          TESSERA_STATUS_INVALID_ARGUMENT, pairs);
+    FAILS(tessera_session_cookie_seal_chunks(sc, big, NOW, &pairs),
+          TESSERA_STATUS_COOKIE_TOO_LARGE, pairs);
+    STATUS(tessera_session_cookie_seal_chunks(sc, "{}", NOW, NULL),
+           TESSERA_STATUS_INVALID_ARGUMENT);
+    OK(tessera_session_cookie_seal_chunks(sc, "{\"user\":42}", NOW, &pairs));
+    CHECK(tessera_cookie_pairs_len(pairs) == 1);
+    const char *n = NULL, *v = NULL;
+    OK(tessera_cookie_pairs_get(pairs, 0, &n, NULL, &v, NULL));
+    STREQ(n, "session");
+    STREQ(v, value); /* signed sealing is deterministic */
+    tessera_cookie_pairs_free(pairs);
+
+    /* Chunked: split over session.0, session.1, ...; loaded back as one. */
+    tessera_session_cookie *chunked = NULL;
+    OK(tessera_session_cookie_new(S32, S32_LEN, 2, NULL, TESSERA_SESSION_CHUNKED, 3600, NULL,
+                                  &chunked));
+    STATUS(tessera_session_cookie_seal(chunked, big, NOW, &value), TESSERA_STATUS_COOKIE_TOO_LARGE);
+    OK(tessera_session_cookie_seal_chunks(chunked, big, NOW, &pairs));
+    size_t count = tessera_cookie_pairs_len(pairs);
+    CHECK(count == 2);
+    char *request = calloc(1, 16384);
+    for (size_t i = 0; i < count; i++) {
+        OK(tessera_cookie_pairs_get(pairs, i, &n, NULL, &v, NULL));
+        char chunk_name[32];
+        snprintf(chunk_name, sizeof chunk_name, "session.%zu", i);
+        STREQ(n, chunk_name);
+        snprintf(request + strlen(request), 16384 - strlen(request), "%s%s=%s", i ? "; " : "", n,
+                 v);
+    }
+    tessera_cookie_pairs_free(pairs);
+    OK(tessera_session_cookie_load(chunked, U8(request), strlen(request), NOW, &json, &iat,
+                                   &reissue));
+    STREQ(json, big);
+    tessera_string_free(json);
+
+    /* set_cookie_headers: complete lines; stale cookies in the request deleted. */
+    char **lines = SENTINEL;
+    size_t nlines = SENTINEL_LEN;
+    FAILS(tessera_session_cookie_set_cookie_headers(NULL, "{}", NOW, NULL, 0, &lines, &nlines),
+          TESSERA_STATUS_INVALID_ARGUMENT, lines);
+    FAILS(tessera_session_cookie_set_cookie_headers(sc, NULL, NOW, NULL, 0, &lines, &nlines),
+          TESSERA_STATUS_INVALID_ARGUMENT, lines);
+    FAILS(tessera_session_cookie_set_cookie_headers(sc, "{}", NOW, NULL, 3, &lines, &nlines),
+          TESSERA_STATUS_INVALID_ARGUMENT, lines);
+    FAILS(tessera_session_cookie_set_cookie_headers(sc, "{}", NOW, U8(NOT_UTF8), 2, &lines,
+                                                    &nlines),
+          TESSERA_STATUS_MALFORMED, lines);
+    FAILS(tessera_session_cookie_set_cookie_headers(sc, "{}", NOW, NULL, 0, NULL, &nlines),
+          TESSERA_STATUS_INVALID_ARGUMENT, lines);
+    FAILS(tessera_session_cookie_set_cookie_headers(sc, "{}", NOW, NULL, 0, &lines, NULL),
+          TESSERA_STATUS_INVALID_ARGUMENT, lines);
+    FAILS(tessera_session_cookie_set_cookie_headers(sc, big, NOW, NULL, 0, &lines, &nlines),
+          TESSERA_STATUS_COOKIE_TOO_LARGE, lines);
+    CHECK(nlines == SENTINEL_LEN);
+    OK(tessera_session_cookie_set_cookie_headers(sc, "{\"user\":42}", NOW, NULL, 0, &lines,
+                                                 &nlines));
+    CHECK(nlines == 1);
+    char want[512];
+    snprintf(want, sizeof want, "session=%s; Path=/; Max-Age=3600; Secure; HttpOnly; SameSite=Lax",
+             value);
+    STREQ(lines[0], want);
+    tessera_strings_free(lines, nlines);
+    /* The request still has two chunks from before: both are deleted. */
+    OK(tessera_session_cookie_set_cookie_headers(sc, "{\"user\":42}", NOW, U8(request),
+                                                 strlen(request), &lines, &nlines));
+    CHECK(nlines == 3);
+    if (nlines == 3) {
+        STREQ(lines[0], want);
+        CHECK(strncmp(lines[1], "session.0=; ", 12) == 0 && strstr(lines[1], "Max-Age=0"));
+        CHECK(strncmp(lines[2], "session.1=; ", 12) == 0);
+    }
+    tessera_strings_free(lines, nlines);
+    /* And the reverse: a chunked write deletes the single cookie. */
+    snprintf(header, sizeof header, "session=%s", value);
+    OK(tessera_session_cookie_set_cookie_headers(chunked, big, NOW, U8(header), strlen(header),
+                                                 &lines, &nlines));
+    CHECK(nlines == 3 && strncmp(lines[2], "session=; ", 10) == 0);
+    tessera_strings_free(lines, nlines);
+
+    /* clear_cookie_headers: log out. */
+    lines = SENTINEL;
+    FAILS(tessera_session_cookie_clear_cookie_headers(NULL, NULL, 0, &lines, &nlines),
+          TESSERA_STATUS_INVALID_ARGUMENT, lines);
+    FAILS(tessera_session_cookie_clear_cookie_headers(sc, U8(NOT_UTF8), 2, &lines, &nlines),
+          TESSERA_STATUS_MALFORMED, lines);
+    FAILS(tessera_session_cookie_clear_cookie_headers(sc, NULL, 0, NULL, &nlines),
+          TESSERA_STATUS_INVALID_ARGUMENT, lines);
+    FAILS(tessera_session_cookie_clear_cookie_headers(sc, NULL, 0, &lines, NULL),
+          TESSERA_STATUS_INVALID_ARGUMENT, lines);
+    OK(tessera_session_cookie_clear_cookie_headers(sc, NULL, 0, &lines, &nlines));
+    CHECK(nlines == 1 && strncmp(lines[0], "session=; ", 10) == 0);
+    tessera_strings_free(lines, nlines);
+    OK(tessera_session_cookie_clear_cookie_headers(chunked, U8(request), strlen(request), &lines,
+                                                   &nlines));
+    CHECK(nlines == 3);
+    tessera_strings_free(lines, nlines);
+
+    free(request);
+    tessera_string_free(old_value);
+    tessera_string_free(value);
+    tessera_session_cookie_free(chunked);
+    tessera_session_cookie_free(other);
+    tessera_session_cookie_free(old);
+    tessera_session_cookie_free(enc);
+    tessera_session_cookie_free(sc);
+}
+
+static void test_csrf(void)
+{
+    static const uint8_t *const short_secret[] = {U8("short")};
+    static const size_t short_len[] = {5};
+    tessera_csrf_tokens *csrf = SENTINEL, *old = NULL;
+    FAILS(tessera_csrf_tokens_new(NULL, NULL, 0, &csrf), TESSERA_STATUS_INVALID_KEY, csrf);
+    FAILS(tessera_csrf_tokens_new(short_secret, short_len, 1, &csrf), TESSERA_STATUS_INVALID_KEY,
+          csrf);
+    FAILS(tessera_csrf_tokens_new(S32, NULL, 2, &csrf), TESSERA_STATUS_INVALID_ARGUMENT, csrf);
+    STATUS(tessera_csrf_tokens_new(S32, S32_LEN, 2, NULL), TESSERA_STATUS_INVALID_ARGUMENT);
+    OK(tessera_csrf_tokens_new(S32, S32_LEN, 2, &csrf));
+    OK(tessera_csrf_tokens_new(S32 + 1, S32_LEN + 1, 1, &old));
+
+    char *token = SENTINEL, *token2 = NULL;
+    FAILS(tessera_csrf_tokens_generate(NULL, "sid", &token), TESSERA_STATUS_INVALID_ARGUMENT, token);
+    FAILS(tessera_csrf_tokens_generate(csrf, NULL, &token), TESSERA_STATUS_INVALID_ARGUMENT, token);
+    FAILS(tessera_csrf_tokens_generate(csrf, NOT_UTF8, &token), TESSERA_STATUS_INVALID_ARGUMENT,
+          token);
+    STATUS(tessera_csrf_tokens_generate(csrf, "sid", NULL), TESSERA_STATUS_INVALID_ARGUMENT);
+    OK(tessera_csrf_tokens_generate(csrf, "sid-1", &token));
+    OK(tessera_csrf_tokens_generate(csrf, "sid-1", &token2));
+    CHECK(strlen(token) == 86 && strcmp(token, token2) != 0); /* masked anew each time */
+    size_t len = strlen(token);
+
+    STATUS(tessera_csrf_tokens_verify(NULL, "sid-1", U8(token), len),
+           TESSERA_STATUS_INVALID_ARGUMENT);
+    STATUS(tessera_csrf_tokens_verify(csrf, NULL, U8(token), len), TESSERA_STATUS_INVALID_ARGUMENT);
+    STATUS(tessera_csrf_tokens_verify(csrf, NOT_UTF8, U8(token), len),
+           TESSERA_STATUS_INVALID_ARGUMENT);
+    STATUS(tessera_csrf_tokens_verify(csrf, "sid-1", NULL, len), TESSERA_STATUS_INVALID_ARGUMENT);
+    STATUS(tessera_csrf_tokens_verify(csrf, "sid-1", NULL, 0), TESSERA_STATUS_MALFORMED);
+    STATUS(tessera_csrf_tokens_verify(csrf, "sid-1", U8(NOT_UTF8), 2), TESSERA_STATUS_MALFORMED);
+    STATUS(tessera_csrf_tokens_verify(csrf, "sid-1", U8(token), len - 1), TESSERA_STATUS_MALFORMED);
+    STATUS(tessera_csrf_tokens_verify(csrf, "sid-2", U8(token), len),
+           TESSERA_STATUS_INVALID_SIGNATURE);
+    STATUS(tessera_csrf_tokens_verify(old, "sid-1", U8(token), len),
+           TESSERA_STATUS_INVALID_SIGNATURE); /* generated with the first secret */
+    OK(tessera_csrf_tokens_verify(csrf, "sid-1", U8(token), len));
+    OK(tessera_csrf_tokens_verify(csrf, "sid-1", U8(token2), len));
+    flip(token, 50);
+    STATUS(tessera_csrf_tokens_verify(csrf, "sid-1", U8(token), len),
+           TESSERA_STATUS_INVALID_SIGNATURE);
+    tessera_string_free(token);
+    tessera_string_free(token2);
+    /* Rotation: the old secret's tokens still verify with [new, old]. */
+    OK(tessera_csrf_tokens_generate(old, "sid-1", &token));
+    OK(tessera_csrf_tokens_verify(csrf, "sid-1", U8(token), strlen(token)));
+    tessera_string_free(token);
+    tessera_csrf_tokens_free(old);
+    tessera_csrf_tokens_free(csrf);
+}
+
+static void test_rails(void)
+{
+    static const uint8_t base[] = "rails-secret-key-base-0123456789";
+    tessera_rails_cookie *rc = SENTINEL, *legacy = NULL, *other = NULL;
+    FAILS(tessera_rails_cookie_new(NULL, 4, "_app_session", NULL, &rc),
+          TESSERA_STATUS_INVALID_ARGUMENT, rc);
+    FAILS(tessera_rails_cookie_new(base, 0, "_app_session", NULL, &rc), TESSERA_STATUS_INVALID_KEY,
+          rc);
+    FAILS(tessera_rails_cookie_new(base, 32, NULL, NULL, &rc), TESSERA_STATUS_INVALID_ARGUMENT, rc);
+    FAILS(tessera_rails_cookie_new(base, 32, "a b", NULL, &rc), TESSERA_STATUS_INVALID_ARGUMENT, rc);
+    FAILS(tessera_rails_cookie_new(base, 32, NOT_UTF8, NULL, &rc), TESSERA_STATUS_INVALID_ARGUMENT,
+          rc);
+    FAILS(tessera_rails_cookie_new(base, 32, "_app_session", "md5", &rc),
+          TESSERA_STATUS_INVALID_ARGUMENT, rc);
+    FAILS(tessera_rails_cookie_new(base, 32, "_app_session", NOT_UTF8, &rc),
+          TESSERA_STATUS_INVALID_ARGUMENT, rc);
+    STATUS(tessera_rails_cookie_new(base, 32, "_app_session", NULL, NULL),
+           TESSERA_STATUS_INVALID_ARGUMENT);
+    OK(tessera_rails_cookie_new(base, 32, "_app_session", NULL, &rc));
+    OK(tessera_rails_cookie_new(base, 32, "_app_session", "sha1", &legacy));
+    OK(tessera_rails_cookie_new(base, 32, "remember", "sha256", &other));
+
+    char *value = SENTINEL;
+    const int64_t now_ms = NOW * 1000;
+    FAILS(tessera_rails_cookie_encrypt(NULL, "{}", TESSERA_UNSET, &value),
+          TESSERA_STATUS_INVALID_ARGUMENT, value);
+    FAILS(tessera_rails_cookie_encrypt(rc, NULL, TESSERA_UNSET, &value),
+          TESSERA_STATUS_INVALID_ARGUMENT, value);
+    FAILS(tessera_rails_cookie_encrypt(rc, NOT_UTF8, TESSERA_UNSET, &value),
+          TESSERA_STATUS_INVALID_ARGUMENT, value);
+    FAILS(tessera_rails_cookie_encrypt(rc, "{\"a\":", TESSERA_UNSET, &value),
+          TESSERA_STATUS_INVALID_ARGUMENT, value);
+    STATUS(tessera_rails_cookie_encrypt(rc, "{}", TESSERA_UNSET, NULL),
+           TESSERA_STATUS_INVALID_ARGUMENT);
+    char big[5000] = "\"";
+    memset(big + 1, 'q', 4000);
+    strcpy(big + 4001, "\"");
+    FAILS(tessera_rails_cookie_encrypt(rc, big, TESSERA_UNSET, &value),
+          TESSERA_STATUS_COOKIE_TOO_LARGE, value);
+    OK(tessera_rails_cookie_encrypt(rc, "{\"user_id\":42,\"html\":\"<b>\"}", now_ms + 1000,
+                                    &value));
+    size_t len = strlen(value);
+    CHECK(strstr(value, "--") != NULL);
+
+    char *json = SENTINEL;
+    FAILS(tessera_rails_cookie_decrypt(NULL, U8(value), len, now_ms, &json),
+          TESSERA_STATUS_INVALID_ARGUMENT, json);
+    FAILS(tessera_rails_cookie_decrypt(rc, NULL, len, now_ms, &json),
+          TESSERA_STATUS_INVALID_ARGUMENT, json);
+    FAILS(tessera_rails_cookie_decrypt(rc, U8(value), len, now_ms, NULL),
+          TESSERA_STATUS_INVALID_ARGUMENT, json);
+    FAILS(tessera_rails_cookie_decrypt(rc, U8(NOT_UTF8), 2, now_ms, &json),
+          TESSERA_STATUS_MALFORMED, json);
+    FAILS(tessera_rails_cookie_decrypt(rc, U8("a--b"), 4, now_ms, &json), TESSERA_STATUS_MALFORMED,
+          json);
+    FAILS(tessera_rails_cookie_decrypt(rc, U8(value), len, now_ms + 1000, &json),
+          TESSERA_STATUS_EXPIRED, json);
+    FAILS(tessera_rails_cookie_decrypt(legacy, U8(value), len, now_ms, &json),
+          TESSERA_STATUS_INVALID_SIGNATURE, json);
+    FAILS(tessera_rails_cookie_decrypt(other, U8(value), len, now_ms, &json),
+          TESSERA_STATUS_INVALID_SIGNATURE, json); /* another cookie's purpose */
+    OK(tessera_rails_cookie_decrypt(rc, U8(value), len, now_ms + 999, &json));
+    STREQ(json, "{\"user_id\":42,\"html\":\"\\u003cb\\u003e\"}"); /* as ActiveSupport writes it */
+    tessera_string_free(json);
+    tessera_string_free(value);
+    /* Never expires; the clock in milliseconds. */
+    OK(tessera_rails_cookie_encrypt(legacy, "[1,\"two\"]", TESSERA_UNSET, &value));
+    OK(tessera_rails_cookie_decrypt(legacy, U8(value), strlen(value), TESSERA_NOW, &json));
+    STREQ(json, "[1,\"two\"]");
+    tessera_string_free(json);
+    tessera_string_free(value);
+    OK(tessera_rails_cookie_encrypt(rc, "1", NOW * 1000, &value)); /* expired already */
+    STATUS(tessera_rails_cookie_decrypt(rc, U8(value), strlen(value), TESSERA_NOW, &json),
+           TESSERA_STATUS_EXPIRED);
+    tessera_string_free(value);
+    tessera_rails_cookie_free(other);
+    tessera_rails_cookie_free(legacy);
+    tessera_rails_cookie_free(rc);
+}
+
 int main(void)
 {
     test_free_null();
@@ -597,6 +1129,10 @@ int main(void)
     test_serializer();
     test_express_cookie_session();
     test_express_session_id();
+    test_cookie_headers();
+    test_session_cookie();
+    test_csrf();
+    test_rails();
     if (check_failures) {
         printf("api_cookies: %d checks failed\n", check_failures);
         return 1;

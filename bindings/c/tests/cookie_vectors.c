@@ -4,6 +4,8 @@
  * express + cookie-session + keygrip, express-session + cookie-signature;
  * see tests/vectors/cookies/tools), so this is "cookies the real frameworks
  * mint are opened from C", and "C writes byte-identical cookies".
+ * native.json holds Tessera's own cookies (signed ones are checked byte for
+ * byte, encrypted ones opened), rails.json cookies minted by ActiveSupport.
  * The reference runners are core/tests/cookies_*.rs.
  *
  *   cookie_vectors DIR [FILE.json ...]   all *.json in DIR (sorted), or the named files
@@ -66,6 +68,8 @@ static void free_ts_signer(void *p) { tessera_timestamp_signer_free(p); }
 static void free_serializer(void *p) { tessera_url_safe_timed_serializer_free(p); }
 static void free_ecs(void *p) { tessera_express_cookie_session_free(p); }
 static void free_esid(void *p) { tessera_express_session_id_free(p); }
+static void free_session(void *p) { tessera_session_cookie_free(p); }
+static void free_rails(void *p) { tessera_rails_cookie_free(p); }
 
 /* Library byte buffers carry their length: copy them into a NUL-terminated
  * malloc'd string kept in the pool, and free the original. */
@@ -404,6 +408,120 @@ static void itsdangerous_case(const json_value *c)
     }
 }
 
+/* ---- native.json (Tessera's SessionCookie) */
+
+static void native_case(const json_value *c)
+{
+    check_fields(c, " name secrets cookie_name encrypted max_age chunked now value cookie_header "
+                    "seal expect ");
+    secrets keys = secret_list(c, "secrets");
+    const json_value *max_age_v = field(c, "max_age");
+    int64_t max_age = max_age_v->type == JSON_NULL ? TESSERA_NO_MAX_AGE : integer(c, "max_age");
+    uint32_t flags = (flag(c, "encrypted") ? TESSERA_SESSION_ENCRYPTED : 0) |
+                     (flag(c, "chunked") ? TESSERA_SESSION_CHUNKED : 0);
+    tessera_session_cookie *sc = NULL;
+    must("tessera_session_cookie_new",
+         tessera_session_cookie_new(keys.ptrs, keys.lens, keys.count, cstr(text(c, "cookie_name")),
+                                    flags, max_age, NULL, &sc));
+    keep(sc, free_session);
+    const json_value *expect = field(c, "expect");
+    const char *want = want_error(json_get(expect, "error"));
+    for (size_t i = 0; i < expect->count; i++)
+        if (!listed(want ? " error " : " json issued_at needs_reissue ", expect->names[i]))
+            broken("unexpected expect member \"%s\"", expect->names[i]);
+    const json_value *value = opt_text(c, "value"), *header = opt_text(c, "cookie_header");
+    if (!value == !header)
+        broken("needs value or cookie_header, not both");
+    const json_value *seal = json_get(c, "seal");
+    if (seal) {
+        if (!value || seal->type != JSON_OBJECT)
+            broken("seal: an object, with a value");
+        check_fields(seal, " json now ");
+        char *sealed = NULL;
+        must("seal", tessera_session_cookie_seal(sc, cstr(text(seal, "json")),
+                                                 integer(seal, "now"), &sealed));
+        keep(sealed, free_string);
+        same_text("seal (byte for byte)", sealed, strlen(sealed), value);
+    }
+    char *json = NULL;
+    int64_t issued_at = -1;
+    bool reissue = true;
+    int ok = value ? outcome("open", tessera_session_cookie_open(sc, u8(value), value->len,
+                                                                 integer(c, "now"), &json,
+                                                                 &issued_at, &reissue),
+                             want)
+                   : outcome("load", tessera_session_cookie_load(sc, u8(header), header->len,
+                                                                 integer(c, "now"), &json,
+                                                                 &issued_at, &reissue),
+                             want);
+    if (!ok) {
+        if (json || issued_at != -1 || !reissue)
+            mismatch("out-parameters written on failure");
+        return;
+    }
+    keep(json, free_string);
+    same_text("json", json, strlen(json), text(expect, "json"));
+    if (issued_at != integer(expect, "issued_at"))
+        mismatch("issued_at: expected %lld, got %lld", (long long)integer(expect, "issued_at"),
+                 (long long)issued_at);
+    if (reissue != flag(expect, "needs_reissue") || !json_get(expect, "needs_reissue"))
+        mismatch("needs_reissue: expected %.*s, got %s",
+                 (int)field(expect, "needs_reissue")->text_len,
+                 field(expect, "needs_reissue")->text, reissue ? "true" : "false");
+}
+
+/* ---- rails.json (minted by ActiveSupport) */
+
+static void rails_case(const json_value *c)
+{
+    check_fields(c, " name secret_key_base digest cookie_name cookie now_ms expect ");
+    const json_value *base = text(c, "secret_key_base"), *cookie = text(c, "cookie");
+    tessera_rails_cookie *rc = NULL;
+    must("tessera_rails_cookie_new",
+         tessera_rails_cookie_new(u8(base), base->len, cstr(text(c, "cookie_name")),
+                                  cstr(text(c, "digest")), &rc));
+    keep(rc, free_rails);
+    const json_value *expect = field(c, "expect");
+    const char *want = want_error(json_get(expect, "error"));
+    for (size_t i = 0; i < expect->count; i++)
+        if (!listed(want ? " error " : " json ", expect->names[i]))
+            broken("unexpected expect member \"%s\"", expect->names[i]);
+    int64_t now_ms = integer(c, "now_ms");
+    char *json = NULL;
+    if (!outcome("decrypt",
+                 tessera_rails_cookie_decrypt(rc, u8(cookie), cookie->len, now_ms, &json), want)) {
+        if (json)
+            mismatch("json_out written on failure");
+        return;
+    }
+    keep(json, free_string);
+    same_json("decrypt", json, field(expect, "json"));
+    /* And back: what C encrypts (randomized) decrypts to the same value. The
+     * message has the same length as Rails' (same JSON text, same envelope),
+     * so one Rails could not have set (name + message > 4096 bytes, Rails'
+     * CookieOverflow) is refused. */
+    char *again = NULL, *json2 = NULL;
+    size_t raw_len = cookie->len, name_len = strlen(cstr(text(c, "cookie_name")));
+    for (size_t i = 0; i < cookie->len; i++)
+        if (cookie->string[i] == '%')
+            raw_len -= 2;
+    if (name_len + raw_len > 4096) {
+        outcome("encrypt", tessera_rails_cookie_encrypt(rc, json, TESSERA_UNSET, &again),
+                "COOKIE_TOO_LARGE");
+        return;
+    }
+    must("encrypt", tessera_rails_cookie_encrypt(rc, json, now_ms + 60000, &again));
+    keep(again, free_string);
+    must("decrypt (round trip)",
+         tessera_rails_cookie_decrypt(rc, (const uint8_t *)again, strlen(again), now_ms, &json2));
+    keep(json2, free_string);
+    same_json("round trip", json2, field(expect, "json"));
+    outcome("decrypt after expiry",
+            tessera_rails_cookie_decrypt(rc, (const uint8_t *)again, strlen(again),
+                                         now_ms + 60000, &json2),
+            "EXPIRED");
+}
+
 /* ---- express.json: sections of cases */
 
 static tessera_express_cookie_session *ecs_of(const json_value *c)
@@ -600,10 +718,11 @@ static void run_cases(const char *file, const char *section, const json_value *c
     }
 }
 
-/* flask.json and itsdangerous.json: {"_schema": "...", "_generator", "_versions", "cases": [...]} */
+/* flask.json, itsdangerous.json, native.json, rails.json:
+ * {"_schema": "...", "_generator", "_versions", "_format", "cases": [...]} */
 static void run_flat(const char *file, const json_value *doc, case_fn run)
 {
-    static const char allowed[] = " _schema _generator _versions cases ";
+    static const char allowed[] = " _schema _generator _versions _format cases ";
     for (size_t i = 0; i < doc->count; i++)
         if (!listed(allowed, doc->names[i]))
             failure(file, "-", "unknown file field");
@@ -696,6 +815,10 @@ static void run_file(const char *dir, const char *name)
         run_flat(name, doc, itsdangerous_case);
     } else if (!strcmp(name, "express.json")) {
         run_express(name, doc);
+    } else if (!strcmp(name, "native.json")) {
+        run_flat(name, doc, native_case);
+    } else if (!strcmp(name, "rails.json")) {
+        run_flat(name, doc, rails_case);
     } else {
         failure(name, "-", "no C runner for this vector file (add one to cookie_vectors.c)");
     }

@@ -2,6 +2,8 @@
  * One verifier (and one signing key) shared by many threads: every thread
  * verifies valid, expired, tampered and wrong-issuer tokens, signs with the
  * shared key, and checks that its last error is its own (thread-local).
+ * Likewise one encrypted session cookie codec and one CSRF token codec:
+ * every thread seals and opens its own session and checks a token.
  *
  *   threads [THREADS [ROUNDS]]     defaults: 8 threads, 300 rounds
  */
@@ -21,6 +23,8 @@ typedef struct {
 static sample samples[5];
 static const tessera_verifier *verifier;
 static const tessera_key *signer;
+static const tessera_session_cookie *sessions;
+static const tessera_csrf_tokens *csrf;
 static int rounds = 300;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static int thread_failures;
@@ -74,6 +78,31 @@ static void *worker(void *arg)
                 break;
             tessera_bytes_free(sig, len);
         }
+        if (r % 5 == 0) {
+            /* The shared session cookie codec (encrypted: random nonces) and CSRF tokens. */
+            char session[64], sid[32], *value = NULL, *json = NULL, *token = NULL;
+            snprintf(session, sizeof session, "{\"thread\":%d,\"round\":%d}", id, r);
+            snprintf(sid, sizeof sid, "sid-%d-%d", id, r);
+            st = tessera_session_cookie_seal(sessions, session, TESSERA_NOW, &value);
+            if (st != TESSERA_STATUS_OK && fail("seal", r, st))
+                break;
+            st = tessera_session_cookie_open(sessions, (const uint8_t *)value, strlen(value),
+                                             TESSERA_NOW, &json, NULL, NULL);
+            tessera_string_free(value);
+            if ((st != TESSERA_STATUS_OK || strcmp(json, session) != 0) && fail("open", r, st))
+                break;
+            tessera_string_free(json);
+            st = tessera_csrf_tokens_generate(csrf, sid, &token);
+            if (st != TESSERA_STATUS_OK && fail("csrf generate", r, st))
+                break;
+            st = tessera_csrf_tokens_verify(csrf, sid, (const uint8_t *)token, strlen(token));
+            uint32_t other = tessera_csrf_tokens_verify(csrf, "another", (const uint8_t *)token,
+                                                        strlen(token));
+            tessera_string_free(token);
+            if ((st != TESSERA_STATUS_OK || other != TESSERA_STATUS_INVALID_SIGNATURE) &&
+                fail("csrf verify", r, st))
+                break;
+        }
     }
     return NULL;
 }
@@ -100,6 +129,15 @@ int main(int argc, char **argv)
     OK(tessera_keyset_add(set, es_pub));
     OK(tessera_verifier_new(set, "{\"issuer\":\"me\"}", &v));
     tessera_keyset_free(set);
+    const uint8_t *secrets[] = {secret};
+    const size_t secret_lens[] = {32};
+    tessera_session_cookie *sc = NULL;
+    tessera_csrf_tokens *tokens_codec = NULL;
+    OK(tessera_session_cookie_new(secrets, secret_lens, 1, NULL, TESSERA_SESSION_ENCRYPTED, 60,
+                                  NULL, &sc));
+    OK(tessera_csrf_tokens_new(secrets, secret_lens, 1, &tokens_codec));
+    sessions = sc;
+    csrf = tokens_codec;
     if (check_failures)
         return 1;
 
@@ -136,6 +174,8 @@ int main(int argc, char **argv)
     for (int i = 0; i < 5; i++)
         tessera_string_free(tokens[i]);
     tessera_verifier_free(v);
+    tessera_session_cookie_free(sc);
+    tessera_csrf_tokens_free(tokens_codec);
     tessera_key_free(hs);
     tessera_key_free(es);
     tessera_key_free(es_pub);
@@ -143,7 +183,8 @@ int main(int argc, char **argv)
         printf("threads: %d failures\n", check_failures + thread_failures);
         return 1;
     }
-    printf("threads: %d threads x %d verifications on one verifier, all as expected\n", nthreads,
-           rounds);
+    printf("threads: %d threads x %d verifications on one verifier (and cookie seals/opens on one "
+           "codec), all as expected\n",
+           nthreads, rounds);
     return 0;
 }
