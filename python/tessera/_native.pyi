@@ -319,6 +319,7 @@ class SessionCookie:
         secure: bool = True,
         http_only: bool = True,
         same_site: Optional[str] = "Lax",
+        partitioned: bool = False,
     ) -> SessionCookie: ...
     @property
     def name(self) -> str: ...

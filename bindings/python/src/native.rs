@@ -81,7 +81,8 @@ impl PyOpenedCookie {
 /// seals, every one opens. ``name`` is bound into every value; ``max_age``
 /// (seconds or ``timedelta``, ``None`` = no limit) is checked against the
 /// authenticated issued-at; the attribute keywords are written on
-/// ``set_cookie_headers`` lines and counted in the 4096-byte limit.
+/// ``set_cookie_headers`` lines and counted in the 4096-byte limit
+/// (``partitioned`` too, as in ``set_cookie``).
 #[pyclass(module = "tessera._native", name = "SessionCookie", frozen)]
 pub struct PySessionCookie {
     inner: SessionCookie,
@@ -92,8 +93,8 @@ impl PySessionCookie {
     #[new]
     #[pyo3(signature = (secrets, *, name = None, encrypted = false, max_age = MaxAge(None),
         chunked = false, path = Keyword::Unset, domain = None, secure = true, http_only = true,
-        same_site = Keyword::Unset),
-        text_signature = "(secrets, *, name='session', encrypted=False, max_age=None, chunked=False, path='/', domain=None, secure=True, http_only=True, same_site='Lax')")]
+        same_site = Keyword::Unset, partitioned = false),
+        text_signature = "(secrets, *, name='session', encrypted=False, max_age=None, chunked=False, path='/', domain=None, secure=True, http_only=True, same_site='Lax', partitioned=False)")]
     #[allow(clippy::too_many_arguments)]
     fn py_new(
         py: Python<'_>,
@@ -107,6 +108,7 @@ impl PySessionCookie {
         secure: bool,
         http_only: bool,
         same_site: Keyword,
+        partitioned: bool,
     ) -> PyResult<Self> {
         let keys = secret_list(secrets, "secrets")?;
         let name = match name.filter(|n| !n.is_none()) {
@@ -119,7 +121,14 @@ impl PySessionCookie {
             max_age: max_age.0,
             chunked,
             attributes: attributes(
-                path, domain, None, None, secure, http_only, same_site, false,
+                path,
+                domain,
+                None,
+                None,
+                secure,
+                http_only,
+                same_site,
+                partitioned,
             )?,
         };
         // HKDF per secret: microseconds, but a long rotation list adds up.
