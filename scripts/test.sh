@@ -13,11 +13,16 @@ step "lint (clippy, warnings are errors)"
 cargo clippy --workspace --all-targets -- -D warnings
 
 step "Rust tests: core unit + doc tests, vectors, differential, cookies, CLI"
-# The Rails cookie test hands Tessera's cookies to Ruby's ActiveSupport.
-if ! ruby -e 'require "active_support"' >/dev/null 2>&1; then
-    apt-get update && apt-get install -y ruby-activesupport
+# The Rails cookie test hands Tessera's cookies to Ruby's ActiveSupport; the
+# session tests start real redis-server processes (standalone and Cluster).
+missing=()
+ruby -e 'require "active_support"' >/dev/null 2>&1 || missing+=(ruby-activesupport)
+command -v redis-server >/dev/null || missing+=(redis-server)
+if [ ${#missing[@]} -gt 0 ]; then
+    apt-get update && apt-get install -y "${missing[@]}"
 fi
-TESSERA_REQUIRE_RUBY=1 cargo test --workspace
+export TESSERA_REQUIRE_RUBY=1 TESSERA_REQUIRE_REDIS=1
+cargo test --workspace
 
 # Each binding has its own script (it installs what it needs: pip/npm/Maven
 # packages, Debian packages such as valgrind); run in this order.

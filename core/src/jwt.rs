@@ -25,13 +25,14 @@
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use std::borrow::Cow;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use crate::alg::Algorithm;
 use crate::error::{invalid_argument, malformed, Error, ErrorCode, Result};
 use crate::json::{self, ObjectSink, Scalar};
 use crate::jws::{self, AlgSet, Header, HeaderCache, DEFAULT_MAX_TOKEN_BYTES};
 use crate::keyset::{KeySet, SigningKeys};
+use crate::session::Denylist;
 
 /// The validation policy. Construct with `Validation::default()` (the strict
 /// defaults) and set what you need.
@@ -337,6 +338,7 @@ pub struct Verifier {
     headers: HeaderCache,
     required_registered: u8,
     required_custom: Vec<String>,
+    denylist: Option<Arc<Denylist>>,
 }
 
 impl Verifier {
@@ -380,7 +382,18 @@ impl Verifier {
             allowed,
             required_registered,
             required_custom,
+            denylist: None,
         })
+    }
+
+    /// Also refuses tokens whose `jti` is in `denylist` (`REVOKED`). Every
+    /// token must then carry a `jti` (`MISSING_CLAIM` otherwise: a token
+    /// without one could never be revoked), and a denylist that cannot answer
+    /// makes verification fail with `STORE_UNAVAILABLE`. The denylist is
+    /// consulted last, after the signature and every other claim check.
+    pub fn with_denylist(mut self, denylist: Arc<Denylist>) -> Verifier {
+        self.denylist = Some(denylist);
+        self
     }
 
     /// The key set.
@@ -409,11 +422,28 @@ impl Verifier {
         )?;
         let json = String::from_utf8(v.payload).map_err(|_| malformed("claims: not UTF-8"))?;
         self.check_claims(&json, &v.header)?;
-        Ok(Claims {
+        let claims = Claims {
             json,
             header: v.header,
             registered: OnceLock::new(),
-        })
+        };
+        if let Some(denylist) = &self.denylist {
+            let jti = claims.registered().jti.as_deref().ok_or_else(|| {
+                Error::claim_error(
+                    ErrorCode::MissingClaim,
+                    "jti",
+                    "a verifier with a denylist needs a jti claim",
+                )
+            })?;
+            if denylist.is_revoked(jti)? {
+                return Err(Error::claim_error(
+                    ErrorCode::Revoked,
+                    "jti",
+                    "token has been revoked",
+                ));
+            }
+        }
+        Ok(claims)
     }
 
     fn check_claims(&self, payload: &str, header: &Header) -> Result<()> {

@@ -44,6 +44,7 @@ pub mod jws;
 pub mod jwt;
 mod key;
 mod keyset;
+pub mod session;
 
 pub use alg::{Algorithm, KeyFamily};
 pub use error::{Error, ErrorCode, Result};
