@@ -750,3 +750,19 @@ impl<'a, 'py> FromPyObject<'a, 'py> for MaxAge {
         seconds(Some(&obj.to_owned()), "max_age").map(MaxAge)
     }
 }
+
+/// Cookie and signer inputs longer than this are processed with the GIL
+/// released: a typical session cookie (a few hundred bytes) takes a few
+/// microseconds, less than releasing and re-taking the GIL is worth; large,
+/// compressed or chunked values take longer (inflating, parsing, MACs over
+/// kilobytes).
+pub(crate) const DETACH_BYTES: usize = 2048;
+
+/// Runs `f` without the GIL when the input is `len` bytes > [`DETACH_BYTES`].
+pub(crate) fn detach_for<T: Send>(py: Python<'_>, len: usize, f: impl FnOnce() -> T + Send) -> T {
+    if len > DETACH_BYTES {
+        py.detach(f)
+    } else {
+        f()
+    }
+}

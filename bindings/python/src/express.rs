@@ -8,7 +8,7 @@ use tessera::cookie::express::{
     ExpressCookieSession, ExpressSessionId, DEFAULT_COOKIE_SESSION_NAME, DEFAULT_SESSION_ID_NAME,
 };
 
-use crate::convert::{json_to_py, secrets as secret_list, type_name};
+use crate::convert::{detach_for, json_to_py, secrets as secret_list, type_name};
 use crate::cookie_json::{write_json, Style};
 use crate::errors::{type_error, IntoPy};
 use crate::itsdangerous::text_arg;
@@ -68,7 +68,7 @@ impl PyExpressCookieSession {
         data: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyTuple>> {
         let json = data_json(data)?;
-        let (value, sig) = self.inner.sign(&json).py_err()?;
+        let (value, sig) = detach_for(py, json.len(), || self.inner.sign(&json)).py_err()?;
         PyTuple::new(py, [value, sig])
     }
 
@@ -80,7 +80,7 @@ impl PyExpressCookieSession {
         sig: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let (value, sig) = (text_arg(value, "value")?, text_arg(sig, "sig")?);
-        let json = self.inner.verify(&value, &sig).py_err()?;
+        let json = detach_for(py, value.len(), || self.inner.verify(&value, &sig)).py_err()?;
         json_to_py(py, &json)
     }
 
@@ -92,7 +92,7 @@ impl PyExpressCookieSession {
         cookie_header: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let header = text_arg(cookie_header, "cookie_header")?;
-        let json = self.inner.load(&header).py_err()?;
+        let json = detach_for(py, header.len(), || self.inner.load(&header)).py_err()?;
         json_to_py(py, &json)
     }
 }

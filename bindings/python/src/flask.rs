@@ -10,7 +10,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString};
 use tessera::cookie::flask::{FlaskCookie, DEFAULT_MAX_AGE};
 
-use crate::convert::{flask_json_to_py, now_arg, secrets, type_name, MaxAge};
+use crate::convert::{detach_for, flask_json_to_py, now_arg, secrets, type_name, MaxAge};
 use crate::cookie_json::{write_json, Style};
 use crate::errors::{to_py_err, type_error, IntoPy};
 use crate::itsdangerous::text_arg;
@@ -67,10 +67,15 @@ impl PyFlaskCookie {
     /// The cookie value for the session ``data`` signed at ``now``,
     /// byte-identical to Flask's.
     #[pyo3(signature = (data, now = None))]
-    fn dumps(&self, data: &Bound<'_, PyAny>, now: Option<&Bound<'_, PyAny>>) -> PyResult<String> {
+    fn dumps(
+        &self,
+        py: Python<'_>,
+        data: &Bound<'_, PyAny>,
+        now: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<String> {
         let json = session_json(data)?;
         let now = now_arg(now)?;
-        self.inner.dumps(&json, now).py_err()
+        detach_for(py, json.len(), || self.inner.dumps(&json, now)).py_err()
     }
 
     /// The session in ``cookie`` as a dict of Flask's native values.
@@ -83,7 +88,7 @@ impl PyFlaskCookie {
     ) -> PyResult<Bound<'py, PyAny>> {
         let cookie = text_arg(cookie, "cookie")?;
         let now = now_arg(now)?;
-        let json = self.inner.loads(&cookie, now).py_err()?;
+        let json = detach_for(py, cookie.len(), || self.inner.loads(&cookie, now)).py_err()?;
         let value = flask_json_to_py(py, &json)?;
         if value.cast::<PyDict>().is_err() {
             // A top-level tagged object (only a key holder can write one).

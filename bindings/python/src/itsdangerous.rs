@@ -16,21 +16,11 @@ use tessera::cookie::itsdangerous::{
     Digest, KeyDerivation, Signer, SignerOptions, TimestampSigner, URLSafeTimedSerializer,
 };
 
-use crate::convert::{bytes_arg, json_to_py, now_arg, seconds, secrets, type_name, Secret};
+use crate::convert::{
+    bytes_arg, detach_for, json_to_py, now_arg, seconds, secrets, type_name, Secret,
+};
 use crate::cookie_json::{write_json, Style};
 use crate::errors::{invalid_argument, to_py_err, type_error, IntoPy};
-
-/// Inputs larger than this are signed/verified with the GIL released.
-pub(crate) const DETACH_BYTES: usize = 64 * 1024;
-
-/// Runs `f` without the GIL when `big`.
-pub(crate) fn detach_if<T: Send>(py: Python<'_>, big: bool, f: impl FnOnce() -> T + Send) -> T {
-    if big {
-        py.detach(f)
-    } else {
-        f()
-    }
-}
 
 /// `digest_method`: `None` (SHA-1), a name (`"sha256"`), or a hashlib
 /// constructor such as `hashlib.sha256` (its `name` is used).
@@ -166,7 +156,7 @@ impl PySigner {
         value: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyBytes>> {
         let value = bytes_arg(value, "value")?;
-        let out = detach_if(py, value.len() > DETACH_BYTES, || self.inner.sign(&value));
+        let out = detach_for(py, value.len(), || self.inner.sign(&value));
         Ok(PyBytes::new(py, &out))
     }
 
@@ -177,7 +167,7 @@ impl PySigner {
         signed_value: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyBytes>> {
         let signed = bytes_arg(signed_value, "signed_value")?;
-        let value = detach_if(py, signed.len() > DETACH_BYTES, || {
+        let value = detach_for(py, signed.len(), || {
             self.inner.unsign(&signed).map(<[u8]>::to_vec)
         })
         .py_err()?;
@@ -187,7 +177,7 @@ impl PySigner {
     /// ``True`` if ``signed_value`` verifies, ``False`` otherwise.
     fn validate(&self, py: Python<'_>, signed_value: &Bound<'_, PyAny>) -> PyResult<bool> {
         let signed = bytes_arg(signed_value, "signed_value")?;
-        Ok(detach_if(py, signed.len() > DETACH_BYTES, || {
+        Ok(detach_for(py, signed.len(), || {
             self.inner.unsign(&signed).is_ok()
         }))
     }
@@ -252,10 +242,7 @@ impl PyTimestampSigner {
     ) -> PyResult<Bound<'py, PyBytes>> {
         let value = bytes_arg(value, "value")?;
         let now = now_arg(now)?;
-        let out = detach_if(py, value.len() > DETACH_BYTES, || {
-            self.inner.sign(&value, now)
-        })
-        .py_err()?;
+        let out = detach_for(py, value.len(), || self.inner.sign(&value, now)).py_err()?;
         Ok(PyBytes::new(py, &out))
     }
 
@@ -274,7 +261,7 @@ impl PyTimestampSigner {
         let signed = bytes_arg(signed_value, "signed_value")?;
         let max_age = seconds(max_age, "max_age")?;
         let now = now_arg(now)?;
-        let (value, ts) = detach_if(py, signed.len() > DETACH_BYTES, || {
+        let (value, ts) = detach_for(py, signed.len(), || {
             self.inner
                 .unsign(&signed, max_age, now)
                 .map(|(v, ts)| (v.to_vec(), ts))
@@ -300,7 +287,7 @@ impl PyTimestampSigner {
         let signed = bytes_arg(signed_value, "signed_value")?;
         let max_age = seconds(max_age, "max_age")?;
         let now = now_arg(now)?;
-        Ok(detach_if(py, signed.len() > DETACH_BYTES, || {
+        Ok(detach_for(py, signed.len(), || {
             self.inner.unsign(&signed, max_age, now).is_ok()
         }))
     }
@@ -409,7 +396,7 @@ impl PyURLSafeTimedSerializer {
         let now = now_arg(now)?;
         let other = self.salted(salt)?;
         let ser = other.as_ref().unwrap_or(&self.inner);
-        detach_if(py, json.len() > DETACH_BYTES, || ser.dumps(&json, now)).py_err()
+        detach_for(py, json.len(), || ser.dumps(&json, now)).py_err()
     }
 
     /// The value of a ``dumps`` result, if its signature verifies and, with
@@ -430,10 +417,7 @@ impl PyURLSafeTimedSerializer {
         let now = now_arg(now)?;
         let other = self.salted(salt)?;
         let ser = other.as_ref().unwrap_or(&self.inner);
-        let json = detach_if(py, text.len() > DETACH_BYTES, || {
-            ser.loads(&text, max_age, now)
-        })
-        .py_err()?;
+        let json = detach_for(py, text.len(), || ser.loads(&text, max_age, now)).py_err()?;
         let value = json_to_py(py, &json)?;
         if !return_timestamp {
             return Ok(value);

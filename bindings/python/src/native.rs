@@ -7,7 +7,9 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyMapping, PyString, PyTuple};
 use tessera::cookie::native::{Opened, SessionCookie, SessionCookieOptions};
 
-use crate::convert::{json_to_py, now_arg, opt_str, secrets as secret_list, type_name, MaxAge};
+use crate::convert::{
+    detach_for, json_to_py, now_arg, opt_str, secrets as secret_list, type_name, MaxAge,
+};
 use crate::cookie_json::{write_json, Style};
 use crate::errors::{type_error, IntoPy};
 use crate::header::{attributes, str_arg, Keyword};
@@ -147,10 +149,15 @@ impl PySessionCookie {
     /// ``now``. ``COOKIE_TOO_LARGE`` when its ``Set-Cookie`` line would pass
     /// 4096 bytes (use ``seal_chunks``/``set_cookie_headers`` with ``chunked=True``).
     #[pyo3(signature = (data, now = None))]
-    fn seal(&self, data: &Bound<'_, PyAny>, now: Option<&Bound<'_, PyAny>>) -> PyResult<String> {
+    fn seal(
+        &self,
+        py: Python<'_>,
+        data: &Bound<'_, PyAny>,
+        now: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<String> {
         let json = object_json(data)?;
         let now = now_arg(now)?;
-        self.inner.seal(&json, now).py_err()
+        detach_for(py, json.len(), || self.inner.seal(&json, now)).py_err()
     }
 
     /// ``[(cookie name, value)]``: one cookie when it fits, else (with
@@ -164,7 +171,7 @@ impl PySessionCookie {
     ) -> PyResult<Bound<'py, PyList>> {
         let json = object_json(data)?;
         let now = now_arg(now)?;
-        let chunks = self.inner.seal_chunks(&json, now).py_err()?;
+        let chunks = detach_for(py, json.len(), || self.inner.seal_chunks(&json, now)).py_err()?;
         let list = PyList::empty(py);
         for (n, v) in chunks {
             list.append(PyTuple::new(py, [n, v])?)?;
@@ -178,6 +185,7 @@ impl PySessionCookie {
     #[pyo3(signature = (data, now = None, request_cookie_header = None))]
     fn set_cookie_headers(
         &self,
+        py: Python<'_>,
         data: &Bound<'_, PyAny>,
         now: Option<&Bound<'_, PyAny>>,
         request_cookie_header: Option<&Bound<'_, PyAny>>,
@@ -188,9 +196,11 @@ impl PySessionCookie {
             .filter(|h| !h.is_none())
             .map(|h| text_arg(h, "request_cookie_header"))
             .transpose()?;
-        self.inner
-            .set_cookie_headers(&json, now, header.as_deref())
-            .py_err()
+        let len = json.len() + header.as_ref().map_or(0, String::len);
+        detach_for(py, len, || {
+            self.inner.set_cookie_headers(&json, now, header.as_deref())
+        })
+        .py_err()
     }
 
     /// ``Set-Cookie`` header values deleting this session's cookie and every
@@ -214,7 +224,7 @@ impl PySessionCookie {
     ) -> PyResult<Bound<'py, PyAny>> {
         let value = text_arg(value, "value")?;
         let now = now_arg(now)?;
-        let opened = self.inner.open(&value, now).py_err()?;
+        let opened = detach_for(py, value.len(), || self.inner.open(&value, now)).py_err()?;
         json_to_py(py, &opened.json)
     }
 
@@ -228,7 +238,8 @@ impl PySessionCookie {
     ) -> PyResult<PyOpenedCookie> {
         let value = text_arg(value, "value")?;
         let now = now_arg(now)?;
-        PyOpenedCookie::new(py, self.inner.open(&value, now).py_err()?)
+        let opened = detach_for(py, value.len(), || self.inner.open(&value, now));
+        PyOpenedCookie::new(py, opened.py_err()?)
     }
 
     /// The session from a raw ``Cookie`` request header (single or chunked);
@@ -242,6 +253,7 @@ impl PySessionCookie {
     ) -> PyResult<PyOpenedCookie> {
         let header = text_arg(cookie_header, "cookie_header")?;
         let now = now_arg(now)?;
-        PyOpenedCookie::new(py, self.inner.load(&header, now).py_err()?)
+        let opened = detach_for(py, header.len(), || self.inner.load(&header, now));
+        PyOpenedCookie::new(py, opened.py_err()?)
     }
 }

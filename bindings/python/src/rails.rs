@@ -9,7 +9,7 @@ use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyType};
 use tessera::cookie::rails::{RailsCookie, RailsDigest};
 
-use crate::convert::{bytes_arg, json_to_py, type_name};
+use crate::convert::{bytes_arg, detach_for, json_to_py, type_name};
 use crate::cookie_json::{write_json, Style};
 use crate::errors::{invalid_argument, type_error, IntoPy};
 use crate::header::str_arg;
@@ -113,6 +113,7 @@ impl PyRailsCookie {
     #[pyo3(signature = (data, expires_at = None))]
     fn encrypt(
         &self,
+        py: Python<'_>,
         data: &Bound<'_, PyAny>,
         expires_at: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<String> {
@@ -121,7 +122,7 @@ impl PyRailsCookie {
             .filter(|e| !e.is_none())
             .map(|e| millis(e, "expires_at"))
             .transpose()?;
-        self.inner.encrypt(&json, exp).py_err()
+        detach_for(py, json.len(), || self.inner.encrypt(&json, exp)).py_err()
     }
 
     /// The value in ``cookie`` (escaped or not) if it decrypts, is for this
@@ -142,7 +143,7 @@ impl PyRailsCookie {
                 .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
                 .map_err(|_| out_of_range("the system clock"))?,
         };
-        let json = self.inner.decrypt(&cookie, now_ms).py_err()?;
+        let json = detach_for(py, cookie.len(), || self.inner.decrypt(&cookie, now_ms)).py_err()?;
         json_to_py(py, &json)
     }
 }
