@@ -57,26 +57,42 @@ pub(crate) fn str_arg(v: &Bound<'_, PyAny>, name: &str) -> PyResult<String> {
 pub(crate) enum Keyword {
     /// Not given: the documented default.
     Unset,
-    /// Given (`None` or a string).
-    Set(Option<String>),
+    /// Given: checked where its name is known ([`Keyword::value`]).
+    Given(Py<PyAny>),
 }
 
 impl<'a, 'py> FromPyObject<'a, 'py> for Keyword {
     type Error = PyErr;
 
     fn extract(obj: pyo3::Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        if obj.is_none() {
-            return Ok(Keyword::Set(None));
-        }
-        str_arg(&obj.to_owned(), "argument").map(|s| Keyword::Set(Some(s)))
+        Ok(Keyword::Given(obj.to_owned().unbind()))
     }
 }
 
 impl Keyword {
-    pub(crate) fn or(self, default: &str) -> Option<String> {
+    /// `default` when not given, `None` for `None`, else the `str`
+    /// (`TypeError` naming `name` for other types).
+    pub(crate) fn value(
+        self,
+        py: Python<'_>,
+        name: &str,
+        default: &str,
+    ) -> PyResult<Option<String>> {
         match self {
-            Keyword::Unset => Some(default.to_owned()),
-            Keyword::Set(v) => v,
+            Keyword::Unset => Ok(Some(default.to_owned())),
+            Keyword::Given(v) => {
+                let v = v.into_bound(py);
+                if v.is_none() {
+                    return Ok(None);
+                }
+                if v.cast::<PyString>().is_err() {
+                    return Err(type_error(format!(
+                        "{name} must be str or None, not {}",
+                        type_name(&v)
+                    )));
+                }
+                str_arg(&v, name).map(Some)
+            }
         }
     }
 }
@@ -84,6 +100,7 @@ impl Keyword {
 /// The `Set-Cookie` attributes from their Python keywords.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn attributes(
+    py: Python<'_>,
     path: Keyword,
     domain: Option<&Bound<'_, PyAny>>,
     max_age: Option<&Bound<'_, PyAny>>,
@@ -94,14 +111,14 @@ pub(crate) fn attributes(
     partitioned: bool,
 ) -> PyResult<CookieAttributes> {
     Ok(CookieAttributes {
-        path: path.or("/"),
+        path: path.value(py, "path", "/")?,
         domain: opt_str(domain, "domain")?,
         max_age: max_age_attr(max_age)?,
         expires: epoch_seconds(expires, "expires")?,
         secure,
         http_only,
         same_site: same_site
-            .or("Lax")
+            .value(py, "same_site", "Lax")?
             .map(|s| SameSite::parse(&s))
             .transpose()
             .py_err()?,
@@ -121,6 +138,7 @@ pub(crate) fn attributes(
     text_signature = "(name, value, *, path='/', domain=None, max_age=None, expires=None, secure=True, http_only=True, same_site='Lax', partitioned=False)")]
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn set_cookie<'py>(
+    py: Python<'py>,
     name: &Bound<'py, PyAny>,
     value: &Bound<'py, PyAny>,
     path: Keyword,
@@ -133,6 +151,7 @@ pub(crate) fn set_cookie<'py>(
     partitioned: bool,
 ) -> PyResult<String> {
     let attrs = attributes(
+        py,
         path,
         domain,
         max_age,
@@ -152,6 +171,7 @@ pub(crate) fn set_cookie<'py>(
     http_only = true, same_site = Keyword::Unset),
     text_signature = "(name, *, path='/', domain=None, secure=True, http_only=True, same_site='Lax')")]
 pub(crate) fn delete_cookie<'py>(
+    py: Python<'py>,
     name: &Bound<'py, PyAny>,
     path: Keyword,
     domain: Option<&Bound<'py, PyAny>>,
@@ -160,7 +180,7 @@ pub(crate) fn delete_cookie<'py>(
     same_site: Keyword,
 ) -> PyResult<String> {
     let attrs = attributes(
-        path, domain, None, None, secure, http_only, same_site, false,
+        py, path, domain, None, None, secure, http_only, same_site, false,
     )?;
     header::delete_cookie(&str_arg(name, "name")?, &attrs).py_err()
 }

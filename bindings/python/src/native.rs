@@ -123,6 +123,7 @@ impl PySessionCookie {
             max_age: max_age.0,
             chunked,
             attributes: attributes(
+                py,
                 path,
                 domain,
                 None,
