@@ -78,11 +78,18 @@ impl ExpressCookieSession {
 
     /// Verifies the two cookie values.
     #[napi(catch_unwind)]
-    pub fn verify(&self, value: String, sig: String) -> Result<ExpressVerified> {
+    pub fn verify(&self, value: JsStr, sig: String) -> Result<ExpressVerified> {
         self.inner
-            .verify_index(&value, &sig)
+            .verify_index(value.as_str(), &sig)
             .map(ExpressVerified::from)
             .map_err(to_js_err)
+    }
+
+    /// `verify` returning only the session JSON text (the hot path: no
+    /// result object to build).
+    #[napi(catch_unwind)]
+    pub fn verify_json(&self, value: JsStr, sig: String) -> Result<String> {
+        self.inner.verify(value.as_str(), &sig).map_err(to_js_err)
     }
 
     /// Finds and verifies the two cookies in a raw `Cookie` header.
@@ -92,6 +99,12 @@ impl ExpressCookieSession {
             .load_index(cookie_header.as_str())
             .map(ExpressVerified::from)
             .map_err(to_js_err)
+    }
+
+    /// `load` returning only the session JSON text.
+    #[napi(catch_unwind)]
+    pub fn load_json(&self, cookie_header: JsStr) -> Result<String> {
+        self.inner.load(cookie_header.as_str()).map_err(to_js_err)
     }
 }
 
