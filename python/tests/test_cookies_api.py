@@ -282,8 +282,12 @@ def test_set_cookie() -> None:
                 dict(name="__Secure-a", value="v", secure=False), dict(name="a", value="v", same_site="None", secure=False),
                 dict(name="a", value="v", partitioned=True, secure=False), dict(name="\ud800", value="v")):
         assert code_of(cookies.set_cookie, **bad) == "INVALID_ARGUMENT", bad
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match="max_age"):
         cookies.set_cookie("a", "b", max_age="60")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="path must be str or None"):
+        cookies.set_cookie("a", "b", path=5)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="same_site"):
+        cookies.SessionCookie([S1], same_site=1)  # type: ignore[arg-type]
     with pytest.raises(TypeError):
         cookies.set_cookie("a", 5)  # type: ignore[arg-type]
 
