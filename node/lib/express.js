@@ -215,9 +215,9 @@ function cookieSession(options) {
     }
     return sc;
   };
-  // The reading codec: the configured attributes as for a plain-HTTP request
-  // (attributes do not affect opening; the name, secrets and maxAge do).
-  const reader = sealed ? sealer({ path: opts.path === undefined ? '/' : opts.path || false, secure: false, httpOnly: true, sameSite: false }, opts) : undefined;
+  // The reading codec. Attributes do not affect opening (the name, secrets,
+  // mode and maxAge do); these are valid for any name, `__Host-` included.
+  const reader = sealed ? sealer({ path: opts.path === undefined ? '/' : opts.path || false, secure: true, httpOnly: true, sameSite: false }, opts) : undefined;
 
   let warned = false;
   const warn = (e) => {

@@ -386,3 +386,19 @@ test('ESM: tessera/express gives the same function, default and named', async ()
   assert.equal(esm.default, tesseraSession);
   assert.equal(esm.cookieSession, tesseraSession);
 });
+
+test('sealed with a __Host- name behind an HTTPS proxy: Secure, Path=/, no Domain; readable back', async () => {
+  const base = await app(
+    tesseraSession({ name: '__Host-sid', format: 'sealed', secrets: [SEALED_NEW], encrypted: true }),
+    (a) => a.set('trust proxy', true),
+  );
+  const https = { 'x-forwarded-proto': 'https' };
+  const jar = new Jar();
+  const login = await get(base, '/login?user=host', jar, https);
+  const [c] = parseSetCookies(login.setCookies);
+  assert.equal(c.name, '__Host-sid');
+  assert.deepEqual(c.attrs, { path: '/', secure: true, httponly: true });
+  assert.equal((await get(base, '/me', jar, https)).body.data.user, 'host');
+  // Over plain HTTP such a cookie cannot be written (the browser would refuse it): nothing is sent.
+  assert.deepEqual((await get(base, '/login?user=plain')).setCookies, []);
+});
