@@ -138,6 +138,11 @@ impl Signer {
         if secret_keys.is_empty() {
             return Err(Error::new(ErrorCode::InvalidKey, "no secret key"));
         }
+        if secret_keys.iter().any(|k| k.as_ref().is_empty()) {
+            // Flask turns sessions off for an empty SECRET_KEY; signing with
+            // an empty key would let anyone forge cookies.
+            return Err(Error::new(ErrorCode::InvalidKey, "empty secret key"));
+        }
         if opts.sep.is_empty()
             || opts
                 .sep
@@ -423,5 +428,20 @@ fn decompress_payload(payload: &[u8]) -> Result<Vec<u8>> {
         inflate(&raw)
     } else {
         Ok(raw)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_secrets_are_refused() {
+        let opts = SignerOptions::default();
+        let none: [&[u8]; 0] = [];
+        assert_eq!(Signer::new(&none, &opts).unwrap_err().code(), ErrorCode::InvalidKey);
+        let empty: [&[u8]; 2] = [b"old", b""];
+        assert_eq!(Signer::new(&empty, &opts).unwrap_err().code(), ErrorCode::InvalidKey);
+        assert!(crate::cookie::flask::FlaskCookie::new(b"").is_err());
     }
 }
