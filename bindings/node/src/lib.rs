@@ -18,7 +18,7 @@
 #![deny(clippy::all)]
 
 mod convert;
-mod cookie;
+pub mod cookie;
 mod errors;
 mod jws;
 mod jwt;
