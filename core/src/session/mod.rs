@@ -60,14 +60,14 @@ pub(crate) fn is_id(id: &str) -> bool {
 pub(crate) fn hashed_key(kind: &str, secret: &str) -> String {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     let digest = crate::crypto::sha256(secret.as_bytes());
-    let mut k = String::with_capacity(kind.len() + 1 + 64);
-    k.push_str(kind);
-    k.push(':');
+    let mut k = Vec::with_capacity(kind.len() + 1 + 64);
+    k.extend_from_slice(kind.as_bytes());
+    k.push(b':');
     for b in digest {
-        k.push(HEX[usize::from(b >> 4)] as char);
-        k.push(HEX[usize::from(b & 15)] as char);
+        k.extend_from_slice(&[HEX[usize::from(b >> 4)], HEX[usize::from(b & 15)]]);
     }
-    k
+    // ASCII hex after a UTF-8 `kind`: always valid.
+    String::from_utf8(k).unwrap_or_default()
 }
 
 /// A user id or jti used in a key: 1..=256 bytes, no control characters.
