@@ -4,7 +4,8 @@
 #   2. the checked-in Kotlin/Swift/header/modulemap equal a fresh generation
 #   3. the Swift FFI header parses as C, and every function it declares is
 #      exported by the library (no Swift toolchain here: see mobile/README.md)
-#   4. the Kotlin JUnit suite on the JVM (Maven fetches the Kotlin compiler,
+#   4. the Kotlin JUnit suite on the JVM, incl. every cookie vector file and
+#      the cookie API (Maven fetches the Kotlin compiler,
 #      JNA and JUnit from Maven Central on the first run, into ~/.m2 unless
 #      MAVEN_REPO_LOCAL is set)
 set -euo pipefail
@@ -47,12 +48,12 @@ echo "$(echo "$declared" | wc -l) FFI functions declared, all exported"
 grep -q 'header "TesseraFFI.h"' "$headers/module.modulemap"
 bash -n mobile/swift/build-xcframework.sh
 
-step "Kotlin on the JVM (mvn test: vectors, threads, API)"
+step "Kotlin on the JVM (mvn test: token and cookie vectors, threads, API)"
 log="$(mktemp)"
 mvn_args=(-B --no-transfer-progress test "-Dtessera.library.dir=$CARGO_TARGET_DIR/debug")
 [ -n "${MAVEN_REPO_LOCAL:-}" ] && mvn_args+=("-Dmaven.repo.local=$MAVEN_REPO_LOCAL")
 if (cd mobile/kotlin && mvn "${mvn_args[@]}") >"$log" 2>&1; then
-    grep -E '^vectors: |Tests run: [0-9]+, Failures' "$log"
+    grep -E '^vectors: |^cookie vectors: [0-9]|Tests run: [0-9]+, Failures' "$log"
     rm -f "$log"
 else
     tail -n 120 "$log"

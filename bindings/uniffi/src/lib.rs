@@ -17,7 +17,10 @@
 //! | [`Validation`], [`Verifier`] | `Verifier(keys, Validation(issuer = listOf("…")))` | `Verifier(keys:validation:)` |
 //! | [`jwt_encode`], [`jwt_decode_unverified`] | `jwtEncode(…)`, `jwtDecodeUnverified(…)` | same |
 //! | [`TesseraError`] | `TesseraException.Failed` (`.code`, `.detail`, `.claim`) | `TesseraError.Failed` |
+//! | [`SessionCookie`], [`FlaskCookie`], [`Signer`], [`TimestampSigner`], [`UrlSafeTimedSerializer`], [`ExpressCookieSession`], [`ExpressSessionId`], [`RailsCookie`], [`CsrfTokens`] | same names | same names |
+//! | [`set_cookie`], [`delete_cookie`], [`parse_cookie`], [`default_cookie_attributes`] | `setCookie(…)`, … | `setCookie(name:value:attributes:)`, … |
 
+mod cookie;
 mod errors;
 mod jws;
 mod jwt;
@@ -25,6 +28,12 @@ mod key;
 mod keyset;
 mod verifier;
 
+pub use cookie::{
+    default_cookie_attributes, delete_cookie, parse_cookie, parse_cookie_pairs, set_cookie,
+    CookieAttributes, CookiePair, CsrfTokens, ExpressCookieSession, ExpressSessionId,
+    ExpressSignedCookie, ExpressVerified, FlaskCookie, OpenedCookie, RailsCookie, SessionCookie,
+    Signer, TimestampSigner, TimestampedValue, UnsignedSessionId, UrlSafeTimedSerializer,
+};
 pub use errors::{error_code_string, TesseraError};
 pub use jws::{jws_sign, jws_verify, jws_verify_detached};
 pub use jwt::{

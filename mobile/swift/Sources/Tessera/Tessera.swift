@@ -602,6 +602,845 @@ fileprivate struct FfiConverterData: FfiConverterRustBuffer {
 
 
 /**
+ * CSRF tokens bound to a session id (nothing stored: any server with the
+ * secret checks a token for the session it serves). `secrets` each >= 32
+ * bytes: the first generates, every one verifies. Immutable and thread-safe.
+ */
+public protocol CsrfTokensProtocol: AnyObject, Sendable {
+    
+    /**
+     * A fresh token for `sessionId` (different on every call).
+     */
+    func generate(sessionId: String) throws  -> String
+    
+    /**
+     * Returns when `token` was generated for `sessionId`; throws
+     * `INVALID_SIGNATURE` (another session or secret) or `MALFORMED`.
+     */
+    func verify(sessionId: String, token: String) throws 
+    
+}
+/**
+ * CSRF tokens bound to a session id (nothing stored: any server with the
+ * secret checks a token for the session it serves). `secrets` each >= 32
+ * bytes: the first generates, every one verifies. Immutable and thread-safe.
+ */
+open class CsrfTokens: CsrfTokensProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_tessera_uniffi_fn_clone_csrftokens(self.handle, $0) }
+    }
+    /**
+     * No secret, or one under 32 bytes, is `INVALID_KEY`.
+     */
+public convenience init(secrets: [Data])throws  {
+    let handle =
+        try rustCallWithError(FfiConverterTypeTesseraError_lift) {
+        uniffiCallStatus in
+    uniffi_tessera_uniffi_fn_constructor_csrftokens_new(
+        FfiConverterSequenceData.lower(secrets),uniffiCallStatus
+    )
+}
+    self.init(unsafeFromHandle: handle)
+}
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_tessera_uniffi_fn_free_csrftokens(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * A fresh token for `sessionId` (different on every call).
+     */
+open func generate(sessionId: String)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeTesseraError_lift) {
+        uniffiCallStatus in
+    uniffi_tessera_uniffi_fn_method_csrftokens_generate(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(sessionId),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Returns when `token` was generated for `sessionId`; throws
+     * `INVALID_SIGNATURE` (another session or secret) or `MALFORMED`.
+     */
+open func verify(sessionId: String, token: String)throws   {try rustCallWithError(FfiConverterTypeTesseraError_lift) {
+        uniffiCallStatus in
+    uniffi_tessera_uniffi_fn_method_csrftokens_verify(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(sessionId),
+        FfiConverterString.lower(token),uniffiCallStatus
+    )
+}
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCsrfTokens: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = CsrfTokens
+
+    public static func lift(_ handle: UInt64) throws -> CsrfTokens {
+        return CsrfTokens(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: CsrfTokens) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CsrfTokens {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: CsrfTokens, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCsrfTokens_lift(_ handle: UInt64) throws -> CsrfTokens {
+    return try FfiConverterTypeCsrfTokens.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCsrfTokens_lower(_ value: CsrfTokens) -> UInt64 {
+    return FfiConverterTypeCsrfTokens.lower(value)
+}
+
+
+
+
+
+
+/**
+ * Express `cookie-session` with keygrip (HMAC-SHA1). `keys` newest first,
+ * as in keygrip: `keys[0]` signs, every key verifies. `name` is the cookie
+ * name (`null`: cookie-session's `session`). Immutable and thread-safe.
+ */
+public protocol ExpressCookieSessionProtocol: AnyObject, Sendable {
+    
+    /**
+     * Reads `<name>` and `<name>.sig` from a raw `Cookie` request header as
+     * cookie-session does and verifies them; `SESSION_NOT_FOUND` if absent.
+     */
+    func load(cookieHeader: String) throws  -> String
+    
+    /**
+     * `load`, also telling which key matched.
+     */
+    func loadInfo(cookieHeader: String) throws  -> ExpressVerified
+    
+    /**
+     * The cookie name (the signature cookie is `<name>.sig`).
+     */
+    func name()  -> String
+    
+    /**
+     * Encodes and signs `sessionJson` (a JSON object; pass what
+     * `JSON.stringify` writes to be byte-identical with Node).
+     */
+    func sign(sessionJson: String) throws  -> ExpressSignedCookie
+    
+    /**
+     * keygrip's signature of an existing `<name>` value with `keys[0]`.
+     */
+    func signValue(value: String)  -> String
+    
+    /**
+     * Verifies `sig` over `value` and decodes: the session JSON text.
+     * `INVALID_SIGNATURE` or `MALFORMED`.
+     */
+    func verify(value: String, sig: String) throws  -> String
+    
+    /**
+     * `verify`, also telling which key matched.
+     */
+    func verifyInfo(value: String, sig: String) throws  -> ExpressVerified
+    
+}
+/**
+ * Express `cookie-session` with keygrip (HMAC-SHA1). `keys` newest first,
+ * as in keygrip: `keys[0]` signs, every key verifies. `name` is the cookie
+ * name (`null`: cookie-session's `session`). Immutable and thread-safe.
+ */
+open class ExpressCookieSession: ExpressCookieSessionProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_tessera_uniffi_fn_clone_expresscookiesession(self.handle, $0) }
+    }
+    /**
+     * No keys or a bad name is `INVALID_ARGUMENT`; an empty key `INVALID_KEY`.
+     */
+public convenience init(keys: [Data], name: String? = nil)throws  {
+    let handle =
+        try rustCallWithError(FfiConverterTypeTesseraError_lift) {
+        uniffiCallStatus in
+    uniffi_tessera_uniffi_fn_constructor_expresscookiesession_new(
+        FfiConverterSequenceData.lower(keys),
+        FfiConverterOptionString.lower(name),uniffiCallStatus
+    )
+}
+    self.init(unsafeFromHandle: handle)
+}
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_tessera_uniffi_fn_free_expresscookiesession(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * Reads `<name>` and `<name>.sig` from a raw `Cookie` request header as
+     * cookie-session does and verifies them; `SESSION_NOT_FOUND` if absent.
+     */
+open func load(cookieHeader: String)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeTesseraError_lift) {
+        uniffiCallStatus in
+    uniffi_tessera_uniffi_fn_method_expresscookiesession_load(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(cookieHeader),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * `load`, also telling which key matched.
+     */
+open func loadInfo(cookieHeader: String)throws  -> ExpressVerified  {
+    return try  FfiConverterTypeExpressVerified_lift(try rustCallWithError(FfiConverterTypeTesseraError_lift) {
+        uniffiCallStatus in
+    uniffi_tessera_uniffi_fn_method_expresscookiesession_load_info(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(cookieHeader),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The cookie name (the signature cookie is `<name>.sig`).
+     */
+open func name() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_tessera_uniffi_fn_method_expresscookiesession_name(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Encodes and signs `sessionJson` (a JSON object; pass what
+     * `JSON.stringify` writes to be byte-identical with Node).
+     */
+open func sign(sessionJson: String)throws  -> ExpressSignedCookie  {
+    return try  FfiConverterTypeExpressSignedCookie_lift(try rustCallWithError(FfiConverterTypeTesseraError_lift) {
+        uniffiCallStatus in
+    uniffi_tessera_uniffi_fn_method_expresscookiesession_sign(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(sessionJson),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * keygrip's signature of an existing `<name>` value with `keys[0]`.
+     */
+open func signValue(value: String) -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_tessera_uniffi_fn_method_expresscookiesession_sign_value(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(value),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Verifies `sig` over `value` and decodes: the session JSON text.
+     * `INVALID_SIGNATURE` or `MALFORMED`.
+     */
+open func verify(value: String, sig: String)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeTesseraError_lift) {
+        uniffiCallStatus in
+    uniffi_tessera_uniffi_fn_method_expresscookiesession_verify(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(value),
+        FfiConverterString.lower(sig),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * `verify`, also telling which key matched.
+     */
+open func verifyInfo(value: String, sig: String)throws  -> ExpressVerified  {
+    return try  FfiConverterTypeExpressVerified_lift(try rustCallWithError(FfiConverterTypeTesseraError_lift) {
+        uniffiCallStatus in
+    uniffi_tessera_uniffi_fn_method_expresscookiesession_verify_info(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(value),
+        FfiConverterString.lower(sig),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeExpressCookieSession: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = ExpressCookieSession
+
+    public static func lift(_ handle: UInt64) throws -> ExpressCookieSession {
+        return ExpressCookieSession(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: ExpressCookieSession) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ExpressCookieSession {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: ExpressCookieSession, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeExpressCookieSession_lift(_ handle: UInt64) throws -> ExpressCookieSession {
+    return try FfiConverterTypeExpressCookieSession.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeExpressCookieSession_lower(_ value: ExpressCookieSession) -> UInt64 {
+    return FfiConverterTypeExpressCookieSession.lower(value)
+}
+
+
+
+
+
+
+/**
+ * express-session's signed session-id cookie (`s:<id>.<signature>`,
+ * HMAC-SHA256). `secrets[0]` signs, every secret verifies. Immutable and
+ * thread-safe.
+ */
+public protocol ExpressSessionIdProtocol: AnyObject, Sendable {
+    
+    /**
+     * Reads the cookie `name` (`null`: `connect.sid`) from a raw `Cookie`
+     * request header as express-session does and unsigns it;
+     * `SESSION_NOT_FOUND` if absent or empty.
+     */
+    func load(cookieHeader: String, name: String?) throws  -> String
+    
+    /**
+     * `load`, also telling which secret matched.
+     */
+    func loadInfo(cookieHeader: String, name: String?) throws  -> UnsignedSessionId
+    
+    /**
+     * `s:<sid>.<signature>`, the logical cookie value (percent-encode it
+     * when writing a `Set-Cookie`, as express-session does).
+     */
+    func sign(sid: String)  -> String
+    
+    /**
+     * The session id of a cookie value (`s:…` or `s%3A…`, quoted or not).
+     * `MALFORMED` or `INVALID_SIGNATURE`.
+     */
+    func unsign(value: String) throws  -> String
+    
+    /**
+     * `unsign`, also telling which secret matched.
+     */
+    func unsignInfo(value: String) throws  -> UnsignedSessionId
+    
+}
+/**
+ * express-session's signed session-id cookie (`s:<id>.<signature>`,
+ * HMAC-SHA256). `secrets[0]` signs, every secret verifies. Immutable and
+ * thread-safe.
+ */
+open class ExpressSessionId: ExpressSessionIdProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_tessera_uniffi_fn_clone_expresssessionid(self.handle, $0) }
+    }
+    /**
+     * No secrets is `INVALID_ARGUMENT`; an empty secret `INVALID_KEY`.
+     */
+public convenience init(secrets: [Data])throws  {
+    let handle =
+        try rustCallWithError(FfiConverterTypeTesseraError_lift) {
+        uniffiCallStatus in
+    uniffi_tessera_uniffi_fn_constructor_expresssessionid_new(
+        FfiConverterSequenceData.lower(secrets),uniffiCallStatus
+    )
+}
+    self.init(unsafeFromHandle: handle)
+}
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_tessera_uniffi_fn_free_expresssessionid(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * Reads the cookie `name` (`null`: `connect.sid`) from a raw `Cookie`
+     * request header as express-session does and unsigns it;
+     * `SESSION_NOT_FOUND` if absent or empty.
+     */
+open func load(cookieHeader: String, name: String? = nil)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeTesseraError_lift) {
+        uniffiCallStatus in
+    uniffi_tessera_uniffi_fn_method_expresssessionid_load(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(cookieHeader),
+        FfiConverterOptionString.lower(name),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * `load`, also telling which secret matched.
+     */
+open func loadInfo(cookieHeader: String, name: String? = nil)throws  -> UnsignedSessionId  {
+    return try  FfiConverterTypeUnsignedSessionId_lift(try rustCallWithError(FfiConverterTypeTesseraError_lift) {
+        uniffiCallStatus in
+    uniffi_tessera_uniffi_fn_method_expresssessionid_load_info(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(cookieHeader),
+        FfiConverterOptionString.lower(name),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * `s:<sid>.<signature>`, the logical cookie value (percent-encode it
+     * when writing a `Set-Cookie`, as express-session does).
+     */
+open func sign(sid: String) -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_tessera_uniffi_fn_method_expresssessionid_sign(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(sid),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The session id of a cookie value (`s:…` or `s%3A…`, quoted or not).
+     * `MALFORMED` or `INVALID_SIGNATURE`.
+     */
+open func unsign(value: String)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeTesseraError_lift) {
+        uniffiCallStatus in
+    uniffi_tessera_uniffi_fn_method_expresssessionid_unsign(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(value),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * `unsign`, also telling which secret matched.
+     */
+open func unsignInfo(value: String)throws  -> UnsignedSessionId  {
+    return try  FfiConverterTypeUnsignedSessionId_lift(try rustCallWithError(FfiConverterTypeTesseraError_lift) {
+        uniffiCallStatus in
+    uniffi_tessera_uniffi_fn_method_expresssessionid_unsign_info(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(value),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeExpressSessionId: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = ExpressSessionId
+
+    public static func lift(_ handle: UInt64) throws -> ExpressSessionId {
+        return ExpressSessionId(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: ExpressSessionId) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ExpressSessionId {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: ExpressSessionId, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeExpressSessionId_lift(_ handle: UInt64) throws -> ExpressSessionId {
+    return try FfiConverterTypeExpressSessionId.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeExpressSessionId_lower(_ value: ExpressSessionId) -> UInt64 {
+    return FfiConverterTypeExpressSessionId.lower(value)
+}
+
+
+
+
+
+
+/**
+ * Flask's default session cookie (`SecureCookieSessionInterface`), byte for
+ * byte: the session is Flask's *tagged* JSON text (`{" t": [...]}` for a
+ * tuple, `{" b": "<base64>"}` for bytes, `{" d": "<HTTP date>"}`, …).
+ * `secretKey` (Flask's `SECRET_KEY`) signs; `fallbacks`
+ * (`SECRET_KEY_FALLBACKS`, oldest first) only open. `salt` is Flask's
+ * `cookie-session`; `maxAge` in seconds defaults to Flask's 31 days
+ * (`null`: no limit). Immutable and thread-safe.
+ */
+public protocol FlaskCookieProtocol: AnyObject, Sendable {
+    
+    /**
+     * The cookie value for `sessionJson` (tagged JSON text of an object),
+     * signed at `now` (Unix seconds; default: now), exactly as Flask writes
+     * it. Tagged values Flask could not read back are `INVALID_ARGUMENT`.
+     */
+    func dumps(sessionJson: String, now: Int64?) throws  -> String
+    
+    /**
+     * Opens a Flask cookie at `now`: the session as tagged JSON text.
+     * `INVALID_SIGNATURE`, `EXPIRED`, `ISSUED_IN_FUTURE` or `MALFORMED`.
+     */
+    func loads(cookie: String, now: Int64?) throws  -> String
+    
+}
+/**
+ * Flask's default session cookie (`SecureCookieSessionInterface`), byte for
+ * byte: the session is Flask's *tagged* JSON text (`{" t": [...]}` for a
+ * tuple, `{" b": "<base64>"}` for bytes, `{" d": "<HTTP date>"}`, …).
+ * `secretKey` (Flask's `SECRET_KEY`) signs; `fallbacks`
+ * (`SECRET_KEY_FALLBACKS`, oldest first) only open. `salt` is Flask's
+ * `cookie-session`; `maxAge` in seconds defaults to Flask's 31 days
+ * (`null`: no limit). Immutable and thread-safe.
+ */
+open class FlaskCookie: FlaskCookieProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_tessera_uniffi_fn_clone_flaskcookie(self.handle, $0) }
+    }
+    /**
+     * `INVALID_ARGUMENT` for a negative `maxAge`.
+     */
+public convenience init(secretKey: Data, fallbacks: [Data] = [], salt: String = "cookie-session", maxAge: Int64? = Int64(2678400))throws  {
+    let handle =
+        try rustCallWithError(FfiConverterTypeTesseraError_lift) {
+        uniffiCallStatus in
+    uniffi_tessera_uniffi_fn_constructor_flaskcookie_new(
+        FfiConverterData.lower(secretKey),
+        FfiConverterSequenceData.lower(fallbacks),
+        FfiConverterString.lower(salt),
+        FfiConverterOptionInt64.lower(maxAge),uniffiCallStatus
+    )
+}
+    self.init(unsafeFromHandle: handle)
+}
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_tessera_uniffi_fn_free_flaskcookie(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * The cookie value for `sessionJson` (tagged JSON text of an object),
+     * signed at `now` (Unix seconds; default: now), exactly as Flask writes
+     * it. Tagged values Flask could not read back are `INVALID_ARGUMENT`.
+     */
+open func dumps(sessionJson: String, now: Int64? = nil)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeTesseraError_lift) {
+        uniffiCallStatus in
+    uniffi_tessera_uniffi_fn_method_flaskcookie_dumps(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(sessionJson),
+        FfiConverterOptionInt64.lower(now),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Opens a Flask cookie at `now`: the session as tagged JSON text.
+     * `INVALID_SIGNATURE`, `EXPIRED`, `ISSUED_IN_FUTURE` or `MALFORMED`.
+     */
+open func loads(cookie: String, now: Int64? = nil)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeTesseraError_lift) {
+        uniffiCallStatus in
+    uniffi_tessera_uniffi_fn_method_flaskcookie_loads(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(cookie),
+        FfiConverterOptionInt64.lower(now),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeFlaskCookie: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = FlaskCookie
+
+    public static func lift(_ handle: UInt64) throws -> FlaskCookie {
+        return FlaskCookie(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: FlaskCookie) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> FlaskCookie {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: FlaskCookie, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFlaskCookie_lift(_ handle: UInt64) throws -> FlaskCookie {
+    return try FfiConverterTypeFlaskCookie.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFlaskCookie_lower(_ value: FlaskCookie) -> UInt64 {
+    return FfiConverterTypeFlaskCookie.lower(value)
+}
+
+
+
+
+
+
+/**
  * A key bound to exactly one algorithm (`"HS256"`, `"ES256"`, `"EdDSA"`, …).
  * Immutable and safe to share between threads.
  */
@@ -1135,6 +1974,1030 @@ public func FfiConverterTypeKeySet_lower(_ value: KeySet) -> UInt64 {
 
 
 /**
+ * A Rails encrypted cookie (`cookies.encrypted`, the CookieStore session)
+ * for one cookie name: AES-256-GCM with a key from `secretKeyBase` by
+ * PBKDF2, `digest` `sha256` (Rails 7.0+, the default) or `sha1` (apps on
+ * 5.2–6.1 defaults). Times are Unix **milliseconds**. Immutable and
+ * thread-safe.
+ */
+public protocol RailsCookieProtocol: AnyObject, Sendable {
+    
+    /**
+     * The JSON text of a cookie value as sent, at `nowMs` (default: now).
+     * `INVALID_SIGNATURE` (another key or cookie name), `EXPIRED`, `MALFORMED`.
+     */
+    func decrypt(cookie: String, nowMs: Int64?) throws  -> String
+    
+    /**
+     * The cookie value (Rack-escaped) for the JSON text `json` (any JSON
+     * value), expiring at `expiresAtMs` or never. `COOKIE_TOO_LARGE` past
+     * Rails' 4096 bytes; bad JSON is `INVALID_ARGUMENT`.
+     */
+    func encrypt(json: String, expiresAtMs: Int64?) throws  -> String
+    
+}
+/**
+ * A Rails encrypted cookie (`cookies.encrypted`, the CookieStore session)
+ * for one cookie name: AES-256-GCM with a key from `secretKeyBase` by
+ * PBKDF2, `digest` `sha256` (Rails 7.0+, the default) or `sha1` (apps on
+ * 5.2–6.1 defaults). Times are Unix **milliseconds**. Immutable and
+ * thread-safe.
+ */
+open class RailsCookie: RailsCookieProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_tessera_uniffi_fn_clone_railscookie(self.handle, $0) }
+    }
+    /**
+     * An empty `secretKeyBase` is `INVALID_KEY`; another digest, or a cookie
+     * name that is not a token, `INVALID_ARGUMENT`.
+     */
+public convenience init(secretKeyBase: Data, cookieName: String, digest: String = "sha256")throws  {
+    let handle =
+        try rustCallWithError(FfiConverterTypeTesseraError_lift) {
+        uniffiCallStatus in
+    uniffi_tessera_uniffi_fn_constructor_railscookie_new(
+        FfiConverterData.lower(secretKeyBase),
+        FfiConverterString.lower(cookieName),
+        FfiConverterString.lower(digest),uniffiCallStatus
+    )
+}
+    self.init(unsafeFromHandle: handle)
+}
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_tessera_uniffi_fn_free_railscookie(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * The JSON text of a cookie value as sent, at `nowMs` (default: now).
+     * `INVALID_SIGNATURE` (another key or cookie name), `EXPIRED`, `MALFORMED`.
+     */
+open func decrypt(cookie: String, nowMs: Int64? = nil)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeTesseraError_lift) {
+        uniffiCallStatus in
+    uniffi_tessera_uniffi_fn_method_railscookie_decrypt(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(cookie),
+        FfiConverterOptionInt64.lower(nowMs),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The cookie value (Rack-escaped) for the JSON text `json` (any JSON
+     * value), expiring at `expiresAtMs` or never. `COOKIE_TOO_LARGE` past
+     * Rails' 4096 bytes; bad JSON is `INVALID_ARGUMENT`.
+     */
+open func encrypt(json: String, expiresAtMs: Int64? = nil)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeTesseraError_lift) {
+        uniffiCallStatus in
+    uniffi_tessera_uniffi_fn_method_railscookie_encrypt(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(json),
+        FfiConverterOptionInt64.lower(expiresAtMs),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRailsCookie: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = RailsCookie
+
+    public static func lift(_ handle: UInt64) throws -> RailsCookie {
+        return RailsCookie(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: RailsCookie) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> RailsCookie {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: RailsCookie, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRailsCookie_lift(_ handle: UInt64) throws -> RailsCookie {
+    return try FfiConverterTypeRailsCookie.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRailsCookie_lower(_ value: RailsCookie) -> UInt64 {
+    return FfiConverterTypeRailsCookie.lower(value)
+}
+
+
+
+
+
+
+/**
+ * Tessera's session cookie: signed (HMAC-SHA256) or `encrypted`
+ * (AES-256-GCM), bound to its cookie `name` (`null`: `session`), with an
+ * authenticated issued-at checked against `maxAge` (seconds; `null`: any
+ * age). `secrets` (each >= 32 bytes, `INVALID_KEY` otherwise): the first
+ * seals, every one opens. A value whose `Set-Cookie` line would pass 4096
+ * bytes is `COOKIE_TOO_LARGE` unless `chunked`. `attributes` (`null`:
+ * `defaultCookieAttributes()`) are written on every line. Immutable and
+ * thread-safe.
+ */
+public protocol SessionCookieProtocol: AnyObject, Sendable {
+    
+    /**
+     * `Set-Cookie` header values deleting the session and every chunk of
+     * it named in the request (log out).
+     */
+    func clearCookieHeaders(requestCookieHeader: String?) throws  -> [String]
+    
+    /**
+     * Opens the session from a raw `Cookie` request header (single or
+     * chunked); `SESSION_NOT_FOUND` when it has none.
+     */
+    func load(cookieHeader: String, now: Int64?) throws  -> OpenedCookie
+    
+    /**
+     * The cookie name.
+     */
+    func name()  -> String
+    
+    /**
+     * Opens one cookie value at `now`: the session JSON text. `MALFORMED`,
+     * `INVALID_SIGNATURE`, `EXPIRED`, `ISSUED_IN_FUTURE`, `TOO_LARGE`.
+     */
+    func `open`(value: String, now: Int64?) throws  -> String
+    
+    /**
+     * `open`, also returning the issued-at and whether to re-issue.
+     */
+    func openInfo(value: String, now: Int64?) throws  -> OpenedCookie
+    
+    /**
+     * One cookie value for `sessionJson` (a JSON object) sealed at `now`
+     * (default: now); `COOKIE_TOO_LARGE` past 4096 bytes.
+     */
+    func seal(sessionJson: String, now: Int64?) throws  -> String
+    
+    /**
+     * The cookies to set: `[(name, value)]`, or `name.0 … name.N-1` when
+     * it does not fit and chunking is on.
+     */
+    func sealChunks(sessionJson: String, now: Int64?) throws  -> [CookiePair]
+    
+    /**
+     * Complete `Set-Cookie` header values for the session, plus deletions of
+     * this session's stale cookies named in the request's `Cookie` header.
+     */
+    func setCookieHeaders(sessionJson: String, now: Int64?, requestCookieHeader: String?) throws  -> [String]
+    
+}
+/**
+ * Tessera's session cookie: signed (HMAC-SHA256) or `encrypted`
+ * (AES-256-GCM), bound to its cookie `name` (`null`: `session`), with an
+ * authenticated issued-at checked against `maxAge` (seconds; `null`: any
+ * age). `secrets` (each >= 32 bytes, `INVALID_KEY` otherwise): the first
+ * seals, every one opens. A value whose `Set-Cookie` line would pass 4096
+ * bytes is `COOKIE_TOO_LARGE` unless `chunked`. `attributes` (`null`:
+ * `defaultCookieAttributes()`) are written on every line. Immutable and
+ * thread-safe.
+ */
+open class SessionCookie: SessionCookieProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_tessera_uniffi_fn_clone_sessioncookie(self.handle, $0) }
+    }
+    /**
+     * A bad name or attributes, or a negative `maxAge`, are `INVALID_ARGUMENT`.
+     */
+public convenience init(secrets: [Data], name: String? = nil, encrypted: Bool = false, maxAge: Int64? = nil, chunked: Bool = false, attributes: CookieAttributes? = nil)throws  {
+    let handle =
+        try rustCallWithError(FfiConverterTypeTesseraError_lift) {
+        uniffiCallStatus in
+    uniffi_tessera_uniffi_fn_constructor_sessioncookie_new(
+        FfiConverterSequenceData.lower(secrets),
+        FfiConverterOptionString.lower(name),
+        FfiConverterBool.lower(encrypted),
+        FfiConverterOptionInt64.lower(maxAge),
+        FfiConverterBool.lower(chunked),
+        FfiConverterOptionTypeCookieAttributes.lower(attributes),uniffiCallStatus
+    )
+}
+    self.init(unsafeFromHandle: handle)
+}
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_tessera_uniffi_fn_free_sessioncookie(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * `Set-Cookie` header values deleting the session and every chunk of
+     * it named in the request (log out).
+     */
+open func clearCookieHeaders(requestCookieHeader: String? = nil)throws  -> [String]  {
+    return try  FfiConverterSequenceString.lift(try rustCallWithError(FfiConverterTypeTesseraError_lift) {
+        uniffiCallStatus in
+    uniffi_tessera_uniffi_fn_method_sessioncookie_clear_cookie_headers(
+            self.uniffiCloneHandle(),
+        FfiConverterOptionString.lower(requestCookieHeader),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Opens the session from a raw `Cookie` request header (single or
+     * chunked); `SESSION_NOT_FOUND` when it has none.
+     */
+open func load(cookieHeader: String, now: Int64? = nil)throws  -> OpenedCookie  {
+    return try  FfiConverterTypeOpenedCookie_lift(try rustCallWithError(FfiConverterTypeTesseraError_lift) {
+        uniffiCallStatus in
+    uniffi_tessera_uniffi_fn_method_sessioncookie_load(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(cookieHeader),
+        FfiConverterOptionInt64.lower(now),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The cookie name.
+     */
+open func name() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_tessera_uniffi_fn_method_sessioncookie_name(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Opens one cookie value at `now`: the session JSON text. `MALFORMED`,
+     * `INVALID_SIGNATURE`, `EXPIRED`, `ISSUED_IN_FUTURE`, `TOO_LARGE`.
+     */
+open func `open`(value: String, now: Int64? = nil)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeTesseraError_lift) {
+        uniffiCallStatus in
+    uniffi_tessera_uniffi_fn_method_sessioncookie_open(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(value),
+        FfiConverterOptionInt64.lower(now),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * `open`, also returning the issued-at and whether to re-issue.
+     */
+open func openInfo(value: String, now: Int64? = nil)throws  -> OpenedCookie  {
+    return try  FfiConverterTypeOpenedCookie_lift(try rustCallWithError(FfiConverterTypeTesseraError_lift) {
+        uniffiCallStatus in
+    uniffi_tessera_uniffi_fn_method_sessioncookie_open_info(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(value),
+        FfiConverterOptionInt64.lower(now),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * One cookie value for `sessionJson` (a JSON object) sealed at `now`
+     * (default: now); `COOKIE_TOO_LARGE` past 4096 bytes.
+     */
+open func seal(sessionJson: String, now: Int64? = nil)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeTesseraError_lift) {
+        uniffiCallStatus in
+    uniffi_tessera_uniffi_fn_method_sessioncookie_seal(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(sessionJson),
+        FfiConverterOptionInt64.lower(now),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The cookies to set: `[(name, value)]`, or `name.0 … name.N-1` when
+     * it does not fit and chunking is on.
+     */
+open func sealChunks(sessionJson: String, now: Int64? = nil)throws  -> [CookiePair]  {
+    return try  FfiConverterSequenceTypeCookiePair.lift(try rustCallWithError(FfiConverterTypeTesseraError_lift) {
+        uniffiCallStatus in
+    uniffi_tessera_uniffi_fn_method_sessioncookie_seal_chunks(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(sessionJson),
+        FfiConverterOptionInt64.lower(now),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Complete `Set-Cookie` header values for the session, plus deletions of
+     * this session's stale cookies named in the request's `Cookie` header.
+     */
+open func setCookieHeaders(sessionJson: String, now: Int64? = nil, requestCookieHeader: String? = nil)throws  -> [String]  {
+    return try  FfiConverterSequenceString.lift(try rustCallWithError(FfiConverterTypeTesseraError_lift) {
+        uniffiCallStatus in
+    uniffi_tessera_uniffi_fn_method_sessioncookie_set_cookie_headers(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(sessionJson),
+        FfiConverterOptionInt64.lower(now),
+        FfiConverterOptionString.lower(requestCookieHeader),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSessionCookie: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = SessionCookie
+
+    public static func lift(_ handle: UInt64) throws -> SessionCookie {
+        return SessionCookie(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: SessionCookie) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SessionCookie {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: SessionCookie, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSessionCookie_lift(_ handle: UInt64) throws -> SessionCookie {
+    return try FfiConverterTypeSessionCookie.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSessionCookie_lower(_ value: SessionCookie) -> UInt64 {
+    return FfiConverterTypeSessionCookie.lower(value)
+}
+
+
+
+
+
+
+/**
+ * itsdangerous' `Signer`: `value + sep + signature`. `secretKeys` oldest
+ * first, as in itsdangerous: the last signs, every one verifies. Options
+ * (`null`: itsdangerous' default): `salt` (`itsdangerous.Signer`), `sep`
+ * (`.`), `keyDerivation` (`django-concat`, `concat`, `hmac`, `none`),
+ * `digestMethod` (`sha1`, `sha256`, `sha384`, `sha512`). Immutable and
+ * thread-safe.
+ */
+public protocol SignerProtocol: AnyObject, Sendable {
+    
+    /**
+     * `value + sep + signature`, signed with the newest secret.
+     */
+    func sign(value: Data)  -> Data
+    
+    /**
+     * The value if the signature verifies with any secret
+     * (`INVALID_SIGNATURE`; `MALFORMED` without a separator or base64url signature).
+     */
+    func unsign(signedValue: Data) throws  -> Data
+    
+}
+/**
+ * itsdangerous' `Signer`: `value + sep + signature`. `secretKeys` oldest
+ * first, as in itsdangerous: the last signs, every one verifies. Options
+ * (`null`: itsdangerous' default): `salt` (`itsdangerous.Signer`), `sep`
+ * (`.`), `keyDerivation` (`django-concat`, `concat`, `hmac`, `none`),
+ * `digestMethod` (`sha1`, `sha256`, `sha384`, `sha512`). Immutable and
+ * thread-safe.
+ */
+open class Signer: SignerProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_tessera_uniffi_fn_clone_signer(self.handle, $0) }
+    }
+    /**
+     * No secret is `INVALID_KEY`; an unknown option value `INVALID_ARGUMENT`.
+     */
+public convenience init(secretKeys: [Data], salt: String? = nil, sep: String? = nil, keyDerivation: String? = nil, digestMethod: String? = nil)throws  {
+    let handle =
+        try rustCallWithError(FfiConverterTypeTesseraError_lift) {
+        uniffiCallStatus in
+    uniffi_tessera_uniffi_fn_constructor_signer_new(
+        FfiConverterSequenceData.lower(secretKeys),
+        FfiConverterOptionString.lower(salt),
+        FfiConverterOptionString.lower(sep),
+        FfiConverterOptionString.lower(keyDerivation),
+        FfiConverterOptionString.lower(digestMethod),uniffiCallStatus
+    )
+}
+    self.init(unsafeFromHandle: handle)
+}
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_tessera_uniffi_fn_free_signer(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * `value + sep + signature`, signed with the newest secret.
+     */
+open func sign(value: Data) -> Data  {
+    return try!  FfiConverterData.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_tessera_uniffi_fn_method_signer_sign(
+            self.uniffiCloneHandle(),
+        FfiConverterData.lower(value),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The value if the signature verifies with any secret
+     * (`INVALID_SIGNATURE`; `MALFORMED` without a separator or base64url signature).
+     */
+open func unsign(signedValue: Data)throws  -> Data  {
+    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeTesseraError_lift) {
+        uniffiCallStatus in
+    uniffi_tessera_uniffi_fn_method_signer_unsign(
+            self.uniffiCloneHandle(),
+        FfiConverterData.lower(signedValue),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSigner: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = Signer
+
+    public static func lift(_ handle: UInt64) throws -> Signer {
+        return Signer(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: Signer) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Signer {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: Signer, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSigner_lift(_ handle: UInt64) throws -> Signer {
+    return try FfiConverterTypeSigner.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSigner_lower(_ value: Signer) -> UInt64 {
+    return FfiConverterTypeSigner.lower(value)
+}
+
+
+
+
+
+
+/**
+ * itsdangerous' `TimestampSigner`: `value + sep + timestamp + sep +
+ * signature`. Arguments and defaults as [`Signer`]. Immutable and thread-safe.
+ */
+public protocol TimestampSignerProtocol: AnyObject, Sendable {
+    
+    /**
+     * Signs `value` with the time `now` (Unix seconds >= 0; default: now).
+     */
+    func sign(value: Data, now: Int64?) throws  -> Data
+    
+    /**
+     * The value if the signature verifies; with `maxAge` (seconds), older
+     * than that at `now` is `EXPIRED` and later than `now` `ISSUED_IN_FUTURE`.
+     */
+    func unsign(signedValue: Data, maxAge: Int64?, now: Int64?) throws  -> Data
+    
+    /**
+     * `unsign`, also returning when the value was signed.
+     */
+    func unsignWithTimestamp(signedValue: Data, maxAge: Int64?, now: Int64?) throws  -> TimestampedValue
+    
+}
+/**
+ * itsdangerous' `TimestampSigner`: `value + sep + timestamp + sep +
+ * signature`. Arguments and defaults as [`Signer`]. Immutable and thread-safe.
+ */
+open class TimestampSigner: TimestampSignerProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_tessera_uniffi_fn_clone_timestampsigner(self.handle, $0) }
+    }
+    /**
+     * As `Signer(...)`.
+     */
+public convenience init(secretKeys: [Data], salt: String? = nil, sep: String? = nil, keyDerivation: String? = nil, digestMethod: String? = nil)throws  {
+    let handle =
+        try rustCallWithError(FfiConverterTypeTesseraError_lift) {
+        uniffiCallStatus in
+    uniffi_tessera_uniffi_fn_constructor_timestampsigner_new(
+        FfiConverterSequenceData.lower(secretKeys),
+        FfiConverterOptionString.lower(salt),
+        FfiConverterOptionString.lower(sep),
+        FfiConverterOptionString.lower(keyDerivation),
+        FfiConverterOptionString.lower(digestMethod),uniffiCallStatus
+    )
+}
+    self.init(unsafeFromHandle: handle)
+}
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_tessera_uniffi_fn_free_timestampsigner(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * Signs `value` with the time `now` (Unix seconds >= 0; default: now).
+     */
+open func sign(value: Data, now: Int64? = nil)throws  -> Data  {
+    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeTesseraError_lift) {
+        uniffiCallStatus in
+    uniffi_tessera_uniffi_fn_method_timestampsigner_sign(
+            self.uniffiCloneHandle(),
+        FfiConverterData.lower(value),
+        FfiConverterOptionInt64.lower(now),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The value if the signature verifies; with `maxAge` (seconds), older
+     * than that at `now` is `EXPIRED` and later than `now` `ISSUED_IN_FUTURE`.
+     */
+open func unsign(signedValue: Data, maxAge: Int64? = nil, now: Int64? = nil)throws  -> Data  {
+    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeTesseraError_lift) {
+        uniffiCallStatus in
+    uniffi_tessera_uniffi_fn_method_timestampsigner_unsign(
+            self.uniffiCloneHandle(),
+        FfiConverterData.lower(signedValue),
+        FfiConverterOptionInt64.lower(maxAge),
+        FfiConverterOptionInt64.lower(now),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * `unsign`, also returning when the value was signed.
+     */
+open func unsignWithTimestamp(signedValue: Data, maxAge: Int64? = nil, now: Int64? = nil)throws  -> TimestampedValue  {
+    return try  FfiConverterTypeTimestampedValue_lift(try rustCallWithError(FfiConverterTypeTesseraError_lift) {
+        uniffiCallStatus in
+    uniffi_tessera_uniffi_fn_method_timestampsigner_unsign_with_timestamp(
+            self.uniffiCloneHandle(),
+        FfiConverterData.lower(signedValue),
+        FfiConverterOptionInt64.lower(maxAge),
+        FfiConverterOptionInt64.lower(now),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTimestampSigner: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = TimestampSigner
+
+    public static func lift(_ handle: UInt64) throws -> TimestampSigner {
+        return TimestampSigner(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: TimestampSigner) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TimestampSigner {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: TimestampSigner, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTimestampSigner_lift(_ handle: UInt64) throws -> TimestampSigner {
+    return try FfiConverterTypeTimestampSigner.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTimestampSigner_lower(_ value: TimestampSigner) -> UInt64 {
+    return FfiConverterTypeTimestampSigner.lower(value)
+}
+
+
+
+
+
+
+/**
+ * itsdangerous' `URLSafeTimedSerializer`: JSON (compact, member order kept),
+ * zlib when smaller, timestamp, signature. Arguments as [`Signer`], except
+ * that the default salt is `itsdangerous`. Immutable and thread-safe.
+ */
+public protocol UrlSafeTimedSerializerProtocol: AnyObject, Sendable {
+    
+    /**
+     * The signed value for the JSON text `json`, at `now` (default: now).
+     */
+    func dumps(json: String, now: Int64?) throws  -> String
+    
+    /**
+     * Verifies and decodes (`maxAge`, `now` as in `TimestampSigner.unsign`):
+     * the payload as compact JSON text.
+     */
+    func loads(signedValue: String, maxAge: Int64?, now: Int64?) throws  -> String
+    
+}
+/**
+ * itsdangerous' `URLSafeTimedSerializer`: JSON (compact, member order kept),
+ * zlib when smaller, timestamp, signature. Arguments as [`Signer`], except
+ * that the default salt is `itsdangerous`. Immutable and thread-safe.
+ */
+open class UrlSafeTimedSerializer: UrlSafeTimedSerializerProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_tessera_uniffi_fn_clone_urlsafetimedserializer(self.handle, $0) }
+    }
+    /**
+     * As `Signer(...)`.
+     */
+public convenience init(secretKeys: [Data], salt: String? = nil, sep: String? = nil, keyDerivation: String? = nil, digestMethod: String? = nil)throws  {
+    let handle =
+        try rustCallWithError(FfiConverterTypeTesseraError_lift) {
+        uniffiCallStatus in
+    uniffi_tessera_uniffi_fn_constructor_urlsafetimedserializer_new(
+        FfiConverterSequenceData.lower(secretKeys),
+        FfiConverterOptionString.lower(salt),
+        FfiConverterOptionString.lower(sep),
+        FfiConverterOptionString.lower(keyDerivation),
+        FfiConverterOptionString.lower(digestMethod),uniffiCallStatus
+    )
+}
+    self.init(unsafeFromHandle: handle)
+}
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_tessera_uniffi_fn_free_urlsafetimedserializer(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * The signed value for the JSON text `json`, at `now` (default: now).
+     */
+open func dumps(json: String, now: Int64? = nil)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeTesseraError_lift) {
+        uniffiCallStatus in
+    uniffi_tessera_uniffi_fn_method_urlsafetimedserializer_dumps(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(json),
+        FfiConverterOptionInt64.lower(now),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Verifies and decodes (`maxAge`, `now` as in `TimestampSigner.unsign`):
+     * the payload as compact JSON text.
+     */
+open func loads(signedValue: String, maxAge: Int64? = nil, now: Int64? = nil)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeTesseraError_lift) {
+        uniffiCallStatus in
+    uniffi_tessera_uniffi_fn_method_urlsafetimedserializer_loads(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(signedValue),
+        FfiConverterOptionInt64.lower(maxAge),
+        FfiConverterOptionInt64.lower(now),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeUrlSafeTimedSerializer: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = UrlSafeTimedSerializer
+
+    public static func lift(_ handle: UInt64) throws -> UrlSafeTimedSerializer {
+        return UrlSafeTimedSerializer(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: UrlSafeTimedSerializer) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UrlSafeTimedSerializer {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: UrlSafeTimedSerializer, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUrlSafeTimedSerializer_lift(_ handle: UInt64) throws -> UrlSafeTimedSerializer {
+    return try FfiConverterTypeUrlSafeTimedSerializer.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUrlSafeTimedSerializer_lower(_ value: UrlSafeTimedSerializer) -> UInt64 {
+    return FfiConverterTypeUrlSafeTimedSerializer.lower(value)
+}
+
+
+
+
+
+
+/**
  * Keys + policy, built once; `verify` is the hot path. Immutable and safe to
  * share between threads (one per app is typical).
  */
@@ -1427,6 +3290,574 @@ public func FfiConverterTypeClaims_lift(_ buf: RustBuffer) throws -> Claims {
 #endif
 public func FfiConverterTypeClaims_lower(_ value: Claims) -> RustBuffer {
     return FfiConverterTypeClaims.lower(value)
+}
+
+
+/**
+ * The attributes of a `Set-Cookie` line. Start from
+ * `defaultCookieAttributes()` (the core's strict defaults: `Path=/; Secure;
+ * HttpOnly; SameSite=Lax`) and change what differs (Kotlin `copy(...)`).
+ * Checked when a line is built: a bad path or domain, a broken
+ * `__Secure-`/`__Host-` rule, or `SameSite=None`/`partitioned` without
+ * `secure` are `INVALID_ARGUMENT`.
+ */
+public struct CookieAttributes: Equatable, Hashable {
+    /**
+     * `Path`; `null` leaves it out.
+     */
+    public var path: String?
+    /**
+     * `Domain`; `null` makes a host-only cookie.
+     */
+    public var domain: String?
+    /**
+     * `Max-Age` in seconds (0 or less deletes the cookie); `null`: none.
+     */
+    public var maxAge: Int64?
+    /**
+     * `Expires` as Unix seconds; `null`: none.
+     */
+    public var expires: Int64?
+    /**
+     * `Secure`.
+     */
+    public var secure: Bool
+    /**
+     * `HttpOnly`.
+     */
+    public var httpOnly: Bool
+    /**
+     * `SameSite`: `"Strict"`, `"Lax"`, `"None"` (any case) or `null`.
+     */
+    public var sameSite: String?
+    /**
+     * `Partitioned` (CHIPS; needs `secure`).
+     */
+    public var partitioned: Bool
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * `Path`; `null` leaves it out.
+         */path: String?, 
+        /**
+         * `Domain`; `null` makes a host-only cookie.
+         */domain: String?, 
+        /**
+         * `Max-Age` in seconds (0 or less deletes the cookie); `null`: none.
+         */maxAge: Int64?, 
+        /**
+         * `Expires` as Unix seconds; `null`: none.
+         */expires: Int64?, 
+        /**
+         * `Secure`.
+         */secure: Bool, 
+        /**
+         * `HttpOnly`.
+         */httpOnly: Bool, 
+        /**
+         * `SameSite`: `"Strict"`, `"Lax"`, `"None"` (any case) or `null`.
+         */sameSite: String?, 
+        /**
+         * `Partitioned` (CHIPS; needs `secure`).
+         */partitioned: Bool) {
+        self.path = path
+        self.domain = domain
+        self.maxAge = maxAge
+        self.expires = expires
+        self.secure = secure
+        self.httpOnly = httpOnly
+        self.sameSite = sameSite
+        self.partitioned = partitioned
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension CookieAttributes: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCookieAttributes: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CookieAttributes {
+        return
+            try CookieAttributes(
+                path: FfiConverterOptionString.read(from: &buf), 
+                domain: FfiConverterOptionString.read(from: &buf), 
+                maxAge: FfiConverterOptionInt64.read(from: &buf), 
+                expires: FfiConverterOptionInt64.read(from: &buf), 
+                secure: FfiConverterBool.read(from: &buf), 
+                httpOnly: FfiConverterBool.read(from: &buf), 
+                sameSite: FfiConverterOptionString.read(from: &buf), 
+                partitioned: FfiConverterBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: CookieAttributes, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.path, into: &buf)
+        FfiConverterOptionString.write(value.domain, into: &buf)
+        FfiConverterOptionInt64.write(value.maxAge, into: &buf)
+        FfiConverterOptionInt64.write(value.expires, into: &buf)
+        FfiConverterBool.write(value.secure, into: &buf)
+        FfiConverterBool.write(value.httpOnly, into: &buf)
+        FfiConverterOptionString.write(value.sameSite, into: &buf)
+        FfiConverterBool.write(value.partitioned, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCookieAttributes_lift(_ buf: RustBuffer) throws -> CookieAttributes {
+    return try FfiConverterTypeCookieAttributes.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCookieAttributes_lower(_ value: CookieAttributes) -> RustBuffer {
+    return FfiConverterTypeCookieAttributes.lower(value)
+}
+
+
+/**
+ * One cookie: a name and its value.
+ */
+public struct CookiePair: Equatable, Hashable {
+    /**
+     * The cookie name.
+     */
+    public var name: String
+    /**
+     * The cookie value (as sent: no percent-decoding).
+     */
+    public var value: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The cookie name.
+         */name: String, 
+        /**
+         * The cookie value (as sent: no percent-decoding).
+         */value: String) {
+        self.name = name
+        self.value = value
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension CookiePair: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCookiePair: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CookiePair {
+        return
+            try CookiePair(
+                name: FfiConverterString.read(from: &buf), 
+                value: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: CookiePair, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterString.write(value.value, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCookiePair_lift(_ buf: RustBuffer) throws -> CookiePair {
+    return try FfiConverterTypeCookiePair.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCookiePair_lower(_ value: CookiePair) -> RustBuffer {
+    return FfiConverterTypeCookiePair.lower(value)
+}
+
+
+/**
+ * The two cookies cookie-session sets: `<name>=value` and `<name>.sig=sig`.
+ */
+public struct ExpressSignedCookie: Equatable, Hashable {
+    /**
+     * The value of the `<name>` cookie (base64 of the session JSON).
+     */
+    public var value: String
+    /**
+     * The value of the `<name>.sig` cookie.
+     */
+    public var sig: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The value of the `<name>` cookie (base64 of the session JSON).
+         */value: String, 
+        /**
+         * The value of the `<name>.sig` cookie.
+         */sig: String) {
+        self.value = value
+        self.sig = sig
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ExpressSignedCookie: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeExpressSignedCookie: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ExpressSignedCookie {
+        return
+            try ExpressSignedCookie(
+                value: FfiConverterString.read(from: &buf), 
+                sig: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ExpressSignedCookie, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.value, into: &buf)
+        FfiConverterString.write(value.sig, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeExpressSignedCookie_lift(_ buf: RustBuffer) throws -> ExpressSignedCookie {
+    return try FfiConverterTypeExpressSignedCookie.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeExpressSignedCookie_lower(_ value: ExpressSignedCookie) -> RustBuffer {
+    return FfiConverterTypeExpressSignedCookie.lower(value)
+}
+
+
+/**
+ * A verified cookie-session session.
+ */
+public struct ExpressVerified: Equatable, Hashable {
+    /**
+     * The session JSON text, exactly as it was signed.
+     */
+    public var json: String
+    /**
+     * The index of the key that matched (keygrip's `index`).
+     */
+    public var keyIndex: Int32
+    /**
+     * Signed with an older key: set `<name>.sig` again (`signValue(value)`).
+     */
+    public var needsResign: Bool
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The session JSON text, exactly as it was signed.
+         */json: String, 
+        /**
+         * The index of the key that matched (keygrip's `index`).
+         */keyIndex: Int32, 
+        /**
+         * Signed with an older key: set `<name>.sig` again (`signValue(value)`).
+         */needsResign: Bool) {
+        self.json = json
+        self.keyIndex = keyIndex
+        self.needsResign = needsResign
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ExpressVerified: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeExpressVerified: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ExpressVerified {
+        return
+            try ExpressVerified(
+                json: FfiConverterString.read(from: &buf), 
+                keyIndex: FfiConverterInt32.read(from: &buf), 
+                needsResign: FfiConverterBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ExpressVerified, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.json, into: &buf)
+        FfiConverterInt32.write(value.keyIndex, into: &buf)
+        FfiConverterBool.write(value.needsResign, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeExpressVerified_lift(_ buf: RustBuffer) throws -> ExpressVerified {
+    return try FfiConverterTypeExpressVerified.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeExpressVerified_lower(_ value: ExpressVerified) -> RustBuffer {
+    return FfiConverterTypeExpressVerified.lower(value)
+}
+
+
+/**
+ * An opened session.
+ */
+public struct OpenedCookie: Equatable, Hashable {
+    /**
+     * The session JSON text.
+     */
+    public var json: String
+    /**
+     * When it was sealed (Unix seconds).
+     */
+    public var issuedAt: Int64
+    /**
+     * An older secret opened it: seal it again with the current one.
+     */
+    public var needsReissue: Bool
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The session JSON text.
+         */json: String, 
+        /**
+         * When it was sealed (Unix seconds).
+         */issuedAt: Int64, 
+        /**
+         * An older secret opened it: seal it again with the current one.
+         */needsReissue: Bool) {
+        self.json = json
+        self.issuedAt = issuedAt
+        self.needsReissue = needsReissue
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension OpenedCookie: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeOpenedCookie: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> OpenedCookie {
+        return
+            try OpenedCookie(
+                json: FfiConverterString.read(from: &buf), 
+                issuedAt: FfiConverterInt64.read(from: &buf), 
+                needsReissue: FfiConverterBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: OpenedCookie, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.json, into: &buf)
+        FfiConverterInt64.write(value.issuedAt, into: &buf)
+        FfiConverterBool.write(value.needsReissue, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOpenedCookie_lift(_ buf: RustBuffer) throws -> OpenedCookie {
+    return try FfiConverterTypeOpenedCookie.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOpenedCookie_lower(_ value: OpenedCookie) -> RustBuffer {
+    return FfiConverterTypeOpenedCookie.lower(value)
+}
+
+
+/**
+ * A value and the time it was signed (Unix seconds).
+ */
+public struct TimestampedValue: Equatable, Hashable {
+    /**
+     * The signed value.
+     */
+    public var value: Data
+    /**
+     * When it was signed (Unix seconds).
+     */
+    public var timestamp: Int64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The signed value.
+         */value: Data, 
+        /**
+         * When it was signed (Unix seconds).
+         */timestamp: Int64) {
+        self.value = value
+        self.timestamp = timestamp
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension TimestampedValue: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTimestampedValue: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TimestampedValue {
+        return
+            try TimestampedValue(
+                value: FfiConverterData.read(from: &buf), 
+                timestamp: FfiConverterInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: TimestampedValue, into buf: inout [UInt8]) {
+        FfiConverterData.write(value.value, into: &buf)
+        FfiConverterInt64.write(value.timestamp, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTimestampedValue_lift(_ buf: RustBuffer) throws -> TimestampedValue {
+    return try FfiConverterTypeTimestampedValue.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTimestampedValue_lower(_ value: TimestampedValue) -> RustBuffer {
+    return FfiConverterTypeTimestampedValue.lower(value)
+}
+
+
+/**
+ * A verified express-session id.
+ */
+public struct UnsignedSessionId: Equatable, Hashable {
+    /**
+     * The session id.
+     */
+    public var sid: String
+    /**
+     * The index of the secret that matched (above 0: sign it again).
+     */
+    public var secretIndex: Int32
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The session id.
+         */sid: String, 
+        /**
+         * The index of the secret that matched (above 0: sign it again).
+         */secretIndex: Int32) {
+        self.sid = sid
+        self.secretIndex = secretIndex
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension UnsignedSessionId: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeUnsignedSessionId: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UnsignedSessionId {
+        return
+            try UnsignedSessionId(
+                sid: FfiConverterString.read(from: &buf), 
+                secretIndex: FfiConverterInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: UnsignedSessionId, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.sid, into: &buf)
+        FfiConverterInt32.write(value.secretIndex, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUnsignedSessionId_lift(_ buf: RustBuffer) throws -> UnsignedSessionId {
+    return try FfiConverterTypeUnsignedSessionId.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUnsignedSessionId_lower(_ value: UnsignedSessionId) -> RustBuffer {
+    return FfiConverterTypeUnsignedSessionId.lower(value)
 }
 
 
@@ -2136,6 +4567,30 @@ fileprivate struct FfiConverterOptionTypeKey: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeCookieAttributes: FfiConverterRustBuffer {
+    typealias SwiftType = CookieAttributes?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeCookieAttributes.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeCookieAttributes.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionSequenceString: FfiConverterRustBuffer {
     typealias SwiftType = [String]?
 
@@ -2185,6 +4640,31 @@ fileprivate struct FfiConverterSequenceString: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceData: FfiConverterRustBuffer {
+    typealias SwiftType = [Data]
+
+    public static func write(_ value: [Data], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterData.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Data] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Data]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterData.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeKey: FfiConverterRustBuffer {
     typealias SwiftType = [Key]
 
@@ -2205,6 +4685,119 @@ fileprivate struct FfiConverterSequenceTypeKey: FfiConverterRustBuffer {
         }
         return seq
     }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeCookiePair: FfiConverterRustBuffer {
+    typealias SwiftType = [CookiePair]
+
+    public static func write(_ value: [CookiePair], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeCookiePair.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [CookiePair] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [CookiePair]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeCookiePair.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterDictionaryStringString: FfiConverterRustBuffer {
+    public static func write(_ value: [String: String], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for (key, value) in value {
+            FfiConverterString.write(key, into: &buf)
+            FfiConverterString.write(value, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [String: String] {
+        let len: Int32 = try readInt(&buf)
+        var dict = [String: String]()
+        dict.reserveCapacity(Int(len))
+        for _ in 0..<len {
+            let key = try FfiConverterString.read(from: &buf)
+            let value = try FfiConverterString.read(from: &buf)
+            dict[key] = value
+        }
+        return dict
+    }
+}
+/**
+ * The core's default attributes: `Path=/; Secure; HttpOnly; SameSite=Lax`.
+ */
+public func defaultCookieAttributes() -> CookieAttributes  {
+    return try!  FfiConverterTypeCookieAttributes_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_tessera_uniffi_fn_func_default_cookie_attributes(uniffiCallStatus
+    )
+})
+}
+/**
+ * A `Set-Cookie` header value deleting `name` (empty value, `Max-Age=0`,
+ * `Expires` in 1970); path and domain must be the cookie's own.
+ */
+public func deleteCookie(name: String, attributes: CookieAttributes? = nil)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeTesseraError_lift) {
+        uniffiCallStatus in
+    uniffi_tessera_uniffi_fn_func_delete_cookie(
+        FfiConverterString.lower(name),
+        FfiConverterOptionTypeCookieAttributes.lower(attributes),uniffiCallStatus
+    )
+})
+}
+/**
+ * The cookies of a raw `Cookie` request header by name; when a name
+ * repeats, the first wins (what servers read). Over 64 KiB is `TOO_LARGE`.
+ */
+public func parseCookie(header: String)throws  -> [String: String]  {
+    return try  FfiConverterDictionaryStringString.lift(try rustCallWithError(FfiConverterTypeTesseraError_lift) {
+        uniffiCallStatus in
+    uniffi_tessera_uniffi_fn_func_parse_cookie(
+        FfiConverterString.lower(header),uniffiCallStatus
+    )
+})
+}
+/**
+ * Every pair of a raw `Cookie` request header, in order, duplicates kept
+ * (whitespace and one pair of quotes removed, no percent-decoding).
+ */
+public func parseCookiePairs(header: String)throws  -> [CookiePair]  {
+    return try  FfiConverterSequenceTypeCookiePair.lift(try rustCallWithError(FfiConverterTypeTesseraError_lift) {
+        uniffiCallStatus in
+    uniffi_tessera_uniffi_fn_func_parse_cookie_pairs(
+        FfiConverterString.lower(header),uniffiCallStatus
+    )
+})
+}
+/**
+ * A complete `Set-Cookie` header value: `name=value` and the attributes
+ * (`null`: the defaults). A name that is not a token, or a value outside
+ * RFC 6265 `cookie-octet`, is `INVALID_ARGUMENT`.
+ */
+public func setCookie(name: String, value: String, attributes: CookieAttributes? = nil)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeTesseraError_lift) {
+        uniffiCallStatus in
+    uniffi_tessera_uniffi_fn_func_set_cookie(
+        FfiConverterString.lower(name),
+        FfiConverterString.lower(value),
+        FfiConverterOptionTypeCookieAttributes.lower(attributes),uniffiCallStatus
+    )
+})
 }
 /**
  * The code's stable string, exactly as every binding spells it
@@ -2328,6 +4921,21 @@ private let initializationResult: InitializationResult = {
     if bindings_contract_version != scaffolding_contract_version {
         return InitializationResult.contractVersionMismatch
     }
+    if (uniffi_tessera_uniffi_checksum_func_default_cookie_attributes() != 24678) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tessera_uniffi_checksum_func_delete_cookie() != 8686) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tessera_uniffi_checksum_func_parse_cookie() != 62286) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tessera_uniffi_checksum_func_parse_cookie_pairs() != 37418) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tessera_uniffi_checksum_func_set_cookie() != 18229) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_tessera_uniffi_checksum_func_error_code_string() != 3221) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -2350,6 +4958,105 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_tessera_uniffi_checksum_func_jwt_encode_with_key_set() != 45375) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tessera_uniffi_checksum_method_csrftokens_generate() != 883) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tessera_uniffi_checksum_method_csrftokens_verify() != 30239) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tessera_uniffi_checksum_method_expresscookiesession_load() != 44924) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tessera_uniffi_checksum_method_expresscookiesession_load_info() != 54081) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tessera_uniffi_checksum_method_expresscookiesession_name() != 899) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tessera_uniffi_checksum_method_expresscookiesession_sign() != 60204) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tessera_uniffi_checksum_method_expresscookiesession_sign_value() != 783) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tessera_uniffi_checksum_method_expresscookiesession_verify() != 30338) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tessera_uniffi_checksum_method_expresscookiesession_verify_info() != 37312) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tessera_uniffi_checksum_method_expresssessionid_load() != 51806) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tessera_uniffi_checksum_method_expresssessionid_load_info() != 36698) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tessera_uniffi_checksum_method_expresssessionid_sign() != 39708) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tessera_uniffi_checksum_method_expresssessionid_unsign() != 6924) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tessera_uniffi_checksum_method_expresssessionid_unsign_info() != 51948) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tessera_uniffi_checksum_method_flaskcookie_dumps() != 42760) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tessera_uniffi_checksum_method_flaskcookie_loads() != 35457) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tessera_uniffi_checksum_method_signer_sign() != 53158) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tessera_uniffi_checksum_method_signer_unsign() != 21056) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tessera_uniffi_checksum_method_timestampsigner_sign() != 36424) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tessera_uniffi_checksum_method_timestampsigner_unsign() != 6011) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tessera_uniffi_checksum_method_timestampsigner_unsign_with_timestamp() != 33418) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tessera_uniffi_checksum_method_urlsafetimedserializer_dumps() != 36492) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tessera_uniffi_checksum_method_urlsafetimedserializer_loads() != 35597) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tessera_uniffi_checksum_method_sessioncookie_clear_cookie_headers() != 22429) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tessera_uniffi_checksum_method_sessioncookie_load() != 62130) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tessera_uniffi_checksum_method_sessioncookie_name() != 63664) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tessera_uniffi_checksum_method_sessioncookie_open() != 19034) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tessera_uniffi_checksum_method_sessioncookie_open_info() != 22314) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tessera_uniffi_checksum_method_sessioncookie_seal() != 26819) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tessera_uniffi_checksum_method_sessioncookie_seal_chunks() != 39345) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tessera_uniffi_checksum_method_sessioncookie_set_cookie_headers() != 51414) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tessera_uniffi_checksum_method_railscookie_decrypt() != 10326) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tessera_uniffi_checksum_method_railscookie_encrypt() != 49137) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_tessera_uniffi_checksum_method_key_alg() != 20099) {
@@ -2392,6 +5099,33 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_tessera_uniffi_checksum_method_verifier_verify_claims() != 29952) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tessera_uniffi_checksum_constructor_csrftokens_new() != 31735) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tessera_uniffi_checksum_constructor_expresscookiesession_new() != 44102) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tessera_uniffi_checksum_constructor_expresssessionid_new() != 41234) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tessera_uniffi_checksum_constructor_flaskcookie_new() != 62100) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tessera_uniffi_checksum_constructor_signer_new() != 53056) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tessera_uniffi_checksum_constructor_timestampsigner_new() != 1187) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tessera_uniffi_checksum_constructor_urlsafetimedserializer_new() != 53059) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tessera_uniffi_checksum_constructor_sessioncookie_new() != 47849) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tessera_uniffi_checksum_constructor_railscookie_new() != 22235) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_tessera_uniffi_checksum_constructor_key_from_jwk() != 58371) {

@@ -675,6 +675,16 @@ internal object IntegrityCheckingUniffiLib {
     }
 
     internal fun ensureInitialized() = Unit
+    external fun uniffi_tessera_uniffi_checksum_func_default_cookie_attributes(
+    ): Int
+    external fun uniffi_tessera_uniffi_checksum_func_delete_cookie(
+    ): Int
+    external fun uniffi_tessera_uniffi_checksum_func_parse_cookie(
+    ): Int
+    external fun uniffi_tessera_uniffi_checksum_func_parse_cookie_pairs(
+    ): Int
+    external fun uniffi_tessera_uniffi_checksum_func_set_cookie(
+    ): Int
     external fun uniffi_tessera_uniffi_checksum_func_error_code_string(
     ): Int
     external fun uniffi_tessera_uniffi_checksum_func_jws_sign(
@@ -690,6 +700,72 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_tessera_uniffi_checksum_func_jwt_encode(
     ): Int
     external fun uniffi_tessera_uniffi_checksum_func_jwt_encode_with_key_set(
+    ): Int
+    external fun uniffi_tessera_uniffi_checksum_method_csrftokens_generate(
+    ): Int
+    external fun uniffi_tessera_uniffi_checksum_method_csrftokens_verify(
+    ): Int
+    external fun uniffi_tessera_uniffi_checksum_method_expresscookiesession_load(
+    ): Int
+    external fun uniffi_tessera_uniffi_checksum_method_expresscookiesession_load_info(
+    ): Int
+    external fun uniffi_tessera_uniffi_checksum_method_expresscookiesession_name(
+    ): Int
+    external fun uniffi_tessera_uniffi_checksum_method_expresscookiesession_sign(
+    ): Int
+    external fun uniffi_tessera_uniffi_checksum_method_expresscookiesession_sign_value(
+    ): Int
+    external fun uniffi_tessera_uniffi_checksum_method_expresscookiesession_verify(
+    ): Int
+    external fun uniffi_tessera_uniffi_checksum_method_expresscookiesession_verify_info(
+    ): Int
+    external fun uniffi_tessera_uniffi_checksum_method_expresssessionid_load(
+    ): Int
+    external fun uniffi_tessera_uniffi_checksum_method_expresssessionid_load_info(
+    ): Int
+    external fun uniffi_tessera_uniffi_checksum_method_expresssessionid_sign(
+    ): Int
+    external fun uniffi_tessera_uniffi_checksum_method_expresssessionid_unsign(
+    ): Int
+    external fun uniffi_tessera_uniffi_checksum_method_expresssessionid_unsign_info(
+    ): Int
+    external fun uniffi_tessera_uniffi_checksum_method_flaskcookie_dumps(
+    ): Int
+    external fun uniffi_tessera_uniffi_checksum_method_flaskcookie_loads(
+    ): Int
+    external fun uniffi_tessera_uniffi_checksum_method_signer_sign(
+    ): Int
+    external fun uniffi_tessera_uniffi_checksum_method_signer_unsign(
+    ): Int
+    external fun uniffi_tessera_uniffi_checksum_method_timestampsigner_sign(
+    ): Int
+    external fun uniffi_tessera_uniffi_checksum_method_timestampsigner_unsign(
+    ): Int
+    external fun uniffi_tessera_uniffi_checksum_method_timestampsigner_unsign_with_timestamp(
+    ): Int
+    external fun uniffi_tessera_uniffi_checksum_method_urlsafetimedserializer_dumps(
+    ): Int
+    external fun uniffi_tessera_uniffi_checksum_method_urlsafetimedserializer_loads(
+    ): Int
+    external fun uniffi_tessera_uniffi_checksum_method_sessioncookie_clear_cookie_headers(
+    ): Int
+    external fun uniffi_tessera_uniffi_checksum_method_sessioncookie_load(
+    ): Int
+    external fun uniffi_tessera_uniffi_checksum_method_sessioncookie_name(
+    ): Int
+    external fun uniffi_tessera_uniffi_checksum_method_sessioncookie_open(
+    ): Int
+    external fun uniffi_tessera_uniffi_checksum_method_sessioncookie_open_info(
+    ): Int
+    external fun uniffi_tessera_uniffi_checksum_method_sessioncookie_seal(
+    ): Int
+    external fun uniffi_tessera_uniffi_checksum_method_sessioncookie_seal_chunks(
+    ): Int
+    external fun uniffi_tessera_uniffi_checksum_method_sessioncookie_set_cookie_headers(
+    ): Int
+    external fun uniffi_tessera_uniffi_checksum_method_railscookie_decrypt(
+    ): Int
+    external fun uniffi_tessera_uniffi_checksum_method_railscookie_encrypt(
     ): Int
     external fun uniffi_tessera_uniffi_checksum_method_key_alg(
     ): Int
@@ -718,6 +794,24 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_tessera_uniffi_checksum_method_verifier_verify(
     ): Int
     external fun uniffi_tessera_uniffi_checksum_method_verifier_verify_claims(
+    ): Int
+    external fun uniffi_tessera_uniffi_checksum_constructor_csrftokens_new(
+    ): Int
+    external fun uniffi_tessera_uniffi_checksum_constructor_expresscookiesession_new(
+    ): Int
+    external fun uniffi_tessera_uniffi_checksum_constructor_expresssessionid_new(
+    ): Int
+    external fun uniffi_tessera_uniffi_checksum_constructor_flaskcookie_new(
+    ): Int
+    external fun uniffi_tessera_uniffi_checksum_constructor_signer_new(
+    ): Int
+    external fun uniffi_tessera_uniffi_checksum_constructor_timestampsigner_new(
+    ): Int
+    external fun uniffi_tessera_uniffi_checksum_constructor_urlsafetimedserializer_new(
+    ): Int
+    external fun uniffi_tessera_uniffi_checksum_constructor_sessioncookie_new(
+    ): Int
+    external fun uniffi_tessera_uniffi_checksum_constructor_railscookie_new(
     ): Int
     external fun uniffi_tessera_uniffi_checksum_constructor_key_from_jwk(
     ): Int
@@ -753,6 +847,126 @@ internal object UniffiLib {
     }
 
     internal fun ensureInitialized() = Unit
+    external fun uniffi_tessera_uniffi_fn_clone_csrftokens(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_tessera_uniffi_fn_free_csrftokens(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_tessera_uniffi_fn_constructor_csrftokens_new(`secrets`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_tessera_uniffi_fn_method_csrftokens_generate(`ptr`: Long,`sessionId`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_tessera_uniffi_fn_method_csrftokens_verify(`ptr`: Long,`sessionId`: RustBuffer.ByValue,`token`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_tessera_uniffi_fn_clone_expresscookiesession(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_tessera_uniffi_fn_free_expresscookiesession(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_tessera_uniffi_fn_constructor_expresscookiesession_new(`keys`: RustBuffer.ByValue,`name`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_tessera_uniffi_fn_method_expresscookiesession_load(`ptr`: Long,`cookieHeader`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_tessera_uniffi_fn_method_expresscookiesession_load_info(`ptr`: Long,`cookieHeader`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_tessera_uniffi_fn_method_expresscookiesession_name(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_tessera_uniffi_fn_method_expresscookiesession_sign(`ptr`: Long,`sessionJson`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_tessera_uniffi_fn_method_expresscookiesession_sign_value(`ptr`: Long,`value`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_tessera_uniffi_fn_method_expresscookiesession_verify(`ptr`: Long,`value`: RustBuffer.ByValue,`sig`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_tessera_uniffi_fn_method_expresscookiesession_verify_info(`ptr`: Long,`value`: RustBuffer.ByValue,`sig`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_tessera_uniffi_fn_clone_expresssessionid(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_tessera_uniffi_fn_free_expresssessionid(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_tessera_uniffi_fn_constructor_expresssessionid_new(`secrets`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_tessera_uniffi_fn_method_expresssessionid_load(`ptr`: Long,`cookieHeader`: RustBuffer.ByValue,`name`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_tessera_uniffi_fn_method_expresssessionid_load_info(`ptr`: Long,`cookieHeader`: RustBuffer.ByValue,`name`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_tessera_uniffi_fn_method_expresssessionid_sign(`ptr`: Long,`sid`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_tessera_uniffi_fn_method_expresssessionid_unsign(`ptr`: Long,`value`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_tessera_uniffi_fn_method_expresssessionid_unsign_info(`ptr`: Long,`value`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_tessera_uniffi_fn_clone_flaskcookie(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_tessera_uniffi_fn_free_flaskcookie(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_tessera_uniffi_fn_constructor_flaskcookie_new(`secretKey`: RustBuffer.ByValue,`fallbacks`: RustBuffer.ByValue,`salt`: RustBuffer.ByValue,`maxAge`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_tessera_uniffi_fn_method_flaskcookie_dumps(`ptr`: Long,`sessionJson`: RustBuffer.ByValue,`now`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_tessera_uniffi_fn_method_flaskcookie_loads(`ptr`: Long,`cookie`: RustBuffer.ByValue,`now`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_tessera_uniffi_fn_clone_signer(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_tessera_uniffi_fn_free_signer(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_tessera_uniffi_fn_constructor_signer_new(`secretKeys`: RustBuffer.ByValue,`salt`: RustBuffer.ByValue,`sep`: RustBuffer.ByValue,`keyDerivation`: RustBuffer.ByValue,`digestMethod`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_tessera_uniffi_fn_method_signer_sign(`ptr`: Long,`value`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_tessera_uniffi_fn_method_signer_unsign(`ptr`: Long,`signedValue`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_tessera_uniffi_fn_clone_timestampsigner(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_tessera_uniffi_fn_free_timestampsigner(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_tessera_uniffi_fn_constructor_timestampsigner_new(`secretKeys`: RustBuffer.ByValue,`salt`: RustBuffer.ByValue,`sep`: RustBuffer.ByValue,`keyDerivation`: RustBuffer.ByValue,`digestMethod`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_tessera_uniffi_fn_method_timestampsigner_sign(`ptr`: Long,`value`: RustBuffer.ByValue,`now`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_tessera_uniffi_fn_method_timestampsigner_unsign(`ptr`: Long,`signedValue`: RustBuffer.ByValue,`maxAge`: RustBuffer.ByValue,`now`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_tessera_uniffi_fn_method_timestampsigner_unsign_with_timestamp(`ptr`: Long,`signedValue`: RustBuffer.ByValue,`maxAge`: RustBuffer.ByValue,`now`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_tessera_uniffi_fn_clone_urlsafetimedserializer(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_tessera_uniffi_fn_free_urlsafetimedserializer(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_tessera_uniffi_fn_constructor_urlsafetimedserializer_new(`secretKeys`: RustBuffer.ByValue,`salt`: RustBuffer.ByValue,`sep`: RustBuffer.ByValue,`keyDerivation`: RustBuffer.ByValue,`digestMethod`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_tessera_uniffi_fn_method_urlsafetimedserializer_dumps(`ptr`: Long,`json`: RustBuffer.ByValue,`now`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_tessera_uniffi_fn_method_urlsafetimedserializer_loads(`ptr`: Long,`signedValue`: RustBuffer.ByValue,`maxAge`: RustBuffer.ByValue,`now`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_tessera_uniffi_fn_clone_sessioncookie(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_tessera_uniffi_fn_free_sessioncookie(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_tessera_uniffi_fn_constructor_sessioncookie_new(`secrets`: RustBuffer.ByValue,`name`: RustBuffer.ByValue,`encrypted`: Byte,`maxAge`: RustBuffer.ByValue,`chunked`: Byte,`attributes`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_tessera_uniffi_fn_method_sessioncookie_clear_cookie_headers(`ptr`: Long,`requestCookieHeader`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_tessera_uniffi_fn_method_sessioncookie_load(`ptr`: Long,`cookieHeader`: RustBuffer.ByValue,`now`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_tessera_uniffi_fn_method_sessioncookie_name(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_tessera_uniffi_fn_method_sessioncookie_open(`ptr`: Long,`value`: RustBuffer.ByValue,`now`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_tessera_uniffi_fn_method_sessioncookie_open_info(`ptr`: Long,`value`: RustBuffer.ByValue,`now`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_tessera_uniffi_fn_method_sessioncookie_seal(`ptr`: Long,`sessionJson`: RustBuffer.ByValue,`now`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_tessera_uniffi_fn_method_sessioncookie_seal_chunks(`ptr`: Long,`sessionJson`: RustBuffer.ByValue,`now`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_tessera_uniffi_fn_method_sessioncookie_set_cookie_headers(`ptr`: Long,`sessionJson`: RustBuffer.ByValue,`now`: RustBuffer.ByValue,`requestCookieHeader`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_tessera_uniffi_fn_clone_railscookie(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_tessera_uniffi_fn_free_railscookie(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_tessera_uniffi_fn_constructor_railscookie_new(`secretKeyBase`: RustBuffer.ByValue,`cookieName`: RustBuffer.ByValue,`digest`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_tessera_uniffi_fn_method_railscookie_decrypt(`ptr`: Long,`cookie`: RustBuffer.ByValue,`nowMs`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_tessera_uniffi_fn_method_railscookie_encrypt(`ptr`: Long,`json`: RustBuffer.ByValue,`expiresAtMs`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_tessera_uniffi_fn_clone_key(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_tessera_uniffi_fn_free_key(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -806,6 +1020,16 @@ internal object UniffiLib {
     external fun uniffi_tessera_uniffi_fn_method_verifier_verify(`ptr`: Long,`token`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_tessera_uniffi_fn_method_verifier_verify_claims(`ptr`: Long,`token`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_tessera_uniffi_fn_func_default_cookie_attributes(uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_tessera_uniffi_fn_func_delete_cookie(`name`: RustBuffer.ByValue,`attributes`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_tessera_uniffi_fn_func_parse_cookie(`header`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_tessera_uniffi_fn_func_parse_cookie_pairs(`header`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_tessera_uniffi_fn_func_set_cookie(`name`: RustBuffer.ByValue,`value`: RustBuffer.ByValue,`attributes`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_tessera_uniffi_fn_func_error_code_string(`code`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -942,6 +1166,21 @@ private fun uniffiCheckContractApiVersion(lib: IntegrityCheckingUniffiLib) {
 }
 @Suppress("UNUSED_PARAMETER")
 private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
+    if ((lib.uniffi_tessera_uniffi_checksum_func_default_cookie_attributes() and 0xFFFF) != 24678) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tessera_uniffi_checksum_func_delete_cookie() and 0xFFFF) != 8686) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tessera_uniffi_checksum_func_parse_cookie() and 0xFFFF) != 62286) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tessera_uniffi_checksum_func_parse_cookie_pairs() and 0xFFFF) != 37418) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tessera_uniffi_checksum_func_set_cookie() and 0xFFFF) != 18229) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_tessera_uniffi_checksum_func_error_code_string() and 0xFFFF) != 3221) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -964,6 +1203,105 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_tessera_uniffi_checksum_func_jwt_encode_with_key_set() and 0xFFFF) != 45375) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tessera_uniffi_checksum_method_csrftokens_generate() and 0xFFFF) != 883) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tessera_uniffi_checksum_method_csrftokens_verify() and 0xFFFF) != 30239) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tessera_uniffi_checksum_method_expresscookiesession_load() and 0xFFFF) != 44924) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tessera_uniffi_checksum_method_expresscookiesession_load_info() and 0xFFFF) != 54081) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tessera_uniffi_checksum_method_expresscookiesession_name() and 0xFFFF) != 899) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tessera_uniffi_checksum_method_expresscookiesession_sign() and 0xFFFF) != 60204) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tessera_uniffi_checksum_method_expresscookiesession_sign_value() and 0xFFFF) != 783) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tessera_uniffi_checksum_method_expresscookiesession_verify() and 0xFFFF) != 30338) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tessera_uniffi_checksum_method_expresscookiesession_verify_info() and 0xFFFF) != 37312) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tessera_uniffi_checksum_method_expresssessionid_load() and 0xFFFF) != 51806) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tessera_uniffi_checksum_method_expresssessionid_load_info() and 0xFFFF) != 36698) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tessera_uniffi_checksum_method_expresssessionid_sign() and 0xFFFF) != 39708) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tessera_uniffi_checksum_method_expresssessionid_unsign() and 0xFFFF) != 6924) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tessera_uniffi_checksum_method_expresssessionid_unsign_info() and 0xFFFF) != 51948) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tessera_uniffi_checksum_method_flaskcookie_dumps() and 0xFFFF) != 42760) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tessera_uniffi_checksum_method_flaskcookie_loads() and 0xFFFF) != 35457) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tessera_uniffi_checksum_method_signer_sign() and 0xFFFF) != 53158) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tessera_uniffi_checksum_method_signer_unsign() and 0xFFFF) != 21056) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tessera_uniffi_checksum_method_timestampsigner_sign() and 0xFFFF) != 36424) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tessera_uniffi_checksum_method_timestampsigner_unsign() and 0xFFFF) != 6011) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tessera_uniffi_checksum_method_timestampsigner_unsign_with_timestamp() and 0xFFFF) != 33418) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tessera_uniffi_checksum_method_urlsafetimedserializer_dumps() and 0xFFFF) != 36492) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tessera_uniffi_checksum_method_urlsafetimedserializer_loads() and 0xFFFF) != 35597) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tessera_uniffi_checksum_method_sessioncookie_clear_cookie_headers() and 0xFFFF) != 22429) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tessera_uniffi_checksum_method_sessioncookie_load() and 0xFFFF) != 62130) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tessera_uniffi_checksum_method_sessioncookie_name() and 0xFFFF) != 63664) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tessera_uniffi_checksum_method_sessioncookie_open() and 0xFFFF) != 19034) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tessera_uniffi_checksum_method_sessioncookie_open_info() and 0xFFFF) != 22314) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tessera_uniffi_checksum_method_sessioncookie_seal() and 0xFFFF) != 26819) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tessera_uniffi_checksum_method_sessioncookie_seal_chunks() and 0xFFFF) != 39345) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tessera_uniffi_checksum_method_sessioncookie_set_cookie_headers() and 0xFFFF) != 51414) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tessera_uniffi_checksum_method_railscookie_decrypt() and 0xFFFF) != 10326) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tessera_uniffi_checksum_method_railscookie_encrypt() and 0xFFFF) != 49137) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_tessera_uniffi_checksum_method_key_alg() and 0xFFFF) != 20099) {
@@ -1006,6 +1344,33 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_tessera_uniffi_checksum_method_verifier_verify_claims() and 0xFFFF) != 29952) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tessera_uniffi_checksum_constructor_csrftokens_new() and 0xFFFF) != 31735) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tessera_uniffi_checksum_constructor_expresscookiesession_new() and 0xFFFF) != 44102) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tessera_uniffi_checksum_constructor_expresssessionid_new() and 0xFFFF) != 41234) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tessera_uniffi_checksum_constructor_flaskcookie_new() and 0xFFFF) != 62100) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tessera_uniffi_checksum_constructor_signer_new() and 0xFFFF) != 53056) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tessera_uniffi_checksum_constructor_timestampsigner_new() and 0xFFFF) != 1187) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tessera_uniffi_checksum_constructor_urlsafetimedserializer_new() and 0xFFFF) != 53059) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tessera_uniffi_checksum_constructor_sessioncookie_new() and 0xFFFF) != 47849) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tessera_uniffi_checksum_constructor_railscookie_new() and 0xFFFF) != 22235) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_tessera_uniffi_checksum_constructor_key_from_jwk() and 0xFFFF) != 58371) {
@@ -1351,6 +1716,1458 @@ public object FfiConverterByteArray: FfiConverterRustBuffer<ByteArray> {
     override fun write(value: ByteArray, buf: ByteBuffer) {
         buf.putInt(value.size)
         buf.put(value)
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
+ * CSRF tokens bound to a session id (nothing stored: any server with the
+ * secret checks a token for the session it serves). `secrets` each >= 32
+ * bytes: the first generates, every one verifies. Immutable and thread-safe.
+ */
+public interface CsrfTokensInterface {
+    
+    /**
+     * A fresh token for `sessionId` (different on every call).
+     */
+    fun `generate`(`sessionId`: kotlin.String): kotlin.String
+    
+    /**
+     * Returns when `token` was generated for `sessionId`; throws
+     * `INVALID_SIGNATURE` (another session or secret) or `MALFORMED`.
+     */
+    fun `verify`(`sessionId`: kotlin.String, `token`: kotlin.String)
+    
+    companion object
+}
+
+/**
+ * CSRF tokens bound to a session id (nothing stored: any server with the
+ * secret checks a token for the session it serves). `secrets` each >= 32
+ * bytes: the first generates, every one verifies. Immutable and thread-safe.
+ */
+open class CsrfTokens: Disposable, AutoCloseable, CsrfTokensInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+    /**
+     * No secret, or one under 32 bytes, is `INVALID_KEY`.
+     */
+    constructor(`secrets`: List<kotlin.ByteArray>) :
+        this(UniffiWithHandle, 
+    uniffiRustCallWithError(TesseraException) { _status ->
+    UniffiLib.uniffi_tessera_uniffi_fn_constructor_csrftokens_new(
+    
+        
+        FfiConverterSequenceByteArray.lower(`secrets`),_status)
+}
+    )
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_tessera_uniffi_fn_free_csrftokens(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_tessera_uniffi_fn_clone_csrftokens(handle, status)
+        }
+    }
+
+    
+    /**
+     * A fresh token for `sessionId` (different on every call).
+     */
+    @Throws(TesseraException::class)override fun `generate`(`sessionId`: kotlin.String): kotlin.String {
+            return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCallWithError(TesseraException) { _status ->
+    UniffiLib.uniffi_tessera_uniffi_fn_method_csrftokens_generate(
+        it,
+        
+        FfiConverterString.lower(`sessionId`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Returns when `token` was generated for `sessionId`; throws
+     * `INVALID_SIGNATURE` (another session or secret) or `MALFORMED`.
+     */
+    @Throws(TesseraException::class)override fun `verify`(`sessionId`: kotlin.String, `token`: kotlin.String)
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(TesseraException) { _status ->
+    UniffiLib.uniffi_tessera_uniffi_fn_method_csrftokens_verify(
+        it,
+        
+        FfiConverterString.lower(`sessionId`),
+        FfiConverterString.lower(`token`),_status)
+}
+    }
+    
+    
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCsrfTokens: FfiConverter<CsrfTokens, Long> {
+    override fun lower(value: CsrfTokens): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): CsrfTokens {
+        return CsrfTokens(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): CsrfTokens {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: CsrfTokens) = 8UL
+
+    override fun write(value: CsrfTokens, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
+ * Express `cookie-session` with keygrip (HMAC-SHA1). `keys` newest first,
+ * as in keygrip: `keys[0]` signs, every key verifies. `name` is the cookie
+ * name (`null`: cookie-session's `session`). Immutable and thread-safe.
+ */
+public interface ExpressCookieSessionInterface {
+    
+    /**
+     * Reads `<name>` and `<name>.sig` from a raw `Cookie` request header as
+     * cookie-session does and verifies them; `SESSION_NOT_FOUND` if absent.
+     */
+    fun `load`(`cookieHeader`: kotlin.String): kotlin.String
+    
+    /**
+     * `load`, also telling which key matched.
+     */
+    fun `loadInfo`(`cookieHeader`: kotlin.String): ExpressVerified
+    
+    /**
+     * The cookie name (the signature cookie is `<name>.sig`).
+     */
+    fun `name`(): kotlin.String
+    
+    /**
+     * Encodes and signs `sessionJson` (a JSON object; pass what
+     * `JSON.stringify` writes to be byte-identical with Node).
+     */
+    fun `sign`(`sessionJson`: kotlin.String): ExpressSignedCookie
+    
+    /**
+     * keygrip's signature of an existing `<name>` value with `keys[0]`.
+     */
+    fun `signValue`(`value`: kotlin.String): kotlin.String
+    
+    /**
+     * Verifies `sig` over `value` and decodes: the session JSON text.
+     * `INVALID_SIGNATURE` or `MALFORMED`.
+     */
+    fun `verify`(`value`: kotlin.String, `sig`: kotlin.String): kotlin.String
+    
+    /**
+     * `verify`, also telling which key matched.
+     */
+    fun `verifyInfo`(`value`: kotlin.String, `sig`: kotlin.String): ExpressVerified
+    
+    companion object
+}
+
+/**
+ * Express `cookie-session` with keygrip (HMAC-SHA1). `keys` newest first,
+ * as in keygrip: `keys[0]` signs, every key verifies. `name` is the cookie
+ * name (`null`: cookie-session's `session`). Immutable and thread-safe.
+ */
+open class ExpressCookieSession: Disposable, AutoCloseable, ExpressCookieSessionInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+    /**
+     * No keys or a bad name is `INVALID_ARGUMENT`; an empty key `INVALID_KEY`.
+     */
+    constructor(`keys`: List<kotlin.ByteArray>, `name`: kotlin.String? = null) :
+        this(UniffiWithHandle, 
+    uniffiRustCallWithError(TesseraException) { _status ->
+    UniffiLib.uniffi_tessera_uniffi_fn_constructor_expresscookiesession_new(
+    
+        
+        FfiConverterSequenceByteArray.lower(`keys`),
+        FfiConverterOptionalString.lower(`name`),_status)
+}
+    )
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_tessera_uniffi_fn_free_expresscookiesession(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_tessera_uniffi_fn_clone_expresscookiesession(handle, status)
+        }
+    }
+
+    
+    /**
+     * Reads `<name>` and `<name>.sig` from a raw `Cookie` request header as
+     * cookie-session does and verifies them; `SESSION_NOT_FOUND` if absent.
+     */
+    @Throws(TesseraException::class)override fun `load`(`cookieHeader`: kotlin.String): kotlin.String {
+            return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCallWithError(TesseraException) { _status ->
+    UniffiLib.uniffi_tessera_uniffi_fn_method_expresscookiesession_load(
+        it,
+        
+        FfiConverterString.lower(`cookieHeader`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * `load`, also telling which key matched.
+     */
+    @Throws(TesseraException::class)override fun `loadInfo`(`cookieHeader`: kotlin.String): ExpressVerified {
+            return FfiConverterTypeExpressVerified.lift(
+    callWithHandle {
+    uniffiRustCallWithError(TesseraException) { _status ->
+    UniffiLib.uniffi_tessera_uniffi_fn_method_expresscookiesession_load_info(
+        it,
+        
+        FfiConverterString.lower(`cookieHeader`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The cookie name (the signature cookie is `<name>.sig`).
+     */override fun `name`(): kotlin.String {
+            return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_tessera_uniffi_fn_method_expresscookiesession_name(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Encodes and signs `sessionJson` (a JSON object; pass what
+     * `JSON.stringify` writes to be byte-identical with Node).
+     */
+    @Throws(TesseraException::class)override fun `sign`(`sessionJson`: kotlin.String): ExpressSignedCookie {
+            return FfiConverterTypeExpressSignedCookie.lift(
+    callWithHandle {
+    uniffiRustCallWithError(TesseraException) { _status ->
+    UniffiLib.uniffi_tessera_uniffi_fn_method_expresscookiesession_sign(
+        it,
+        
+        FfiConverterString.lower(`sessionJson`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * keygrip's signature of an existing `<name>` value with `keys[0]`.
+     */override fun `signValue`(`value`: kotlin.String): kotlin.String {
+            return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_tessera_uniffi_fn_method_expresscookiesession_sign_value(
+        it,
+        
+        FfiConverterString.lower(`value`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Verifies `sig` over `value` and decodes: the session JSON text.
+     * `INVALID_SIGNATURE` or `MALFORMED`.
+     */
+    @Throws(TesseraException::class)override fun `verify`(`value`: kotlin.String, `sig`: kotlin.String): kotlin.String {
+            return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCallWithError(TesseraException) { _status ->
+    UniffiLib.uniffi_tessera_uniffi_fn_method_expresscookiesession_verify(
+        it,
+        
+        FfiConverterString.lower(`value`),
+        FfiConverterString.lower(`sig`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * `verify`, also telling which key matched.
+     */
+    @Throws(TesseraException::class)override fun `verifyInfo`(`value`: kotlin.String, `sig`: kotlin.String): ExpressVerified {
+            return FfiConverterTypeExpressVerified.lift(
+    callWithHandle {
+    uniffiRustCallWithError(TesseraException) { _status ->
+    UniffiLib.uniffi_tessera_uniffi_fn_method_expresscookiesession_verify_info(
+        it,
+        
+        FfiConverterString.lower(`value`),
+        FfiConverterString.lower(`sig`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeExpressCookieSession: FfiConverter<ExpressCookieSession, Long> {
+    override fun lower(value: ExpressCookieSession): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): ExpressCookieSession {
+        return ExpressCookieSession(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): ExpressCookieSession {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: ExpressCookieSession) = 8UL
+
+    override fun write(value: ExpressCookieSession, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
+ * express-session's signed session-id cookie (`s:<id>.<signature>`,
+ * HMAC-SHA256). `secrets[0]` signs, every secret verifies. Immutable and
+ * thread-safe.
+ */
+public interface ExpressSessionIdInterface {
+    
+    /**
+     * Reads the cookie `name` (`null`: `connect.sid`) from a raw `Cookie`
+     * request header as express-session does and unsigns it;
+     * `SESSION_NOT_FOUND` if absent or empty.
+     */
+    fun `load`(`cookieHeader`: kotlin.String, `name`: kotlin.String? = null): kotlin.String
+    
+    /**
+     * `load`, also telling which secret matched.
+     */
+    fun `loadInfo`(`cookieHeader`: kotlin.String, `name`: kotlin.String? = null): UnsignedSessionId
+    
+    /**
+     * `s:<sid>.<signature>`, the logical cookie value (percent-encode it
+     * when writing a `Set-Cookie`, as express-session does).
+     */
+    fun `sign`(`sid`: kotlin.String): kotlin.String
+    
+    /**
+     * The session id of a cookie value (`s:…` or `s%3A…`, quoted or not).
+     * `MALFORMED` or `INVALID_SIGNATURE`.
+     */
+    fun `unsign`(`value`: kotlin.String): kotlin.String
+    
+    /**
+     * `unsign`, also telling which secret matched.
+     */
+    fun `unsignInfo`(`value`: kotlin.String): UnsignedSessionId
+    
+    companion object
+}
+
+/**
+ * express-session's signed session-id cookie (`s:<id>.<signature>`,
+ * HMAC-SHA256). `secrets[0]` signs, every secret verifies. Immutable and
+ * thread-safe.
+ */
+open class ExpressSessionId: Disposable, AutoCloseable, ExpressSessionIdInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+    /**
+     * No secrets is `INVALID_ARGUMENT`; an empty secret `INVALID_KEY`.
+     */
+    constructor(`secrets`: List<kotlin.ByteArray>) :
+        this(UniffiWithHandle, 
+    uniffiRustCallWithError(TesseraException) { _status ->
+    UniffiLib.uniffi_tessera_uniffi_fn_constructor_expresssessionid_new(
+    
+        
+        FfiConverterSequenceByteArray.lower(`secrets`),_status)
+}
+    )
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_tessera_uniffi_fn_free_expresssessionid(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_tessera_uniffi_fn_clone_expresssessionid(handle, status)
+        }
+    }
+
+    
+    /**
+     * Reads the cookie `name` (`null`: `connect.sid`) from a raw `Cookie`
+     * request header as express-session does and unsigns it;
+     * `SESSION_NOT_FOUND` if absent or empty.
+     */
+    @Throws(TesseraException::class)override fun `load`(`cookieHeader`: kotlin.String, `name`: kotlin.String?): kotlin.String {
+            return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCallWithError(TesseraException) { _status ->
+    UniffiLib.uniffi_tessera_uniffi_fn_method_expresssessionid_load(
+        it,
+        
+        FfiConverterString.lower(`cookieHeader`),
+        FfiConverterOptionalString.lower(`name`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * `load`, also telling which secret matched.
+     */
+    @Throws(TesseraException::class)override fun `loadInfo`(`cookieHeader`: kotlin.String, `name`: kotlin.String?): UnsignedSessionId {
+            return FfiConverterTypeUnsignedSessionId.lift(
+    callWithHandle {
+    uniffiRustCallWithError(TesseraException) { _status ->
+    UniffiLib.uniffi_tessera_uniffi_fn_method_expresssessionid_load_info(
+        it,
+        
+        FfiConverterString.lower(`cookieHeader`),
+        FfiConverterOptionalString.lower(`name`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * `s:<sid>.<signature>`, the logical cookie value (percent-encode it
+     * when writing a `Set-Cookie`, as express-session does).
+     */override fun `sign`(`sid`: kotlin.String): kotlin.String {
+            return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_tessera_uniffi_fn_method_expresssessionid_sign(
+        it,
+        
+        FfiConverterString.lower(`sid`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The session id of a cookie value (`s:…` or `s%3A…`, quoted or not).
+     * `MALFORMED` or `INVALID_SIGNATURE`.
+     */
+    @Throws(TesseraException::class)override fun `unsign`(`value`: kotlin.String): kotlin.String {
+            return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCallWithError(TesseraException) { _status ->
+    UniffiLib.uniffi_tessera_uniffi_fn_method_expresssessionid_unsign(
+        it,
+        
+        FfiConverterString.lower(`value`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * `unsign`, also telling which secret matched.
+     */
+    @Throws(TesseraException::class)override fun `unsignInfo`(`value`: kotlin.String): UnsignedSessionId {
+            return FfiConverterTypeUnsignedSessionId.lift(
+    callWithHandle {
+    uniffiRustCallWithError(TesseraException) { _status ->
+    UniffiLib.uniffi_tessera_uniffi_fn_method_expresssessionid_unsign_info(
+        it,
+        
+        FfiConverterString.lower(`value`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeExpressSessionId: FfiConverter<ExpressSessionId, Long> {
+    override fun lower(value: ExpressSessionId): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): ExpressSessionId {
+        return ExpressSessionId(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): ExpressSessionId {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: ExpressSessionId) = 8UL
+
+    override fun write(value: ExpressSessionId, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
+ * Flask's default session cookie (`SecureCookieSessionInterface`), byte for
+ * byte: the session is Flask's *tagged* JSON text (`{" t": [...]}` for a
+ * tuple, `{" b": "<base64>"}` for bytes, `{" d": "<HTTP date>"}`, …).
+ * `secretKey` (Flask's `SECRET_KEY`) signs; `fallbacks`
+ * (`SECRET_KEY_FALLBACKS`, oldest first) only open. `salt` is Flask's
+ * `cookie-session`; `maxAge` in seconds defaults to Flask's 31 days
+ * (`null`: no limit). Immutable and thread-safe.
+ */
+public interface FlaskCookieInterface {
+    
+    /**
+     * The cookie value for `sessionJson` (tagged JSON text of an object),
+     * signed at `now` (Unix seconds; default: now), exactly as Flask writes
+     * it. Tagged values Flask could not read back are `INVALID_ARGUMENT`.
+     */
+    fun `dumps`(`sessionJson`: kotlin.String, `now`: kotlin.Long? = null): kotlin.String
+    
+    /**
+     * Opens a Flask cookie at `now`: the session as tagged JSON text.
+     * `INVALID_SIGNATURE`, `EXPIRED`, `ISSUED_IN_FUTURE` or `MALFORMED`.
+     */
+    fun `loads`(`cookie`: kotlin.String, `now`: kotlin.Long? = null): kotlin.String
+    
+    companion object
+}
+
+/**
+ * Flask's default session cookie (`SecureCookieSessionInterface`), byte for
+ * byte: the session is Flask's *tagged* JSON text (`{" t": [...]}` for a
+ * tuple, `{" b": "<base64>"}` for bytes, `{" d": "<HTTP date>"}`, …).
+ * `secretKey` (Flask's `SECRET_KEY`) signs; `fallbacks`
+ * (`SECRET_KEY_FALLBACKS`, oldest first) only open. `salt` is Flask's
+ * `cookie-session`; `maxAge` in seconds defaults to Flask's 31 days
+ * (`null`: no limit). Immutable and thread-safe.
+ */
+open class FlaskCookie: Disposable, AutoCloseable, FlaskCookieInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+    /**
+     * `INVALID_ARGUMENT` for a negative `maxAge`.
+     */
+    constructor(`secretKey`: kotlin.ByteArray, `fallbacks`: List<kotlin.ByteArray> = listOf(), `salt`: kotlin.String = "cookie-session", `maxAge`: kotlin.Long? = 2678400L) :
+        this(UniffiWithHandle, 
+    uniffiRustCallWithError(TesseraException) { _status ->
+    UniffiLib.uniffi_tessera_uniffi_fn_constructor_flaskcookie_new(
+    
+        
+        FfiConverterByteArray.lower(`secretKey`),
+        FfiConverterSequenceByteArray.lower(`fallbacks`),
+        FfiConverterString.lower(`salt`),
+        FfiConverterOptionalLong.lower(`maxAge`),_status)
+}
+    )
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_tessera_uniffi_fn_free_flaskcookie(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_tessera_uniffi_fn_clone_flaskcookie(handle, status)
+        }
+    }
+
+    
+    /**
+     * The cookie value for `sessionJson` (tagged JSON text of an object),
+     * signed at `now` (Unix seconds; default: now), exactly as Flask writes
+     * it. Tagged values Flask could not read back are `INVALID_ARGUMENT`.
+     */
+    @Throws(TesseraException::class)override fun `dumps`(`sessionJson`: kotlin.String, `now`: kotlin.Long?): kotlin.String {
+            return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCallWithError(TesseraException) { _status ->
+    UniffiLib.uniffi_tessera_uniffi_fn_method_flaskcookie_dumps(
+        it,
+        
+        FfiConverterString.lower(`sessionJson`),
+        FfiConverterOptionalLong.lower(`now`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Opens a Flask cookie at `now`: the session as tagged JSON text.
+     * `INVALID_SIGNATURE`, `EXPIRED`, `ISSUED_IN_FUTURE` or `MALFORMED`.
+     */
+    @Throws(TesseraException::class)override fun `loads`(`cookie`: kotlin.String, `now`: kotlin.Long?): kotlin.String {
+            return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCallWithError(TesseraException) { _status ->
+    UniffiLib.uniffi_tessera_uniffi_fn_method_flaskcookie_loads(
+        it,
+        
+        FfiConverterString.lower(`cookie`),
+        FfiConverterOptionalLong.lower(`now`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeFlaskCookie: FfiConverter<FlaskCookie, Long> {
+    override fun lower(value: FlaskCookie): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): FlaskCookie {
+        return FlaskCookie(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): FlaskCookie {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: FlaskCookie) = 8UL
+
+    override fun write(value: FlaskCookie, buf: ByteBuffer) {
+        buf.putLong(lower(value))
     }
 }
 
@@ -2320,6 +4137,1783 @@ public object FfiConverterTypeKeySet: FfiConverter<KeySet, Long> {
 
 
 /**
+ * A Rails encrypted cookie (`cookies.encrypted`, the CookieStore session)
+ * for one cookie name: AES-256-GCM with a key from `secretKeyBase` by
+ * PBKDF2, `digest` `sha256` (Rails 7.0+, the default) or `sha1` (apps on
+ * 5.2–6.1 defaults). Times are Unix **milliseconds**. Immutable and
+ * thread-safe.
+ */
+public interface RailsCookieInterface {
+    
+    /**
+     * The JSON text of a cookie value as sent, at `nowMs` (default: now).
+     * `INVALID_SIGNATURE` (another key or cookie name), `EXPIRED`, `MALFORMED`.
+     */
+    fun `decrypt`(`cookie`: kotlin.String, `nowMs`: kotlin.Long? = null): kotlin.String
+    
+    /**
+     * The cookie value (Rack-escaped) for the JSON text `json` (any JSON
+     * value), expiring at `expiresAtMs` or never. `COOKIE_TOO_LARGE` past
+     * Rails' 4096 bytes; bad JSON is `INVALID_ARGUMENT`.
+     */
+    fun `encrypt`(`json`: kotlin.String, `expiresAtMs`: kotlin.Long? = null): kotlin.String
+    
+    companion object
+}
+
+/**
+ * A Rails encrypted cookie (`cookies.encrypted`, the CookieStore session)
+ * for one cookie name: AES-256-GCM with a key from `secretKeyBase` by
+ * PBKDF2, `digest` `sha256` (Rails 7.0+, the default) or `sha1` (apps on
+ * 5.2–6.1 defaults). Times are Unix **milliseconds**. Immutable and
+ * thread-safe.
+ */
+open class RailsCookie: Disposable, AutoCloseable, RailsCookieInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+    /**
+     * An empty `secretKeyBase` is `INVALID_KEY`; another digest, or a cookie
+     * name that is not a token, `INVALID_ARGUMENT`.
+     */
+    constructor(`secretKeyBase`: kotlin.ByteArray, `cookieName`: kotlin.String, `digest`: kotlin.String = "sha256") :
+        this(UniffiWithHandle, 
+    uniffiRustCallWithError(TesseraException) { _status ->
+    UniffiLib.uniffi_tessera_uniffi_fn_constructor_railscookie_new(
+    
+        
+        FfiConverterByteArray.lower(`secretKeyBase`),
+        FfiConverterString.lower(`cookieName`),
+        FfiConverterString.lower(`digest`),_status)
+}
+    )
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_tessera_uniffi_fn_free_railscookie(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_tessera_uniffi_fn_clone_railscookie(handle, status)
+        }
+    }
+
+    
+    /**
+     * The JSON text of a cookie value as sent, at `nowMs` (default: now).
+     * `INVALID_SIGNATURE` (another key or cookie name), `EXPIRED`, `MALFORMED`.
+     */
+    @Throws(TesseraException::class)override fun `decrypt`(`cookie`: kotlin.String, `nowMs`: kotlin.Long?): kotlin.String {
+            return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCallWithError(TesseraException) { _status ->
+    UniffiLib.uniffi_tessera_uniffi_fn_method_railscookie_decrypt(
+        it,
+        
+        FfiConverterString.lower(`cookie`),
+        FfiConverterOptionalLong.lower(`nowMs`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The cookie value (Rack-escaped) for the JSON text `json` (any JSON
+     * value), expiring at `expiresAtMs` or never. `COOKIE_TOO_LARGE` past
+     * Rails' 4096 bytes; bad JSON is `INVALID_ARGUMENT`.
+     */
+    @Throws(TesseraException::class)override fun `encrypt`(`json`: kotlin.String, `expiresAtMs`: kotlin.Long?): kotlin.String {
+            return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCallWithError(TesseraException) { _status ->
+    UniffiLib.uniffi_tessera_uniffi_fn_method_railscookie_encrypt(
+        it,
+        
+        FfiConverterString.lower(`json`),
+        FfiConverterOptionalLong.lower(`expiresAtMs`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeRailsCookie: FfiConverter<RailsCookie, Long> {
+    override fun lower(value: RailsCookie): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): RailsCookie {
+        return RailsCookie(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): RailsCookie {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: RailsCookie) = 8UL
+
+    override fun write(value: RailsCookie, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
+ * Tessera's session cookie: signed (HMAC-SHA256) or `encrypted`
+ * (AES-256-GCM), bound to its cookie `name` (`null`: `session`), with an
+ * authenticated issued-at checked against `maxAge` (seconds; `null`: any
+ * age). `secrets` (each >= 32 bytes, `INVALID_KEY` otherwise): the first
+ * seals, every one opens. A value whose `Set-Cookie` line would pass 4096
+ * bytes is `COOKIE_TOO_LARGE` unless `chunked`. `attributes` (`null`:
+ * `defaultCookieAttributes()`) are written on every line. Immutable and
+ * thread-safe.
+ */
+public interface SessionCookieInterface {
+    
+    /**
+     * `Set-Cookie` header values deleting the session and every chunk of
+     * it named in the request (log out).
+     */
+    fun `clearCookieHeaders`(`requestCookieHeader`: kotlin.String? = null): List<kotlin.String>
+    
+    /**
+     * Opens the session from a raw `Cookie` request header (single or
+     * chunked); `SESSION_NOT_FOUND` when it has none.
+     */
+    fun `load`(`cookieHeader`: kotlin.String, `now`: kotlin.Long? = null): OpenedCookie
+    
+    /**
+     * The cookie name.
+     */
+    fun `name`(): kotlin.String
+    
+    /**
+     * Opens one cookie value at `now`: the session JSON text. `MALFORMED`,
+     * `INVALID_SIGNATURE`, `EXPIRED`, `ISSUED_IN_FUTURE`, `TOO_LARGE`.
+     */
+    fun `open`(`value`: kotlin.String, `now`: kotlin.Long? = null): kotlin.String
+    
+    /**
+     * `open`, also returning the issued-at and whether to re-issue.
+     */
+    fun `openInfo`(`value`: kotlin.String, `now`: kotlin.Long? = null): OpenedCookie
+    
+    /**
+     * One cookie value for `sessionJson` (a JSON object) sealed at `now`
+     * (default: now); `COOKIE_TOO_LARGE` past 4096 bytes.
+     */
+    fun `seal`(`sessionJson`: kotlin.String, `now`: kotlin.Long? = null): kotlin.String
+    
+    /**
+     * The cookies to set: `[(name, value)]`, or `name.0 … name.N-1` when
+     * it does not fit and chunking is on.
+     */
+    fun `sealChunks`(`sessionJson`: kotlin.String, `now`: kotlin.Long? = null): List<CookiePair>
+    
+    /**
+     * Complete `Set-Cookie` header values for the session, plus deletions of
+     * this session's stale cookies named in the request's `Cookie` header.
+     */
+    fun `setCookieHeaders`(`sessionJson`: kotlin.String, `now`: kotlin.Long? = null, `requestCookieHeader`: kotlin.String? = null): List<kotlin.String>
+    
+    companion object
+}
+
+/**
+ * Tessera's session cookie: signed (HMAC-SHA256) or `encrypted`
+ * (AES-256-GCM), bound to its cookie `name` (`null`: `session`), with an
+ * authenticated issued-at checked against `maxAge` (seconds; `null`: any
+ * age). `secrets` (each >= 32 bytes, `INVALID_KEY` otherwise): the first
+ * seals, every one opens. A value whose `Set-Cookie` line would pass 4096
+ * bytes is `COOKIE_TOO_LARGE` unless `chunked`. `attributes` (`null`:
+ * `defaultCookieAttributes()`) are written on every line. Immutable and
+ * thread-safe.
+ */
+open class SessionCookie: Disposable, AutoCloseable, SessionCookieInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+    /**
+     * A bad name or attributes, or a negative `maxAge`, are `INVALID_ARGUMENT`.
+     */
+    constructor(`secrets`: List<kotlin.ByteArray>, `name`: kotlin.String? = null, `encrypted`: kotlin.Boolean = false, `maxAge`: kotlin.Long? = null, `chunked`: kotlin.Boolean = false, `attributes`: CookieAttributes? = null) :
+        this(UniffiWithHandle, 
+    uniffiRustCallWithError(TesseraException) { _status ->
+    UniffiLib.uniffi_tessera_uniffi_fn_constructor_sessioncookie_new(
+    
+        
+        FfiConverterSequenceByteArray.lower(`secrets`),
+        FfiConverterOptionalString.lower(`name`),
+        FfiConverterBoolean.lower(`encrypted`),
+        FfiConverterOptionalLong.lower(`maxAge`),
+        FfiConverterBoolean.lower(`chunked`),
+        FfiConverterOptionalTypeCookieAttributes.lower(`attributes`),_status)
+}
+    )
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_tessera_uniffi_fn_free_sessioncookie(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_tessera_uniffi_fn_clone_sessioncookie(handle, status)
+        }
+    }
+
+    
+    /**
+     * `Set-Cookie` header values deleting the session and every chunk of
+     * it named in the request (log out).
+     */
+    @Throws(TesseraException::class)override fun `clearCookieHeaders`(`requestCookieHeader`: kotlin.String?): List<kotlin.String> {
+            return FfiConverterSequenceString.lift(
+    callWithHandle {
+    uniffiRustCallWithError(TesseraException) { _status ->
+    UniffiLib.uniffi_tessera_uniffi_fn_method_sessioncookie_clear_cookie_headers(
+        it,
+        
+        FfiConverterOptionalString.lower(`requestCookieHeader`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Opens the session from a raw `Cookie` request header (single or
+     * chunked); `SESSION_NOT_FOUND` when it has none.
+     */
+    @Throws(TesseraException::class)override fun `load`(`cookieHeader`: kotlin.String, `now`: kotlin.Long?): OpenedCookie {
+            return FfiConverterTypeOpenedCookie.lift(
+    callWithHandle {
+    uniffiRustCallWithError(TesseraException) { _status ->
+    UniffiLib.uniffi_tessera_uniffi_fn_method_sessioncookie_load(
+        it,
+        
+        FfiConverterString.lower(`cookieHeader`),
+        FfiConverterOptionalLong.lower(`now`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The cookie name.
+     */override fun `name`(): kotlin.String {
+            return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_tessera_uniffi_fn_method_sessioncookie_name(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Opens one cookie value at `now`: the session JSON text. `MALFORMED`,
+     * `INVALID_SIGNATURE`, `EXPIRED`, `ISSUED_IN_FUTURE`, `TOO_LARGE`.
+     */
+    @Throws(TesseraException::class)override fun `open`(`value`: kotlin.String, `now`: kotlin.Long?): kotlin.String {
+            return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCallWithError(TesseraException) { _status ->
+    UniffiLib.uniffi_tessera_uniffi_fn_method_sessioncookie_open(
+        it,
+        
+        FfiConverterString.lower(`value`),
+        FfiConverterOptionalLong.lower(`now`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * `open`, also returning the issued-at and whether to re-issue.
+     */
+    @Throws(TesseraException::class)override fun `openInfo`(`value`: kotlin.String, `now`: kotlin.Long?): OpenedCookie {
+            return FfiConverterTypeOpenedCookie.lift(
+    callWithHandle {
+    uniffiRustCallWithError(TesseraException) { _status ->
+    UniffiLib.uniffi_tessera_uniffi_fn_method_sessioncookie_open_info(
+        it,
+        
+        FfiConverterString.lower(`value`),
+        FfiConverterOptionalLong.lower(`now`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * One cookie value for `sessionJson` (a JSON object) sealed at `now`
+     * (default: now); `COOKIE_TOO_LARGE` past 4096 bytes.
+     */
+    @Throws(TesseraException::class)override fun `seal`(`sessionJson`: kotlin.String, `now`: kotlin.Long?): kotlin.String {
+            return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCallWithError(TesseraException) { _status ->
+    UniffiLib.uniffi_tessera_uniffi_fn_method_sessioncookie_seal(
+        it,
+        
+        FfiConverterString.lower(`sessionJson`),
+        FfiConverterOptionalLong.lower(`now`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The cookies to set: `[(name, value)]`, or `name.0 … name.N-1` when
+     * it does not fit and chunking is on.
+     */
+    @Throws(TesseraException::class)override fun `sealChunks`(`sessionJson`: kotlin.String, `now`: kotlin.Long?): List<CookiePair> {
+            return FfiConverterSequenceTypeCookiePair.lift(
+    callWithHandle {
+    uniffiRustCallWithError(TesseraException) { _status ->
+    UniffiLib.uniffi_tessera_uniffi_fn_method_sessioncookie_seal_chunks(
+        it,
+        
+        FfiConverterString.lower(`sessionJson`),
+        FfiConverterOptionalLong.lower(`now`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Complete `Set-Cookie` header values for the session, plus deletions of
+     * this session's stale cookies named in the request's `Cookie` header.
+     */
+    @Throws(TesseraException::class)override fun `setCookieHeaders`(`sessionJson`: kotlin.String, `now`: kotlin.Long?, `requestCookieHeader`: kotlin.String?): List<kotlin.String> {
+            return FfiConverterSequenceString.lift(
+    callWithHandle {
+    uniffiRustCallWithError(TesseraException) { _status ->
+    UniffiLib.uniffi_tessera_uniffi_fn_method_sessioncookie_set_cookie_headers(
+        it,
+        
+        FfiConverterString.lower(`sessionJson`),
+        FfiConverterOptionalLong.lower(`now`),
+        FfiConverterOptionalString.lower(`requestCookieHeader`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeSessionCookie: FfiConverter<SessionCookie, Long> {
+    override fun lower(value: SessionCookie): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): SessionCookie {
+        return SessionCookie(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): SessionCookie {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: SessionCookie) = 8UL
+
+    override fun write(value: SessionCookie, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
+ * itsdangerous' `Signer`: `value + sep + signature`. `secretKeys` oldest
+ * first, as in itsdangerous: the last signs, every one verifies. Options
+ * (`null`: itsdangerous' default): `salt` (`itsdangerous.Signer`), `sep`
+ * (`.`), `keyDerivation` (`django-concat`, `concat`, `hmac`, `none`),
+ * `digestMethod` (`sha1`, `sha256`, `sha384`, `sha512`). Immutable and
+ * thread-safe.
+ */
+public interface SignerInterface {
+    
+    /**
+     * `value + sep + signature`, signed with the newest secret.
+     */
+    fun `sign`(`value`: kotlin.ByteArray): kotlin.ByteArray
+    
+    /**
+     * The value if the signature verifies with any secret
+     * (`INVALID_SIGNATURE`; `MALFORMED` without a separator or base64url signature).
+     */
+    fun `unsign`(`signedValue`: kotlin.ByteArray): kotlin.ByteArray
+    
+    companion object
+}
+
+/**
+ * itsdangerous' `Signer`: `value + sep + signature`. `secretKeys` oldest
+ * first, as in itsdangerous: the last signs, every one verifies. Options
+ * (`null`: itsdangerous' default): `salt` (`itsdangerous.Signer`), `sep`
+ * (`.`), `keyDerivation` (`django-concat`, `concat`, `hmac`, `none`),
+ * `digestMethod` (`sha1`, `sha256`, `sha384`, `sha512`). Immutable and
+ * thread-safe.
+ */
+open class Signer: Disposable, AutoCloseable, SignerInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+    /**
+     * No secret is `INVALID_KEY`; an unknown option value `INVALID_ARGUMENT`.
+     */
+    constructor(`secretKeys`: List<kotlin.ByteArray>, `salt`: kotlin.String? = null, `sep`: kotlin.String? = null, `keyDerivation`: kotlin.String? = null, `digestMethod`: kotlin.String? = null) :
+        this(UniffiWithHandle, 
+    uniffiRustCallWithError(TesseraException) { _status ->
+    UniffiLib.uniffi_tessera_uniffi_fn_constructor_signer_new(
+    
+        
+        FfiConverterSequenceByteArray.lower(`secretKeys`),
+        FfiConverterOptionalString.lower(`salt`),
+        FfiConverterOptionalString.lower(`sep`),
+        FfiConverterOptionalString.lower(`keyDerivation`),
+        FfiConverterOptionalString.lower(`digestMethod`),_status)
+}
+    )
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_tessera_uniffi_fn_free_signer(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_tessera_uniffi_fn_clone_signer(handle, status)
+        }
+    }
+
+    
+    /**
+     * `value + sep + signature`, signed with the newest secret.
+     */override fun `sign`(`value`: kotlin.ByteArray): kotlin.ByteArray {
+            return FfiConverterByteArray.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_tessera_uniffi_fn_method_signer_sign(
+        it,
+        
+        FfiConverterByteArray.lower(`value`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The value if the signature verifies with any secret
+     * (`INVALID_SIGNATURE`; `MALFORMED` without a separator or base64url signature).
+     */
+    @Throws(TesseraException::class)override fun `unsign`(`signedValue`: kotlin.ByteArray): kotlin.ByteArray {
+            return FfiConverterByteArray.lift(
+    callWithHandle {
+    uniffiRustCallWithError(TesseraException) { _status ->
+    UniffiLib.uniffi_tessera_uniffi_fn_method_signer_unsign(
+        it,
+        
+        FfiConverterByteArray.lower(`signedValue`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeSigner: FfiConverter<Signer, Long> {
+    override fun lower(value: Signer): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): Signer {
+        return Signer(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): Signer {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: Signer) = 8UL
+
+    override fun write(value: Signer, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
+ * itsdangerous' `TimestampSigner`: `value + sep + timestamp + sep +
+ * signature`. Arguments and defaults as [`Signer`]. Immutable and thread-safe.
+ */
+public interface TimestampSignerInterface {
+    
+    /**
+     * Signs `value` with the time `now` (Unix seconds >= 0; default: now).
+     */
+    fun `sign`(`value`: kotlin.ByteArray, `now`: kotlin.Long? = null): kotlin.ByteArray
+    
+    /**
+     * The value if the signature verifies; with `maxAge` (seconds), older
+     * than that at `now` is `EXPIRED` and later than `now` `ISSUED_IN_FUTURE`.
+     */
+    fun `unsign`(`signedValue`: kotlin.ByteArray, `maxAge`: kotlin.Long? = null, `now`: kotlin.Long? = null): kotlin.ByteArray
+    
+    /**
+     * `unsign`, also returning when the value was signed.
+     */
+    fun `unsignWithTimestamp`(`signedValue`: kotlin.ByteArray, `maxAge`: kotlin.Long? = null, `now`: kotlin.Long? = null): TimestampedValue
+    
+    companion object
+}
+
+/**
+ * itsdangerous' `TimestampSigner`: `value + sep + timestamp + sep +
+ * signature`. Arguments and defaults as [`Signer`]. Immutable and thread-safe.
+ */
+open class TimestampSigner: Disposable, AutoCloseable, TimestampSignerInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+    /**
+     * As `Signer(...)`.
+     */
+    constructor(`secretKeys`: List<kotlin.ByteArray>, `salt`: kotlin.String? = null, `sep`: kotlin.String? = null, `keyDerivation`: kotlin.String? = null, `digestMethod`: kotlin.String? = null) :
+        this(UniffiWithHandle, 
+    uniffiRustCallWithError(TesseraException) { _status ->
+    UniffiLib.uniffi_tessera_uniffi_fn_constructor_timestampsigner_new(
+    
+        
+        FfiConverterSequenceByteArray.lower(`secretKeys`),
+        FfiConverterOptionalString.lower(`salt`),
+        FfiConverterOptionalString.lower(`sep`),
+        FfiConverterOptionalString.lower(`keyDerivation`),
+        FfiConverterOptionalString.lower(`digestMethod`),_status)
+}
+    )
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_tessera_uniffi_fn_free_timestampsigner(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_tessera_uniffi_fn_clone_timestampsigner(handle, status)
+        }
+    }
+
+    
+    /**
+     * Signs `value` with the time `now` (Unix seconds >= 0; default: now).
+     */
+    @Throws(TesseraException::class)override fun `sign`(`value`: kotlin.ByteArray, `now`: kotlin.Long?): kotlin.ByteArray {
+            return FfiConverterByteArray.lift(
+    callWithHandle {
+    uniffiRustCallWithError(TesseraException) { _status ->
+    UniffiLib.uniffi_tessera_uniffi_fn_method_timestampsigner_sign(
+        it,
+        
+        FfiConverterByteArray.lower(`value`),
+        FfiConverterOptionalLong.lower(`now`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The value if the signature verifies; with `maxAge` (seconds), older
+     * than that at `now` is `EXPIRED` and later than `now` `ISSUED_IN_FUTURE`.
+     */
+    @Throws(TesseraException::class)override fun `unsign`(`signedValue`: kotlin.ByteArray, `maxAge`: kotlin.Long?, `now`: kotlin.Long?): kotlin.ByteArray {
+            return FfiConverterByteArray.lift(
+    callWithHandle {
+    uniffiRustCallWithError(TesseraException) { _status ->
+    UniffiLib.uniffi_tessera_uniffi_fn_method_timestampsigner_unsign(
+        it,
+        
+        FfiConverterByteArray.lower(`signedValue`),
+        FfiConverterOptionalLong.lower(`maxAge`),
+        FfiConverterOptionalLong.lower(`now`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * `unsign`, also returning when the value was signed.
+     */
+    @Throws(TesseraException::class)override fun `unsignWithTimestamp`(`signedValue`: kotlin.ByteArray, `maxAge`: kotlin.Long?, `now`: kotlin.Long?): TimestampedValue {
+            return FfiConverterTypeTimestampedValue.lift(
+    callWithHandle {
+    uniffiRustCallWithError(TesseraException) { _status ->
+    UniffiLib.uniffi_tessera_uniffi_fn_method_timestampsigner_unsign_with_timestamp(
+        it,
+        
+        FfiConverterByteArray.lower(`signedValue`),
+        FfiConverterOptionalLong.lower(`maxAge`),
+        FfiConverterOptionalLong.lower(`now`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeTimestampSigner: FfiConverter<TimestampSigner, Long> {
+    override fun lower(value: TimestampSigner): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): TimestampSigner {
+        return TimestampSigner(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): TimestampSigner {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: TimestampSigner) = 8UL
+
+    override fun write(value: TimestampSigner, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
+ * itsdangerous' `URLSafeTimedSerializer`: JSON (compact, member order kept),
+ * zlib when smaller, timestamp, signature. Arguments as [`Signer`], except
+ * that the default salt is `itsdangerous`. Immutable and thread-safe.
+ */
+public interface UrlSafeTimedSerializerInterface {
+    
+    /**
+     * The signed value for the JSON text `json`, at `now` (default: now).
+     */
+    fun `dumps`(`json`: kotlin.String, `now`: kotlin.Long? = null): kotlin.String
+    
+    /**
+     * Verifies and decodes (`maxAge`, `now` as in `TimestampSigner.unsign`):
+     * the payload as compact JSON text.
+     */
+    fun `loads`(`signedValue`: kotlin.String, `maxAge`: kotlin.Long? = null, `now`: kotlin.Long? = null): kotlin.String
+    
+    companion object
+}
+
+/**
+ * itsdangerous' `URLSafeTimedSerializer`: JSON (compact, member order kept),
+ * zlib when smaller, timestamp, signature. Arguments as [`Signer`], except
+ * that the default salt is `itsdangerous`. Immutable and thread-safe.
+ */
+open class UrlSafeTimedSerializer: Disposable, AutoCloseable, UrlSafeTimedSerializerInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+    /**
+     * As `Signer(...)`.
+     */
+    constructor(`secretKeys`: List<kotlin.ByteArray>, `salt`: kotlin.String? = null, `sep`: kotlin.String? = null, `keyDerivation`: kotlin.String? = null, `digestMethod`: kotlin.String? = null) :
+        this(UniffiWithHandle, 
+    uniffiRustCallWithError(TesseraException) { _status ->
+    UniffiLib.uniffi_tessera_uniffi_fn_constructor_urlsafetimedserializer_new(
+    
+        
+        FfiConverterSequenceByteArray.lower(`secretKeys`),
+        FfiConverterOptionalString.lower(`salt`),
+        FfiConverterOptionalString.lower(`sep`),
+        FfiConverterOptionalString.lower(`keyDerivation`),
+        FfiConverterOptionalString.lower(`digestMethod`),_status)
+}
+    )
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_tessera_uniffi_fn_free_urlsafetimedserializer(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_tessera_uniffi_fn_clone_urlsafetimedserializer(handle, status)
+        }
+    }
+
+    
+    /**
+     * The signed value for the JSON text `json`, at `now` (default: now).
+     */
+    @Throws(TesseraException::class)override fun `dumps`(`json`: kotlin.String, `now`: kotlin.Long?): kotlin.String {
+            return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCallWithError(TesseraException) { _status ->
+    UniffiLib.uniffi_tessera_uniffi_fn_method_urlsafetimedserializer_dumps(
+        it,
+        
+        FfiConverterString.lower(`json`),
+        FfiConverterOptionalLong.lower(`now`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Verifies and decodes (`maxAge`, `now` as in `TimestampSigner.unsign`):
+     * the payload as compact JSON text.
+     */
+    @Throws(TesseraException::class)override fun `loads`(`signedValue`: kotlin.String, `maxAge`: kotlin.Long?, `now`: kotlin.Long?): kotlin.String {
+            return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCallWithError(TesseraException) { _status ->
+    UniffiLib.uniffi_tessera_uniffi_fn_method_urlsafetimedserializer_loads(
+        it,
+        
+        FfiConverterString.lower(`signedValue`),
+        FfiConverterOptionalLong.lower(`maxAge`),
+        FfiConverterOptionalLong.lower(`now`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeUrlSafeTimedSerializer: FfiConverter<UrlSafeTimedSerializer, Long> {
+    override fun lower(value: UrlSafeTimedSerializer): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): UrlSafeTimedSerializer {
+        return UrlSafeTimedSerializer(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): UrlSafeTimedSerializer {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: UrlSafeTimedSerializer) = 8UL
+
+    override fun write(value: UrlSafeTimedSerializer, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
  * Keys + policy, built once; `verify` is the hot path. Immutable and safe to
  * share between threads (one per app is typical).
  */
@@ -2628,6 +6222,404 @@ public object FfiConverterTypeClaims: FfiConverterRustBuffer<Claims> {
             FfiConverterOptionalString.write(value.`sub`, buf)
             FfiConverterOptionalSequenceString.write(value.`aud`, buf)
             FfiConverterOptionalString.write(value.`jti`, buf)
+    }
+}
+
+
+
+/**
+ * The attributes of a `Set-Cookie` line. Start from
+ * `defaultCookieAttributes()` (the core's strict defaults: `Path=/; Secure;
+ * HttpOnly; SameSite=Lax`) and change what differs (Kotlin `copy(...)`).
+ * Checked when a line is built: a bad path or domain, a broken
+ * `__Secure-`/`__Host-` rule, or `SameSite=None`/`partitioned` without
+ * `secure` are `INVALID_ARGUMENT`.
+ */
+data class CookieAttributes (
+    /**
+     * `Path`; `null` leaves it out.
+     */
+    var `path`: kotlin.String?
+    , 
+    /**
+     * `Domain`; `null` makes a host-only cookie.
+     */
+    var `domain`: kotlin.String?
+    , 
+    /**
+     * `Max-Age` in seconds (0 or less deletes the cookie); `null`: none.
+     */
+    var `maxAge`: kotlin.Long?
+    , 
+    /**
+     * `Expires` as Unix seconds; `null`: none.
+     */
+    var `expires`: kotlin.Long?
+    , 
+    /**
+     * `Secure`.
+     */
+    var `secure`: kotlin.Boolean
+    , 
+    /**
+     * `HttpOnly`.
+     */
+    var `httpOnly`: kotlin.Boolean
+    , 
+    /**
+     * `SameSite`: `"Strict"`, `"Lax"`, `"None"` (any case) or `null`.
+     */
+    var `sameSite`: kotlin.String?
+    , 
+    /**
+     * `Partitioned` (CHIPS; needs `secure`).
+     */
+    var `partitioned`: kotlin.Boolean
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCookieAttributes: FfiConverterRustBuffer<CookieAttributes> {
+    override fun read(buf: ByteBuffer): CookieAttributes {
+        return CookieAttributes(
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterBoolean.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: CookieAttributes) = (
+            FfiConverterOptionalString.allocationSize(value.`path`) +
+            FfiConverterOptionalString.allocationSize(value.`domain`) +
+            FfiConverterOptionalLong.allocationSize(value.`maxAge`) +
+            FfiConverterOptionalLong.allocationSize(value.`expires`) +
+            FfiConverterBoolean.allocationSize(value.`secure`) +
+            FfiConverterBoolean.allocationSize(value.`httpOnly`) +
+            FfiConverterOptionalString.allocationSize(value.`sameSite`) +
+            FfiConverterBoolean.allocationSize(value.`partitioned`)
+    )
+
+    override fun write(value: CookieAttributes, buf: ByteBuffer) {
+            FfiConverterOptionalString.write(value.`path`, buf)
+            FfiConverterOptionalString.write(value.`domain`, buf)
+            FfiConverterOptionalLong.write(value.`maxAge`, buf)
+            FfiConverterOptionalLong.write(value.`expires`, buf)
+            FfiConverterBoolean.write(value.`secure`, buf)
+            FfiConverterBoolean.write(value.`httpOnly`, buf)
+            FfiConverterOptionalString.write(value.`sameSite`, buf)
+            FfiConverterBoolean.write(value.`partitioned`, buf)
+    }
+}
+
+
+
+/**
+ * One cookie: a name and its value.
+ */
+data class CookiePair (
+    /**
+     * The cookie name.
+     */
+    var `name`: kotlin.String
+    , 
+    /**
+     * The cookie value (as sent: no percent-decoding).
+     */
+    var `value`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCookiePair: FfiConverterRustBuffer<CookiePair> {
+    override fun read(buf: ByteBuffer): CookiePair {
+        return CookiePair(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: CookiePair) = (
+            FfiConverterString.allocationSize(value.`name`) +
+            FfiConverterString.allocationSize(value.`value`)
+    )
+
+    override fun write(value: CookiePair, buf: ByteBuffer) {
+            FfiConverterString.write(value.`name`, buf)
+            FfiConverterString.write(value.`value`, buf)
+    }
+}
+
+
+
+/**
+ * The two cookies cookie-session sets: `<name>=value` and `<name>.sig=sig`.
+ */
+data class ExpressSignedCookie (
+    /**
+     * The value of the `<name>` cookie (base64 of the session JSON).
+     */
+    var `value`: kotlin.String
+    , 
+    /**
+     * The value of the `<name>.sig` cookie.
+     */
+    var `sig`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeExpressSignedCookie: FfiConverterRustBuffer<ExpressSignedCookie> {
+    override fun read(buf: ByteBuffer): ExpressSignedCookie {
+        return ExpressSignedCookie(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ExpressSignedCookie) = (
+            FfiConverterString.allocationSize(value.`value`) +
+            FfiConverterString.allocationSize(value.`sig`)
+    )
+
+    override fun write(value: ExpressSignedCookie, buf: ByteBuffer) {
+            FfiConverterString.write(value.`value`, buf)
+            FfiConverterString.write(value.`sig`, buf)
+    }
+}
+
+
+
+/**
+ * A verified cookie-session session.
+ */
+data class ExpressVerified (
+    /**
+     * The session JSON text, exactly as it was signed.
+     */
+    var `json`: kotlin.String
+    , 
+    /**
+     * The index of the key that matched (keygrip's `index`).
+     */
+    var `keyIndex`: kotlin.Int
+    , 
+    /**
+     * Signed with an older key: set `<name>.sig` again (`signValue(value)`).
+     */
+    var `needsResign`: kotlin.Boolean
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeExpressVerified: FfiConverterRustBuffer<ExpressVerified> {
+    override fun read(buf: ByteBuffer): ExpressVerified {
+        return ExpressVerified(
+            FfiConverterString.read(buf),
+            FfiConverterInt.read(buf),
+            FfiConverterBoolean.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ExpressVerified) = (
+            FfiConverterString.allocationSize(value.`json`) +
+            FfiConverterInt.allocationSize(value.`keyIndex`) +
+            FfiConverterBoolean.allocationSize(value.`needsResign`)
+    )
+
+    override fun write(value: ExpressVerified, buf: ByteBuffer) {
+            FfiConverterString.write(value.`json`, buf)
+            FfiConverterInt.write(value.`keyIndex`, buf)
+            FfiConverterBoolean.write(value.`needsResign`, buf)
+    }
+}
+
+
+
+/**
+ * An opened session.
+ */
+data class OpenedCookie (
+    /**
+     * The session JSON text.
+     */
+    var `json`: kotlin.String
+    , 
+    /**
+     * When it was sealed (Unix seconds).
+     */
+    var `issuedAt`: kotlin.Long
+    , 
+    /**
+     * An older secret opened it: seal it again with the current one.
+     */
+    var `needsReissue`: kotlin.Boolean
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeOpenedCookie: FfiConverterRustBuffer<OpenedCookie> {
+    override fun read(buf: ByteBuffer): OpenedCookie {
+        return OpenedCookie(
+            FfiConverterString.read(buf),
+            FfiConverterLong.read(buf),
+            FfiConverterBoolean.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: OpenedCookie) = (
+            FfiConverterString.allocationSize(value.`json`) +
+            FfiConverterLong.allocationSize(value.`issuedAt`) +
+            FfiConverterBoolean.allocationSize(value.`needsReissue`)
+    )
+
+    override fun write(value: OpenedCookie, buf: ByteBuffer) {
+            FfiConverterString.write(value.`json`, buf)
+            FfiConverterLong.write(value.`issuedAt`, buf)
+            FfiConverterBoolean.write(value.`needsReissue`, buf)
+    }
+}
+
+
+
+/**
+ * A value and the time it was signed (Unix seconds).
+ */
+data class TimestampedValue (
+    /**
+     * The signed value.
+     */
+    var `value`: kotlin.ByteArray
+    , 
+    /**
+     * When it was signed (Unix seconds).
+     */
+    var `timestamp`: kotlin.Long
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeTimestampedValue: FfiConverterRustBuffer<TimestampedValue> {
+    override fun read(buf: ByteBuffer): TimestampedValue {
+        return TimestampedValue(
+            FfiConverterByteArray.read(buf),
+            FfiConverterLong.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: TimestampedValue) = (
+            FfiConverterByteArray.allocationSize(value.`value`) +
+            FfiConverterLong.allocationSize(value.`timestamp`)
+    )
+
+    override fun write(value: TimestampedValue, buf: ByteBuffer) {
+            FfiConverterByteArray.write(value.`value`, buf)
+            FfiConverterLong.write(value.`timestamp`, buf)
+    }
+}
+
+
+
+/**
+ * A verified express-session id.
+ */
+data class UnsignedSessionId (
+    /**
+     * The session id.
+     */
+    var `sid`: kotlin.String
+    , 
+    /**
+     * The index of the secret that matched (above 0: sign it again).
+     */
+    var `secretIndex`: kotlin.Int
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeUnsignedSessionId: FfiConverterRustBuffer<UnsignedSessionId> {
+    override fun read(buf: ByteBuffer): UnsignedSessionId {
+        return UnsignedSessionId(
+            FfiConverterString.read(buf),
+            FfiConverterInt.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: UnsignedSessionId) = (
+            FfiConverterString.allocationSize(value.`sid`) +
+            FfiConverterInt.allocationSize(value.`secretIndex`)
+    )
+
+    override fun write(value: UnsignedSessionId, buf: ByteBuffer) {
+            FfiConverterString.write(value.`sid`, buf)
+            FfiConverterInt.write(value.`secretIndex`, buf)
     }
 }
 
@@ -3131,6 +7123,38 @@ public object FfiConverterOptionalTypeKey: FfiConverterRustBuffer<Key?> {
 /**
  * @suppress
  */
+public object FfiConverterOptionalTypeCookieAttributes: FfiConverterRustBuffer<CookieAttributes?> {
+    override fun read(buf: ByteBuffer): CookieAttributes? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeCookieAttributes.read(buf)
+    }
+
+    override fun allocationSize(value: CookieAttributes?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeCookieAttributes.allocationSize(value)
+        }
+    }
+
+    override fun write(value: CookieAttributes?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeCookieAttributes.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterOptionalSequenceString: FfiConverterRustBuffer<List<kotlin.String>?> {
     override fun read(buf: ByteBuffer): List<kotlin.String>? {
         if (buf.get().toInt() == 0) {
@@ -3191,6 +7215,34 @@ public object FfiConverterSequenceString: FfiConverterRustBuffer<List<kotlin.Str
 /**
  * @suppress
  */
+public object FfiConverterSequenceByteArray: FfiConverterRustBuffer<List<kotlin.ByteArray>> {
+    override fun read(buf: ByteBuffer): List<kotlin.ByteArray> {
+        val len = buf.getInt()
+        return List<kotlin.ByteArray>(len) {
+            FfiConverterByteArray.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<kotlin.ByteArray>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterByteArray.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<kotlin.ByteArray>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterByteArray.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceTypeKey: FfiConverterRustBuffer<List<Key>> {
     override fun read(buf: ByteBuffer): List<Key> {
         val len = buf.getInt()
@@ -3212,6 +7264,154 @@ public object FfiConverterSequenceTypeKey: FfiConverterRustBuffer<List<Key>> {
         }
     }
 }
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeCookiePair: FfiConverterRustBuffer<List<CookiePair>> {
+    override fun read(buf: ByteBuffer): List<CookiePair> {
+        val len = buf.getInt()
+        return List<CookiePair>(len) {
+            FfiConverterTypeCookiePair.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<CookiePair>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeCookiePair.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<CookiePair>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeCookiePair.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterMapStringString: FfiConverterRustBuffer<Map<kotlin.String, kotlin.String>> {
+    override fun read(buf: ByteBuffer): Map<kotlin.String, kotlin.String> {
+        val len = buf.getInt()
+        return buildMap<kotlin.String, kotlin.String>(len) {
+            repeat(len) {
+                val k = FfiConverterString.read(buf)
+                val v = FfiConverterString.read(buf)
+                this[k] = v
+            }
+        }
+    }
+
+    override fun allocationSize(value: Map<kotlin.String, kotlin.String>): ULong {
+        val spaceForMapSize = 4UL
+        val spaceForChildren = value.map { (k, v) ->
+            FfiConverterString.allocationSize(k) +
+            FfiConverterString.allocationSize(v)
+        }.sum()
+        return spaceForMapSize + spaceForChildren
+    }
+
+    override fun write(value: Map<kotlin.String, kotlin.String>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        // The parens on `(k, v)` here ensure we're calling the right method,
+        // which is important for compatibility with older android devices.
+        // Ref https://blog.danlew.net/2017/03/16/kotlin-puzzler-whose-line-is-it-anyways/
+        value.forEach { (k, v) ->
+            FfiConverterString.write(k, buf)
+            FfiConverterString.write(v, buf)
+        }
+    }
+}
+        /**
+         * The core's default attributes: `Path=/; Secure; HttpOnly; SameSite=Lax`.
+         */ fun `defaultCookieAttributes`(): CookieAttributes {
+            return FfiConverterTypeCookieAttributes.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_tessera_uniffi_fn_func_default_cookie_attributes(
+    
+        _status)
+}
+    )
+    }
+    
+
+        /**
+         * A `Set-Cookie` header value deleting `name` (empty value, `Max-Age=0`,
+         * `Expires` in 1970); path and domain must be the cookie's own.
+         */
+    @Throws(TesseraException::class) fun `deleteCookie`(`name`: kotlin.String, `attributes`: CookieAttributes? = null): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCallWithError(TesseraException) { _status ->
+    UniffiLib.uniffi_tessera_uniffi_fn_func_delete_cookie(
+    
+        
+        FfiConverterString.lower(`name`),
+        FfiConverterOptionalTypeCookieAttributes.lower(`attributes`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * The cookies of a raw `Cookie` request header by name; when a name
+         * repeats, the first wins (what servers read). Over 64 KiB is `TOO_LARGE`.
+         */
+    @Throws(TesseraException::class) fun `parseCookie`(`header`: kotlin.String): Map<kotlin.String, kotlin.String> {
+            return FfiConverterMapStringString.lift(
+    uniffiRustCallWithError(TesseraException) { _status ->
+    UniffiLib.uniffi_tessera_uniffi_fn_func_parse_cookie(
+    
+        
+        FfiConverterString.lower(`header`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * Every pair of a raw `Cookie` request header, in order, duplicates kept
+         * (whitespace and one pair of quotes removed, no percent-decoding).
+         */
+    @Throws(TesseraException::class) fun `parseCookiePairs`(`header`: kotlin.String): List<CookiePair> {
+            return FfiConverterSequenceTypeCookiePair.lift(
+    uniffiRustCallWithError(TesseraException) { _status ->
+    UniffiLib.uniffi_tessera_uniffi_fn_func_parse_cookie_pairs(
+    
+        
+        FfiConverterString.lower(`header`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * A complete `Set-Cookie` header value: `name=value` and the attributes
+         * (`null`: the defaults). A name that is not a token, or a value outside
+         * RFC 6265 `cookie-octet`, is `INVALID_ARGUMENT`.
+         */
+    @Throws(TesseraException::class) fun `setCookie`(`name`: kotlin.String, `value`: kotlin.String, `attributes`: CookieAttributes? = null): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCallWithError(TesseraException) { _status ->
+    UniffiLib.uniffi_tessera_uniffi_fn_func_set_cookie(
+    
+        
+        FfiConverterString.lower(`name`),
+        FfiConverterString.lower(`value`),
+        FfiConverterOptionalTypeCookieAttributes.lower(`attributes`),_status)
+}
+    )
+    }
+    
+
         /**
          * The code's stable string, exactly as every binding spells it
          * (`"EXPIRED"`, `"INVALID_SIGNATURE"`, …).

@@ -1,5 +1,6 @@
-// Many threads and coroutines sharing one Verifier (and one signing Key):
-// every result must be exactly what a single-threaded run gives.
+// Many threads and coroutines sharing one Verifier (and one signing Key),
+// and one encrypted SessionCookie, FlaskCookie and CsrfTokens: every result
+// must be exactly what a single-threaded run gives.
 package dev.tessera
 
 import java.util.concurrent.CountDownLatch
@@ -85,6 +86,25 @@ class ThreadsTest {
             async(Dispatchers.Default) { cases[i % cases.size].let { (token, want) -> outcome(token) == want } }
         }.awaitAll()
         assertEquals(2_000, results.count { it })
+    }
+
+    @Test
+    fun manyCoroutinesShareOneCookieCodec() = runBlocking {
+        val sessions = SessionCookie(listOf(ByteArray(32) { (it + 1).toByte() }), encrypted = true, maxAge = 60)
+        val flask = FlaskCookie("flask-key".toByteArray())
+        val csrf = CsrfTokens(listOf(ByteArray(32) { (it + 2).toByte() }))
+        val results = (0 until 1_000).map { i ->
+            async(Dispatchers.Default) {
+                val json = """{"i":$i}"""
+                val sealed = sessions.seal(json, NOW)
+                val token = csrf.generate("sid-$i")
+                sessions.open(sealed, NOW + 1) == json &&
+                    flask.loads(flask.dumps(json, NOW), NOW) == json &&
+                    runCatching { csrf.verify("sid-$i", token) }.isSuccess &&
+                    runCatching { csrf.verify("sid-${i + 1}", token) }.exceptionOrNull().let { it is TesseraException && it.code == ErrorCode.INVALID_SIGNATURE }
+            }
+        }.awaitAll()
+        assertEquals(1_000, results.count { it })
     }
 
     @Test
