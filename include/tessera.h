@@ -622,8 +622,8 @@ tessera_status tessera_express_cookie_session_sign(const tessera_express_cookie_
 tessera_status tessera_express_cookie_session_sign_value(const tessera_express_cookie_session *session, const uint8_t *value, size_t value_len, char **sig_out);
 
 /**
- * Verifies a `<name>` cookie value against its `<name>.sig` value (pointer
- * + length each) with every key, then decodes it. On success
+ * Verifies a `<name>` cookie value against its `<name>.sig` value (each a
+ * pointer and a length) with every key, then decodes it. On success
  * `*session_json_out` is the session JSON text exactly as it was signed
  * (free with `tessera_string_free`) and, when `key_index_out` is not NULL,
  * `*key_index_out` the index of the key that matched (above 0: re-sign

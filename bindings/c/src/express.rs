@@ -138,8 +138,8 @@ pub unsafe extern "C" fn tessera_express_cookie_session_sign_value(
     })
 }
 
-/// Verifies a `<name>` cookie value against its `<name>.sig` value (pointer
-/// + length each) with every key, then decodes it. On success
+/// Verifies a `<name>` cookie value against its `<name>.sig` value (each a
+/// pointer and a length) with every key, then decodes it. On success
 /// `*session_json_out` is the session JSON text exactly as it was signed
 /// (free with `tessera_string_free`) and, when `key_index_out` is not NULL,
 /// `*key_index_out` the index of the key that matched (above 0: re-sign

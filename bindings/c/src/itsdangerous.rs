@@ -71,6 +71,7 @@ struct Args<'a> {
 
 /// # Safety
 /// As the constructors' contract.
+#[allow(clippy::too_many_arguments)] // the constructors' C parameters, one for one
 unsafe fn args<'a>(
     secret_keys: *const *const u8,
     secret_key_lens: *const usize,
