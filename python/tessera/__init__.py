@@ -11,7 +11,7 @@ keys and policy and verifies on the hot path; every failure is a
 :class:`TesseraError` with a stable ``code``. See README.md.
 """
 
-from . import cookies, errors, jws, jwt
+from . import cookies, errors, jws, jwt, sessions
 from ._native import ALGORITHMS, ERROR_CODES, Key, KeySet, Verifier, __version__
 from .errors import (
     DecodeError,
@@ -29,7 +29,11 @@ from .errors import (
     InvalidTypeError,
     KeyNotFoundError,
     MissingRequiredClaimError,
+    RefreshTokenReusedError,
     RevokedTokenError,
+    SessionConflictError,
+    SessionNotFoundError,
+    StoreUnavailableError,
     TesseraError,
     TokenTooOldError,
 )
@@ -44,6 +48,7 @@ __all__ = [
     "jwt",
     "jws",
     "cookies",
+    "sessions",
     "errors",
     "TesseraError",
     "InvalidTokenError",
@@ -63,4 +68,8 @@ __all__ = [
     "RevokedTokenError",
     "InvalidKeyError",
     "InvalidArgumentError",
+    "RefreshTokenReusedError",
+    "SessionNotFoundError",
+    "SessionConflictError",
+    "StoreUnavailableError",
 ]

@@ -22,11 +22,15 @@ ports mechanically::
     │   ├── InvalidAlgorithmError     UNSUPPORTED_ALGORITHM, ALGORITHM_NOT_ALLOWED
     │   ├── KeyNotFoundError          KEY_NOT_FOUND
     │   └── RevokedTokenError         REVOKED
+    │       └── RefreshTokenReusedError REFRESH_TOKEN_REUSED
     ├── InvalidKeyError               INVALID_KEY
-    └── InvalidArgumentError          INVALID_ARGUMENT (also a ValueError)
+    ├── InvalidArgumentError          INVALID_ARGUMENT (also a ValueError)
+    ├── SessionNotFoundError          SESSION_NOT_FOUND
+    ├── SessionConflictError          SESSION_CONFLICT
+    └── StoreUnavailableError         STORE_UNAVAILABLE
 
-Other codes (``INTERNAL`` and the cookie and session codes) raise
-:class:`TesseraError` itself. This module is plain Python and does not import
+Other codes (``INTERNAL``, ``COOKIE_TOO_LARGE``) raise :class:`TesseraError`
+itself. This module is plain Python and does not import
 the native extension: the extension imports these classes.
 """
 
@@ -53,6 +57,10 @@ __all__ = [
     "RevokedTokenError",
     "InvalidKeyError",
     "InvalidArgumentError",
+    "RefreshTokenReusedError",
+    "SessionNotFoundError",
+    "SessionConflictError",
+    "StoreUnavailableError",
 ]
 
 
@@ -155,3 +163,26 @@ class InvalidKeyError(TesseraError):
 
 class InvalidArgumentError(TesseraError, ValueError):
     """An argument has a bad value (``INVALID_ARGUMENT``)."""
+
+
+class RefreshTokenReusedError(RevokedTokenError):
+    """A refresh token that was already rotated was presented again
+    (``REFRESH_TOKEN_REUSED``): it was copied, so its whole family is now
+    revoked, and every later use of any token of the family fails the same way."""
+
+
+class SessionNotFoundError(TesseraError):
+    """No such session, refresh token or session cookie (``SESSION_NOT_FOUND``):
+    unknown, expired or destroyed."""
+
+
+class SessionConflictError(TesseraError):
+    """The session was saved by someone else since it was loaded
+    (``SESSION_CONFLICT``): load it again and reapply the change, or use
+    ``SessionManager.merge``."""
+
+
+class StoreUnavailableError(TesseraError):
+    """The session store cannot answer (``STORE_UNAVAILABLE``): Redis down,
+    timing out or refusing, or a memory store at its limits. Fail closed:
+    never treat this as "no session" or "not revoked"."""

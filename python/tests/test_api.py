@@ -29,7 +29,11 @@ from tessera import (
     KeyNotFoundError,
     KeySet,
     MissingRequiredClaimError,
+    RefreshTokenReusedError,
     RevokedTokenError,
+    SessionConflictError,
+    SessionNotFoundError,
+    StoreUnavailableError,
     TesseraError,
     TokenTooOldError,
     Verifier,
@@ -65,10 +69,10 @@ CODE_CLASS = {
     "UNSUPPORTED_CRITICAL_HEADER": DecodeError,
     "REVOKED": RevokedTokenError,
     "COOKIE_TOO_LARGE": TesseraError,
-    "SESSION_NOT_FOUND": TesseraError,
-    "SESSION_CONFLICT": TesseraError,
-    "REFRESH_TOKEN_REUSED": TesseraError,
-    "STORE_UNAVAILABLE": TesseraError,
+    "SESSION_NOT_FOUND": SessionNotFoundError,
+    "SESSION_CONFLICT": SessionConflictError,
+    "REFRESH_TOKEN_REUSED": RefreshTokenReusedError,
+    "STORE_UNAVAILABLE": StoreUnavailableError,
     "INVALID_ARGUMENT": InvalidArgumentError,
     "INTERNAL": TesseraError,
 }
@@ -114,6 +118,11 @@ def test_hierarchy_mirrors_pyjwt() -> None:
     assert issubclass(InvalidKeyError, TesseraError)
     assert issubclass(InvalidArgumentError, ValueError)
     assert issubclass(InvalidTokenError, TesseraError)
+    # A reused refresh token is a revoked one (its family was just revoked);
+    # the other session failures are not token errors.
+    assert issubclass(RefreshTokenReusedError, RevokedTokenError)
+    for cls in (SessionNotFoundError, SessionConflictError, StoreUnavailableError):
+        assert issubclass(cls, TesseraError) and not issubclass(cls, InvalidTokenError), cls
 
 
 def test_errors_pickle_with_code_and_claim() -> None:

@@ -543,6 +543,61 @@ pub(crate) fn seconds(v: Option<&Bound<'_, PyAny>>, name: &str) -> PyResult<Opti
         .map_err(|_| invalid_argument(format!("{name} must not be negative")))
 }
 
+/// A duration from seconds given as an `int`, a `float` (sub-second values
+/// kept to the nanosecond) or a `datetime.timedelta` (exact); `None` for
+/// `None`. Negative, NaN or infinite values are `InvalidArgumentError`;
+/// whether zero or a sub-millisecond value is usable is the core's call.
+pub(crate) fn duration(
+    v: Option<&Bound<'_, PyAny>>,
+    name: &str,
+) -> PyResult<Option<std::time::Duration>> {
+    use std::time::Duration;
+    let Some(v) = v.filter(|v| !v.is_none()) else {
+        return Ok(None);
+    };
+    let py = v.py();
+    let negative = || invalid_argument(format!("{name} must not be negative"));
+    let out_of_range = || invalid_argument(format!("{name} is out of range"));
+    if v.is_instance(TIMEDELTA.import(py, "datetime", "timedelta")?)? {
+        // days may be negative; seconds and microseconds never are.
+        let days: i64 = v.getattr("days")?.extract()?;
+        let secs: u64 = v.getattr("seconds")?.extract()?;
+        let micros: u32 = v.getattr("microseconds")?.extract()?;
+        let days = u64::try_from(days).map_err(|_| negative())?;
+        let whole = days
+            .checked_mul(86_400)
+            .and_then(|d| d.checked_add(secs))
+            .ok_or_else(out_of_range)?;
+        return Ok(Some(Duration::new(whole, micros * 1000)));
+    }
+    let want = "int, float or datetime.timedelta";
+    if v.cast::<PyBool>().is_ok() {
+        return Err(type_error(format!("{name} must be {want}, not bool")));
+    }
+    if v.cast::<PyInt>().is_ok() {
+        if let Ok(s) = v.extract::<u64>() {
+            return Ok(Some(Duration::from_secs(s)));
+        }
+        return Err(if v.lt(0)? { negative() } else { out_of_range() });
+    }
+    if let Ok(f) = v.cast::<PyFloat>() {
+        let f = f.value();
+        if f.is_nan() || f.is_infinite() {
+            return Err(invalid_argument(format!("{name} must be a finite number")));
+        }
+        if f < 0.0 {
+            return Err(negative());
+        }
+        return Duration::try_from_secs_f64(f)
+            .map(Some)
+            .map_err(|_| out_of_range());
+    }
+    Err(type_error(format!(
+        "{name} must be {want}, not {}",
+        type_name(v)
+    )))
+}
+
 /// Epoch seconds from an `int`, a `float` (floored) or a `datetime` (aware,
 /// or naive meaning UTC; floored).
 pub(crate) fn epoch_seconds(v: Option<&Bound<'_, PyAny>>, name: &str) -> PyResult<Option<i64>> {

@@ -25,6 +25,10 @@ pyo3::import_exception!(tessera.errors, KeyNotFoundError);
 pyo3::import_exception!(tessera.errors, RevokedTokenError);
 pyo3::import_exception!(tessera.errors, InvalidKeyError);
 pyo3::import_exception!(tessera.errors, InvalidArgumentError);
+pyo3::import_exception!(tessera.errors, RefreshTokenReusedError);
+pyo3::import_exception!(tessera.errors, SessionNotFoundError);
+pyo3::import_exception!(tessera.errors, SessionConflictError);
+pyo3::import_exception!(tessera.errors, StoreUnavailableError);
 
 /// `tessera::Error` → the exception class of its code, with
 /// `(message, code, claim)` as arguments.
@@ -56,12 +60,11 @@ pub(crate) fn to_py_err(e: Error) -> PyErr {
         ErrorCode::InvalidClaim => InvalidClaimError::new_err(args),
         ErrorCode::Revoked => RevokedTokenError::new_err(args),
         ErrorCode::InvalidArgument => InvalidArgumentError::new_err(args),
-        ErrorCode::CookieTooLarge
-        | ErrorCode::SessionNotFound
-        | ErrorCode::SessionConflict
-        | ErrorCode::RefreshTokenReused
-        | ErrorCode::StoreUnavailable
-        | ErrorCode::Internal => TesseraError::new_err(args),
+        ErrorCode::RefreshTokenReused => RefreshTokenReusedError::new_err(args),
+        ErrorCode::SessionNotFound => SessionNotFoundError::new_err(args),
+        ErrorCode::SessionConflict => SessionConflictError::new_err(args),
+        ErrorCode::StoreUnavailable => StoreUnavailableError::new_err(args),
+        ErrorCode::CookieTooLarge | ErrorCode::Internal => TesseraError::new_err(args),
     }
 }
 

@@ -7,7 +7,7 @@ use tessera::jwt;
 use crate::convert::{json_to_py, to_json, token_arg};
 use crate::errors::{to_py_err, IntoPy};
 use crate::keyset::Keys;
-use crate::verifier::{claims_to_py, maybe_detach, Options};
+use crate::verifier::{claims_to_py, maybe_detach, Options, PyVerifier};
 
 /// Optional header extras (a mapping) as JSON text.
 pub(crate) fn headers_json(headers: Option<&Bound<'_, PyAny>>) -> PyResult<Option<String>> {
@@ -40,11 +40,12 @@ pub(crate) fn jwt_encode(
 
 /// Verifies ``token`` with ``key`` and the keyword policy and returns the
 /// claims dict. Parses the options each call: build a ``Verifier`` to verify
-/// many tokens.
+/// many tokens. ``denylist`` (a ``tessera.sessions.Denylist``) also refuses
+/// revoked tokens, as ``Verifier`` does.
 #[pyfunction]
 #[pyo3(signature = (token, key, *, algorithms = None, issuer = None, audience = None,
     subject = None, required = None, leeway = None, max_age = None, typ = None,
-    now = None, verify_exp = None, verify_nbf = None, max_token_bytes = None))]
+    now = None, verify_exp = None, verify_nbf = None, max_token_bytes = None, denylist = None))]
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn jwt_decode<'py>(
     py: Python<'py>,
@@ -62,9 +63,10 @@ pub(crate) fn jwt_decode<'py>(
     verify_exp: Option<&Bound<'py, PyAny>>,
     verify_nbf: Option<&Bound<'py, PyAny>>,
     max_token_bytes: Option<&Bound<'py, PyAny>>,
+    denylist: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let keys = Keys::extract(key)?;
-    let validation = Options {
+    let options = Options {
         algorithms,
         issuer,
         audience,
@@ -77,8 +79,14 @@ pub(crate) fn jwt_decode<'py>(
         verify_exp,
         verify_nbf,
         max_token_bytes,
+        denylist,
+    };
+    if denylist.is_some_and(|d| !d.is_none()) {
+        // The core's one-shot `decode` takes no denylist: verify through a
+        // Verifier that has one (it releases the GIL around the store).
+        return PyVerifier::build(keys, &options)?.verify_any(py, token);
     }
-    .validation()?;
+    let validation = options.validation()?;
     // One token: the core's one-shot path, without the per-verifier setup a
     // reusable `Verifier` does.
     let detach = keys.slow();

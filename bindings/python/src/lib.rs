@@ -18,6 +18,7 @@ mod key;
 mod keyset;
 mod native;
 mod rails;
+mod session;
 mod verifier;
 
 use pyo3::prelude::*;
@@ -48,6 +49,10 @@ mod _native {
     use crate::native::{PyOpenedCookie, PySessionCookie};
     #[pymodule_export]
     use crate::rails::PyRailsCookie;
+    #[pymodule_export]
+    use crate::session::{
+        PyDenylist, PyMemoryStore, PyRedisStore, PyRefreshTokens, PySessionManager,
+    };
     #[pymodule_export]
     use crate::verifier::PyVerifier;
 

@@ -8,11 +8,14 @@
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyBytes, PyInt};
 use tessera::jwt::{Claims, Validation, Verifier};
+use tessera::session::Denylist;
 
 use crate::convert::{epoch_seconds, json_to_py, opt_str, seconds, strings, token_arg};
 use crate::errors::{invalid_argument, type_error, IntoPy};
 use crate::key::alg;
 use crate::keyset::Keys;
+use crate::session::PyDenylist;
+use std::sync::Arc;
 
 /// The keyword options, exactly as Python spells them.
 pub(crate) struct Options<'a, 'py> {
@@ -28,6 +31,7 @@ pub(crate) struct Options<'a, 'py> {
     pub verify_exp: Option<&'a Bound<'py, PyAny>>,
     pub verify_nbf: Option<&'a Bound<'py, PyAny>>,
     pub max_token_bytes: Option<&'a Bound<'py, PyAny>>,
+    pub denylist: Option<&'a Bound<'py, PyAny>>,
 }
 
 fn given<'a, 'py>(v: Option<&'a Bound<'py, PyAny>>) -> Option<&'a Bound<'py, PyAny>> {
@@ -90,6 +94,20 @@ impl Options<'_, '_> {
         }
         Ok(v)
     }
+
+    /// The denylist to consult, if one was given.
+    pub(crate) fn denylist(&self) -> PyResult<Option<Arc<Denylist>>> {
+        match given(self.denylist) {
+            None => Ok(None),
+            Some(d) => match d.cast::<PyDenylist>() {
+                Ok(d) => Ok(Some(d.get().inner.clone())),
+                Err(_) => Err(type_error(format!(
+                    "denylist must be a tessera.sessions.Denylist or None, not {}",
+                    d.get_type().name()?
+                ))),
+            },
+        }
+    }
 }
 
 /// Keys + policy built once; ``verify`` is the hot path. Immutable and safe to
@@ -97,16 +115,29 @@ impl Options<'_, '_> {
 #[pyclass(module = "tessera._native", name = "Verifier", frozen)]
 pub struct PyVerifier {
     inner: Verifier,
-    /// Release the GIL around verification (RSA/EC/Ed25519 keys present).
+    /// Release the GIL around verification (RSA/EC/Ed25519 keys present, or
+    /// a denylist to consult).
     detach: bool,
+    /// Built with a denylist (for `repr`).
+    has_denylist: bool,
 }
 
 impl PyVerifier {
     pub(crate) fn build(keys: Keys, options: &Options<'_, '_>) -> PyResult<PyVerifier> {
         let validation = options.validation()?;
-        let detach = keys.slow();
-        let inner = Verifier::new(keys.into_set(), validation).py_err()?;
-        Ok(PyVerifier { inner, detach })
+        let denylist = options.denylist()?;
+        let has_denylist = denylist.is_some();
+        // A denylist means store I/O on every verification: release the GIL.
+        let detach = keys.slow() || has_denylist;
+        let mut inner = Verifier::new(keys.into_set(), validation).py_err()?;
+        if let Some(d) = denylist {
+            inner = inner.with_denylist(d);
+        }
+        Ok(PyVerifier {
+            inner,
+            detach,
+            has_denylist,
+        })
     }
 
     /// Verifies a token given as `str` or `bytes` and returns the claims dict.
@@ -122,8 +153,8 @@ impl PyVerifier {
     }
 }
 
-/// Runs `f` with the GIL released when `detach` (RSA/EC/Ed25519 work); HMAC
-/// verification is too short for the release to pay off.
+/// Runs `f` with the GIL released when `detach` (RSA/EC/Ed25519 work, store
+/// I/O); HMAC verification alone is too short for the release to pay off.
 pub(crate) fn maybe_detach<T: Send>(
     py: Python<'_>,
     detach: bool,
@@ -146,7 +177,8 @@ impl PyVerifier {
     #[new]
     #[pyo3(signature = (key, *, algorithms = None, issuer = None, audience = None,
         subject = None, required = None, leeway = None, max_age = None, typ = None,
-        now = None, verify_exp = None, verify_nbf = None, max_token_bytes = None))]
+        now = None, verify_exp = None, verify_nbf = None, max_token_bytes = None,
+        denylist = None))]
     #[allow(clippy::too_many_arguments)]
     fn py_new<'py>(
         key: &Bound<'py, PyAny>,
@@ -162,6 +194,7 @@ impl PyVerifier {
         verify_exp: Option<&Bound<'py, PyAny>>,
         verify_nbf: Option<&Bound<'py, PyAny>>,
         max_token_bytes: Option<&Bound<'py, PyAny>>,
+        denylist: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Self> {
         let keys = Keys::extract(key)?;
         PyVerifier::build(
@@ -179,12 +212,16 @@ impl PyVerifier {
                 verify_exp,
                 verify_nbf,
                 max_token_bytes,
+                denylist,
             },
         )
     }
 
     /// Verifies ``token`` (``str`` or ``bytes``) and returns its claims as a
-    /// dict; raises a ``TesseraError`` subclass otherwise.
+    /// dict; raises a ``TesseraError`` subclass otherwise. With a
+    /// ``denylist``, a token must carry a ``jti`` (``MISSING_CLAIM``), a
+    /// revoked one is ``REVOKED``, and a store that cannot answer is
+    /// ``STORE_UNAVAILABLE`` (never "not revoked").
     fn verify<'py>(
         &self,
         py: Python<'py>,
@@ -201,6 +238,7 @@ impl PyVerifier {
             .iter()
             .map(|k| k.alg().as_str())
             .collect();
-        format!("Verifier(keys=[{}])", algs.join(", "))
+        let deny = if self.has_denylist { ", denylist" } else { "" };
+        format!("Verifier(keys=[{}]{deny})", algs.join(", "))
     }
 }
