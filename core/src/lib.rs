@@ -52,6 +52,16 @@ pub use json::MAX_DEPTH;
 pub use key::{Key, KeyOptions};
 pub use keyset::{KeySet, SigningKeys};
 
+/// The system clock in Unix seconds (what every `now` defaults to).
+pub fn unix_now() -> i64 {
+    unix_now_ms().div_euclid(1000)
+}
+
+/// The system clock in Unix milliseconds.
+pub fn unix_now_ms() -> i64 {
+    session::now_ms()
+}
+
 /// The README's Rust examples, compiled and run as doc tests.
 #[cfg(doctest)]
 #[doc = include_str!("../../README.md")]

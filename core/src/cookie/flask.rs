@@ -21,6 +21,14 @@ fn bad_arg(msg: &'static str) -> Error {
     Error::new(ErrorCode::InvalidArgument, msg)
 }
 
+/// Input JSON a caller handed in that does not parse: the caller's error.
+pub(crate) fn bad_input(e: Error) -> Error {
+    Error::new(
+        ErrorCode::InvalidArgument,
+        format!("session JSON: {}", e.message()),
+    )
+}
+
 /// Refuses tagged values Flask could not read back (its untagging would fail
 /// and answer 500): `" t"` not a list, `" b"` not standard base64, `" u"` not a
 /// UUID, `" m"`/`" d"` not a string, `" di"` not a one-member object.
@@ -57,6 +65,9 @@ fn check_tags(v: &Value) -> Result<()> {
 /// Flask's default `PERMANENT_SESSION_LIFETIME`: 31 days, in seconds.
 pub const DEFAULT_MAX_AGE: u64 = 2_678_400;
 
+/// The salt of Flask's session serializer.
+pub const DEFAULT_SALT: &[u8] = b"cookie-session";
+
 /// A Flask session-cookie codec.
 pub struct FlaskCookie {
     ser: URLSafeTimedSerializer,
@@ -66,7 +77,7 @@ pub struct FlaskCookie {
 impl FlaskCookie {
     /// Flask's defaults: salt `cookie-session`, max_age 31 days, no fallbacks.
     pub fn new(secret_key: &[u8]) -> Result<FlaskCookie> {
-        Self::with_options::<&[u8]>(secret_key, &[], b"cookie-session", Some(DEFAULT_MAX_AGE))
+        Self::with_options::<&[u8]>(secret_key, &[], DEFAULT_SALT, Some(DEFAULT_MAX_AGE))
     }
 
     /// `fallbacks` are Flask's `SECRET_KEY_FALLBACKS` (oldest first); they open
@@ -92,7 +103,7 @@ impl FlaskCookie {
     /// The cookie value for the session `json` (tagged JSON text) signed at `now`.
     /// The session must be a JSON object (`INVALID_ARGUMENT` otherwise).
     pub fn dumps(&self, json: &str, now: i64) -> Result<String> {
-        let tree = pyjson::parse(json.as_bytes())?;
+        let tree = pyjson::parse(json.as_bytes()).map_err(bad_input)?;
         if !matches!(tree, Value::Obj(_)) {
             return Err(bad_arg("a Flask session is a JSON object"));
         }

@@ -307,7 +307,8 @@ impl URLSafeTimedSerializer {
 
     /// Serializes the JSON text `json` and signs it at time `now`.
     pub fn dumps(&self, json: &str, now: i64) -> Result<String> {
-        self.dumps_tree(&super::flask::pyjson::parse(json.as_bytes())?, now)
+        let tree = super::flask::pyjson::parse(json.as_bytes()).map_err(super::flask::bad_input)?;
+        self.dumps_tree(&tree, now)
     }
 
     /// [`URLSafeTimedSerializer::dumps`] of an already parsed document.
@@ -326,19 +327,32 @@ impl URLSafeTimedSerializer {
     /// Verifies `cookie` (with `max_age` as in [`TimestampSigner::unsign`]) and
     /// returns its payload as compact JSON text (member order kept, non-ASCII raw).
     pub fn loads(&self, cookie: &str, max_age: Option<u64>, now: i64) -> Result<String> {
-        let (payload, _) = self.signer.unsign(cookie.as_bytes(), max_age, now)?;
+        self.loads_with_timestamp(cookie, max_age, now)
+            .map(|(json, _)| json)
+    }
+
+    /// [`loads`](Self::loads), also returning the signing timestamp (Unix seconds),
+    /// as itsdangerous' `loads(..., return_timestamp=True)`.
+    pub fn loads_with_timestamp(
+        &self,
+        cookie: &str,
+        max_age: Option<u64>,
+        now: i64,
+    ) -> Result<(String, i64)> {
+        let (payload, ts) = self.signer.unsign(cookie.as_bytes(), max_age, now)?;
         let json = decompress_payload(payload)?;
         if json.first() == Some(&b'{') {
             // An object (every session): validated by the strict scanner and
             // handed back as written, without building a tree.
             let text = crate::json::utf8(&json, "payload")?;
             crate::json::validate_object(text, "payload")?;
-            return String::from_utf8(json).map_err(|_| malformed("payload is not UTF-8"));
+            let json = String::from_utf8(json).map_err(|_| malformed("payload is not UTF-8"))?;
+            return Ok((json, ts));
         }
         let tree = super::flask::pyjson::parse(&json)?;
         let mut out = String::with_capacity(json.len());
         super::flask::pyjson::write(&tree, Style::Compact, &mut out);
-        Ok(out)
+        Ok((out, ts))
     }
 }
 

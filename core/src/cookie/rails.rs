@@ -31,9 +31,10 @@ pub const DEFAULT_SALT: &str = "authenticated encrypted cookie";
 pub const ITERATIONS: u32 = 1000;
 
 /// The key generator's digest (`key_generator_hash_digest_class`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum RailsDigest {
     /// `OpenSSL::Digest::SHA256`, the Rails 7.0+ default.
+    #[default]
     Sha256,
     /// `OpenSSL::Digest::SHA1`, apps on 5.2–6.1 defaults.
     Sha1,
@@ -96,6 +97,20 @@ impl RailsCookie {
             name: cookie_name.to_owned(),
             purpose: format!("cookie.{cookie_name}"),
         })
+    }
+
+    /// [`new`](Self::new) plus [`rotate`](Self::rotate) for each of `rotations`
+    /// (older `secret_key_base`/digest pairs that still open cookies).
+    pub fn with_rotations<S: AsRef<[u8]>>(
+        secret_key_base: &[u8],
+        cookie_name: &str,
+        digest: RailsDigest,
+        rotations: &[(S, RailsDigest)],
+    ) -> Result<RailsCookie> {
+        rotations.iter().try_fold(
+            Self::new(secret_key_base, cookie_name, digest)?,
+            |c, (skb, d)| c.rotate(skb.as_ref(), *d),
+        )
     }
 
     /// Also opens cookies encrypted under another `secret_key_base`/digest
