@@ -14,6 +14,7 @@
 //! | `d:<jti>` | `{"v":1,"exp":s}` | until `exp` + 300 s |
 //! | `r:<hex sha256(refresh token)>` | `{"v":1,"family":…,"user":…,"data":…,"state":"active"/"rotated","expires":ms}` | the token's life |
 //! | `f:<family id>` | `{"v":1,"user":…,"revoked":null/"reused"/"revoked"}` | the newest token's life |
+//! | `g:<user id>` | set of that user's family ids | the newest token's life |
 //!
 //! Ids and tokens are 256 bits from the OS CSPRNG, base64url (43 characters);
 //! the store only ever sees their SHA-256, so a store dump hands out nothing live.

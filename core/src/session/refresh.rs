@@ -117,6 +117,8 @@ impl RefreshTokens {
         });
         self.store
             .set(&Self::family_key(&family), &fam, self.ttl_ms)?;
+        self.store
+            .set_add(&format!("g:{user_id}"), &family, self.ttl_ms)?;
         self.mint(&family, user_id, data.as_deref(), now_ms())
     }
 
@@ -176,6 +178,8 @@ impl RefreshTokens {
         let new = self.mint(&rec.family, &rec.user, rec.data, now)?;
         self.store
             .expire(&Self::family_key(&rec.family), self.ttl_ms)?;
+        self.store
+            .set_add(&format!("g:{}", rec.user), &rec.family, self.ttl_ms)?;
         Ok(Rotated {
             user_id: rec.user.clone(),
             data: rec.data.map(|d| d.get().to_owned()),
@@ -195,6 +199,30 @@ impl RefreshTokens {
         let rec: RefreshRecord<'_> = record::decode("refresh token", &bytes)?;
         self.revoke(&rec.family, &rec.user, Revoked::Revoked)?;
         Ok(true)
+    }
+}
+
+impl RefreshTokens {
+    /// Revokes every family of `user_id` ("log out everywhere" for refresh
+    /// tokens); returns how many were still live.
+    pub fn revoke_user(&self, user_id: &str) -> Result<u64> {
+        check_label("user_id", user_id)?;
+        let index = format!("g:{user_id}");
+        let mut n = 0;
+        for family in self.store.set_members(&index)? {
+            let key = Self::family_key(&family);
+            if let Some(bytes) = self.store.get(&key)? {
+                let rec: FamilyRecord = record::decode("refresh family", &bytes)?;
+                if rec.revoked.is_none() {
+                    n += 1;
+                }
+                if rec.revoked != Some(Revoked::Reused) {
+                    self.revoke(&family, user_id, Revoked::Revoked)?;
+                }
+            }
+            self.store.set_remove(&index, &family)?;
+        }
+        Ok(n)
     }
 }
 
@@ -237,6 +265,13 @@ mod tests {
         assert!(rt.revoke_family(&other).unwrap());
         assert_eq!(rt.rotate(&other).unwrap_err().code(), ErrorCode::Revoked);
         assert_eq!(rt.rotate("x").unwrap_err().code(), ErrorCode::Malformed);
+        let d1 = rt.issue("dave", None).unwrap();
+        let d2 = rt.issue("dave", None).unwrap();
+        let d1 = rt.rotate(&d1).unwrap().token;
+        assert_eq!(rt.revoke_user("dave").unwrap(), 2);
+        assert_eq!(rt.rotate(&d1).unwrap_err().code(), ErrorCode::Revoked);
+        assert_eq!(rt.rotate(&d2).unwrap_err().code(), ErrorCode::Revoked);
+        assert_eq!(rt.revoke_user("dave").unwrap(), 0);
         assert_eq!(
             rt.rotate(&"A".repeat(43)).unwrap_err().code(),
             ErrorCode::SessionNotFound
