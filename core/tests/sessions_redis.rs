@@ -197,10 +197,23 @@ fn faults_fail_closed_and_recover() {
     let id = m.create(r#"{"b":2}"#, None).unwrap();
     assert_eq!(m.load(&id).unwrap().unwrap().data, r#"{"b":2}"#);
 
-    // A restart while connections sit in the pool: the next call still works.
+    // A restart while several connections sit in the pool: the next call
+    // still works (its retry must not draw another stale pooled connection).
+    std::thread::scope(|s| {
+        for _ in 0..4 {
+            s.spawn(|| {
+                for _ in 0..50 {
+                    m.load(&id).unwrap();
+                }
+            });
+        }
+    });
     server.stop();
     server.restart();
     assert!(m.load(&id).unwrap().is_none());
+    for _ in 0..8 {
+        assert!(m.load(&id).unwrap().is_none());
+    }
     assert!(!m.destroy(&id).unwrap());
 
     // Garbage under a session key is MALFORMED, not "no session".

@@ -12,7 +12,7 @@
 //! - Reconnect: the store is created without connecting. A connection that
 //!   fails is dropped from the pool; a command that fails because its
 //!   connection was dropped or refused (e.g. Redis restarted) is sent once
-//!   more on a fresh connection, except compare-and-swap, whose outcome would
+//!   more on a fresh connection outside the pool, except compare-and-swap, whose outcome would
 //!   be unknown. Timeouts are never retried.
 //! - Replies of the wrong type (`WRONGTYPE`, unparseable) are `MALFORMED`.
 
@@ -51,6 +51,7 @@ impl Default for RedisOptions {
     }
 }
 
+#[derive(Clone)]
 struct Single {
     client: Client,
     connect_timeout: Duration,
@@ -79,6 +80,7 @@ impl r2d2::ManageConnection for Single {
     }
 }
 
+#[derive(Clone)]
 struct Cluster(ClusterClient);
 
 impl r2d2::ManageConnection for Cluster {
@@ -105,9 +107,12 @@ impl r2d2::ManageConnection for Cluster {
     }
 }
 
+/// The pool, and its connection manager kept aside for fresh, unpooled
+/// connections (the retry after a dropped connection must not draw another
+/// stale one from the pool).
 enum Pool {
-    Single(r2d2::Pool<Single>),
-    Cluster(r2d2::Pool<Cluster>),
+    Single(r2d2::Pool<Single>, Single),
+    Cluster(r2d2::Pool<Cluster>, Cluster),
 }
 
 /// The Redis-backed store (see the module docs).
@@ -180,7 +185,8 @@ impl RedisStore {
                 .retries(2)
                 .build()
                 .map_err(bad_url)?;
-            Pool::Cluster(builder(&opts).build_unchecked(Cluster(client)))
+            let manager = Cluster(client);
+            Pool::Cluster(builder(&opts).build_unchecked(manager.clone()), manager)
         } else {
             if urls.len() != 1 {
                 return Err(invalid_argument(
@@ -188,11 +194,12 @@ impl RedisStore {
                 ));
             }
             let client = Client::open(urls[0]).map_err(bad_url)?;
-            Pool::Single(builder(&opts).build_unchecked(Single {
+            let manager = Single {
                 client,
                 connect_timeout: opts.connect_timeout,
                 io_timeout: opts.io_timeout,
-            }))
+            };
+            Pool::Single(builder(&opts).build_unchecked(manager.clone()), manager)
         };
         let describe = urls
             .iter()
@@ -220,38 +227,37 @@ impl RedisStore {
         k
     }
 
-    /// Runs `f` on a pooled connection; once more on a fresh one if the first
-    /// failed because its connection was dropped or refused and `retry` allows.
+    /// Runs `f` on a pooled connection; if that failed because the
+    /// connection was dropped or refused (Redis restarted) and `retry`
+    /// allows, once more on a fresh connection outside the pool. The failed
+    /// connection reports itself closed and is not returned to the pool.
     fn run<T>(
         &self,
         retry: bool,
         f: impl Fn(&mut dyn ConnectionLike) -> redis::RedisResult<T>,
     ) -> Result<T> {
-        let attempt = || -> std::result::Result<T, (RedisError, bool)> {
+        use r2d2::ManageConnection as _;
+        let pooled = || -> std::result::Result<T, (RedisError, bool)> {
+            let pool_err = |e: r2d2::Error| {
+                (
+                    RedisError::from((redis::ErrorKind::Io, "pool", e.to_string())),
+                    false,
+                )
+            };
             match &self.pool {
-                Pool::Single(p) => {
-                    let mut c = p.get().map_err(|e| {
-                        (
-                            RedisError::from((redis::ErrorKind::Io, "pool", e.to_string())),
-                            false,
-                        )
-                    })?;
-                    f(&mut *c).map_err(|e| (e, true))
-                }
-                Pool::Cluster(p) => {
-                    let mut c = p.get().map_err(|e| {
-                        (
-                            RedisError::from((redis::ErrorKind::Io, "pool", e.to_string())),
-                            false,
-                        )
-                    })?;
-                    f(&mut *c).map_err(|e| (e, true))
-                }
+                Pool::Single(p, _) => f(&mut *p.get().map_err(pool_err)?).map_err(|e| (e, true)),
+                Pool::Cluster(p, _) => f(&mut *p.get().map_err(pool_err)?).map_err(|e| (e, true)),
             }
         };
-        match attempt() {
+        let fresh = || -> redis::RedisResult<T> {
+            match &self.pool {
+                Pool::Single(_, m) => f(&mut m.connect()?),
+                Pool::Cluster(_, m) => f(&mut m.connect()?),
+            }
+        };
+        match pooled() {
             Ok(v) => Ok(v),
-            Err((e, true)) if retry && retryable(&e) => attempt().map_err(|(e, _)| map_err(e)),
+            Err((e, true)) if retry && retryable(&e) => fresh().map_err(map_err),
             Err((e, true)) => Err(map_err(e)),
             Err((e, false)) => Err(no_connection(e)),
         }
