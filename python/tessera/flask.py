@@ -1,4 +1,14 @@
-"""Flask sessions on Tessera: a drop-in ``app.session_interface``.
+"""Flask integration: cookie sessions, server-side sessions, Bearer JWTs.
+
+* :class:`TesseraSessionInterface`: the session *in the cookie* (Flask's
+  format byte for byte, or Tessera's sealed cookie).
+* :class:`ServerSessionInterface`: the session *in a store* (memory or
+  Redis, shared with every other instance and language); the cookie holds
+  only the session id.
+* :func:`bearer`: a view decorator for ``Authorization: Bearer <JWT>``.
+
+Cookie sessions
+---------------
 
 ::
 
@@ -47,6 +57,77 @@ Differences from Flask, on purpose: a cookie that fails to open for any
 reason (bad signature, expired, garbage, or an authentic payload that does
 not decode, which Flask answers with a 500) starts a new empty session; a
 sealed permanent cookie carries ``Max-Age`` rather than ``Expires``.
+
+Server-side sessions
+--------------------
+
+::
+
+    from tessera.sessions import RedisStore, SessionManager
+    from tessera.flask import ServerSessionInterface
+
+    manager = SessionManager(RedisStore("redis://127.0.0.1:6379/0"), ttl=86400, idle_timeout=3600)
+    app.session_interface = ServerSessionInterface(manager)
+
+    @app.post("/login")
+    def login():
+        ...                                # check the password
+        session.rotate(user_id=user.id)    # new id (fixation defence), indexed under the user
+        session["name"] = user.name
+        ...
+
+    @app.post("/logout")
+    def logout():
+        session.destroy()                  # record deleted, cookie removed
+        ...
+
+    manager.destroy_user(user.id)          # log out everywhere, from anywhere
+
+``flask.session`` is a :class:`ServerSession`: a dict of JSON values (the
+data is shared with Node and C, so no Flask tags; anything else is a
+``TypeError`` when saved), tracked for changes like Flask's session (after
+changing a nested value, set ``session.modified = True``). Nothing is stored
+until the session has data (or is rotated); the cookie is written with the
+core's ``Set-Cookie`` builder and holds only the id (256 random bits; the
+store keys on its SHA-256). ``SESSION_COOKIE_*`` settings apply as in
+Flask; ``session.permanent`` gives the cookie ``Max-Age=PERMANENT_SESSION_LIFETIME``
+(set it to the manager's ``ttl``: the session itself lives as the manager
+says). Loading a session restarts its idle timer. Emptying the session
+(``session.clear()``) ends it, as Flask deletes an emptied cookie.
+
+Overlapping requests: saves are versioned. When another request saved the
+session after this one loaded it, the default ``on_conflict="error"`` keeps
+the other request's data and answers **409** with ``{"code":
+"SESSION_CONFLICT", "message": ...}`` (override
+``ServerSessionInterface.conflict_response`` to answer differently);
+``on_conflict="merge"`` instead reloads the newest version and reapplies this
+request's top-level changes (keys set or removed; the last writer of a key
+wins), up to ``MERGE_ATTEMPTS`` times. A session that ended while the request
+ran (logged out elsewhere, expired) is never brought back: 409 with
+``SESSION_NOT_FOUND`` and the cookie removed. The view has already run when
+the conflict is found; make state changes outside the session idempotent.
+
+A store that cannot be read fails closed: ``flask.session`` raises
+:class:`~tessera.StoreUnavailableError` (or :class:`~tessera.DecodeError`
+for a record that does not parse) on first use, so register
+``@app.errorhandler(StoreUnavailableError)`` (e.g. a 503); requests that do
+not use the session are unaffected. Failures while saving propagate (a 500).
+
+Bearer JWTs
+-----------
+
+::
+
+    verifier = tessera.Verifier(public_key, audience="api", denylist=Denylist(store))
+
+    @app.get("/api/me")
+    @bearer(verifier)
+    def me():
+        return {"sub": flask.g.jwt_claims["sub"]}
+
+A missing or rejected token answers 401 with ``{"code": ..., "message": ...}``
+and a ``WWW-Authenticate: Bearer`` challenge; a revoked token is ``REVOKED``; a
+denylist store that cannot answer is 503 ``STORE_UNAVAILABLE``.
 """
 
 from __future__ import annotations
@@ -56,13 +137,20 @@ from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence, Tuple, Un
 from flask import request as _request
 from flask.sessions import SecureCookieSession, SessionInterface, SessionMixin
 
+from ._flask_server import MERGE_ATTEMPTS, ServerSession, ServerSessionInterface, bearer
 from ._native import FlaskCookie, SessionCookie, _flask_tagged_json, _flask_untagged
 from .errors import TesseraError
 
 if TYPE_CHECKING:
     from flask import Flask, Request, Response
 
-__all__ = ["TesseraSessionInterface"]
+__all__ = [
+    "TesseraSessionInterface",
+    "ServerSessionInterface",
+    "ServerSession",
+    "bearer",
+    "MERGE_ATTEMPTS",
+]
 
 _Secret = Union[str, bytes]
 FORMATS = ("flask", "sealed")
