@@ -37,7 +37,13 @@ done
 step "test vectors are fresh (regenerated from ../shared/vectors)"
 python3 tests/vectors/tools/generate.py --check
 
-step "README main job (demo) runs"
+step "CLI walk-through runs"
+bash scripts/cli-demo.sh > /dev/null
+
+step "the cluster: Flask + Express behind nginx, every mode, journey + load (tests/cluster/run)"
+bash tests/cluster/run
+
+step "README main job (scripts/demo.sh: the cluster demo, cookie mode) runs"
 bash scripts/demo.sh > /dev/null
 
 step "all tests passed"
