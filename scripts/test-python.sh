@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# Python binding tests (issue 3). Called by scripts/test.sh; runs on a fresh
-# clone: builds and installs the wheel exactly as the README says
+# Python binding tests (issues 3 and 8). Called by scripts/test.sh; runs on a
+# fresh clone: builds and installs the wheel exactly as the README says
 # (`pip install ./python`) into a venv under target/, installs the test tools
 # from PyPI, then runs pytest (vectors, API, threads, PyJWT differential;
 # cookie vectors, Flask/itsdangerous differential and property tests, the
-# Flask session interface over real HTTP), mypy --strict on a typed usage
-# file, and mypy.stubtest on the native stubs.
+# Flask session interfaces over real HTTP; server-side sessions, denylist and
+# refresh tokens on MemoryStore, a real Redis and a real Redis Cluster, faults
+# and GIL release) under tests/redis/with-redis with TESSERA_REQUIRE_REDIS=1
+# (a missing Redis fails, never skips), mypy --strict on a typed usage file,
+# and mypy.stubtest on the native stubs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$PWD"
@@ -21,15 +24,23 @@ if [ ! -x "$python" ]; then
 fi
 "$python" -m pip install --quiet --upgrade pip
 "$python" -m pip install --quiet pytest mypy pyjwt cryptography \
-    flask itsdangerous markupsafe hypothesis
+    flask itsdangerous markupsafe hypothesis redis
+
+# The session tests start real redis-server processes (Debian's package).
+if ! command -v redis-server >/dev/null; then
+    apt-get update && apt-get install -y redis-server
+fi
 
 echo "-- pip install ./python (builds the abi3 wheel with maturin)"
 "$python" -m pip install --quiet --force-reinstall --no-deps ./python
 
-echo "-- pytest python/tests"
+echo "-- pytest python/tests (under tests/redis/with-redis)"
 # Run from python/tests so `import tessera` is the installed wheel, not the
-# source tree (which has no native module).
-(cd python/tests && "$python" -m pytest -q -p no:cacheprovider .)
+# source tree (which has no native module). with-redis starts a standalone
+# Redis and a 3-master Cluster on free loopback ports, exports their URLs and
+# stops them afterwards, whatever the outcome.
+export TESSERA_REQUIRE_REDIS=1
+tests/redis/with-redis bash -c 'cd python/tests && "$0" -m pytest -q -p no:cacheprovider .' "$python"
 
 echo "-- mypy --strict (typed usage file and the package sources)"
 (cd python && "$python" -m mypy --strict --cache-dir "$CARGO_TARGET_DIR/mypy-cache" \

@@ -23,6 +23,7 @@ embedded memory store or on Redis (standalone or Cluster).
     refresh = RefreshTokens(store, ttl=30 * 86400)
     token = refresh.issue("alice", {"device": "phone"})
     user_id, data, token = refresh.rotate(token)   # reusing a rotated token: RefreshTokenReusedError
+    refresh.revoke_user("alice")               # every refresh token family of a user
 
 The key layout and the JSON records are the same in every language (see
 docs/sessions.md), so a session created here is loaded, rotated and

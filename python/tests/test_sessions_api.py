@@ -298,6 +298,27 @@ def test_revoked_family_fails_with_revoked() -> None:
     assert e.value.code == "REVOKED" and not isinstance(e.value, RefreshTokenReusedError)
 
 
+def test_revoke_user_ends_every_family_of_a_user() -> None:
+    rt = RefreshTokens(MemoryStore(), ttl=60)
+    phone = rt.rotate(rt.issue("dave", {"d": "phone"})).token
+    laptop = rt.issue("dave", {"d": "laptop"})
+    reused = rt.issue("dave")
+    rt.rotate(reused)
+    with pytest.raises(RefreshTokenReusedError):
+        rt.rotate(reused)  # this family is already dead
+    other = rt.issue("erin")
+    assert rt.revoke_user("dave") == 2  # the two live families
+    for token in (phone, laptop):
+        with pytest.raises(RevokedTokenError) as e:
+            rt.rotate(token)
+        assert e.value.code == "REVOKED"
+    assert rt.rotate(other).user_id == "erin"
+    assert rt.revoke_user("dave") == 0 and rt.revoke_user("nobody") == 0
+    assert code(rt.revoke_user, "") == "INVALID_ARGUMENT"
+    with pytest.raises(TypeError, match="user_id must be str"):
+        rt.revoke_user(None)  # type: ignore[arg-type]
+
+
 def test_refresh_bad_arguments() -> None:
     rt = RefreshTokens(MemoryStore(), ttl=60)
     assert code(rt.issue, "") == "INVALID_ARGUMENT"

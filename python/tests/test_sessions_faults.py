@@ -18,6 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable, Iterator, List, Optional
 
 import pytest
+import redis
 
 from tessera import Key, StoreUnavailableError, TesseraError, Verifier, jwt
 from tessera.sessions import Denylist, RedisStore, RefreshTokens, SessionManager
@@ -166,14 +167,9 @@ def test_restart_with_one_idle_pooled_connection(server: RedisProcess) -> None:
     assert m.load(sid) == {"c": 3}
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "core: RedisStore retries a dropped command once, on the next *pooled* connection, "
-    "which after a Redis restart is just as stale when the pool held several; the first "
-    "call then fails with STORE_UNAVAILABLE (reported to the core; remove this marker "
-    "when it is fixed)"))
 def test_restart_with_several_idle_pooled_connections(server: RedisProcess) -> None:
-    import redis
-
+    """After a restart every pooled connection is stale: the retry must use a
+    fresh connection, not the next stale one from the pool."""
     st = RedisStore(server.url, connect_timeout=TIMEOUT, io_timeout=TIMEOUT, pool_size=4)
     m = SessionManager(st, ttl=600)
     sid = m.create({"a": 1})

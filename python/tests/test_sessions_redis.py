@@ -100,6 +100,8 @@ def test_key_layout_and_records() -> None:
     assert rrec["expires"] > time.time() * 1000 + 3_590_000
     family_key = f"tessera:f:{rrec['family']}"
     assert record(r, family_key) == {"v": 1, "user": user, "revoked": None}
+    assert r.smembers(f"tessera:g:{user}") == {rrec["family"].encode()}
+    assert 3_590_000 <= r.pttl(f"tessera:g:{user}") <= 3_600_000
     new = rt.rotate(token).token
     assert record(r, f"tessera:r:{sha(token)}")["state"] == "rotated"
     assert record(r, f"tessera:r:{sha(new)}")["family"] == rrec["family"]
@@ -108,6 +110,11 @@ def test_key_layout_and_records() -> None:
     assert record(r, family_key)["revoked"] == "reused"
     for k in r.scan_iter("tessera:*"):
         assert token.encode() not in k and new.encode() not in k
+    # Log out everywhere for refresh tokens: every family of the user.
+    second = rt.issue(user)
+    assert rt.revoke_user(user) == 1  # the reused family was dead already
+    assert record(r, f"tessera:f:{record(r, f'tessera:r:{sha(second)}')['family']}")["revoked"] == "revoked"
+    assert r.smembers(f"tessera:g:{user}") == set()
 
     # Log out everywhere empties the user's index.
     assert m.destroy_user(user) == 1

@@ -138,3 +138,77 @@ def sealed_cookies() -> List[str]:
     name: str = rails.cookie_name
     assert data and issued and not reissue and text and chunks and parsed and dec and name
     return lines
+
+
+def server_sessions() -> List[str]:
+    from tessera import sessions
+
+    memory = sessions.MemoryStore(max_entries=1000, max_bytes=1 << 20)
+    held: int = len(memory) + memory.bytes_used
+    memory.purge_expired()
+    redis_store = sessions.RedisStore(["redis://a:7000", "redis://b:7001"], cluster=True,
+                                      prefix="app:", pool_size=4, connect_timeout=0.5,
+                                      io_timeout=datetime.timedelta(seconds=1))
+    redis_store.ping()
+    store: sessions.RedisStore | sessions.MemoryStore = redis_store if held < 0 else memory
+    manager = sessions.SessionManager(store, ttl=datetime.timedelta(hours=8), idle_timeout=1800)
+    sid: str = manager.create({"cart": [1]}, user_id="alice")
+    loaded: Optional[sessions.Session] = manager.load(sid)
+    if loaded is not None:
+        loaded["cart"].append(2)
+        version: int = manager.save(sid, loaded)
+        expires: datetime.datetime = loaded.expires_at
+        user: Optional[str] = loaded.user_id
+        assert version > loaded.version - 1 and expires and user
+    manager.save(sid, '{"a": 1}', version=3)
+    manager.merge(sid, {"theme": "dark"})
+    alive: bool = manager.touch(sid) and manager.destroy(sid)
+    new: Optional[str] = manager.rotate(sid)
+    ended: int = manager.destroy_user("alice")
+
+    denylist = sessions.Denylist(store)
+    denylist.revoke("jti-1", datetime.datetime(2030, 1, 1))
+    denylist.revoke("jti-2", 4102444800)
+    revoked: bool = denylist.is_revoked("jti-1")
+    verifier = Verifier(Key.hmac(b"0123456789abcdef0123456789abcdef"), denylist=denylist)
+    jwt.decode("a.b.c", Key.hmac(b"0123456789abcdef0123456789abcdef"), denylist=denylist)
+
+    refresh = sessions.RefreshTokens(store, ttl=30 * 86400)
+    token: str = refresh.issue("alice", {"device": "phone"})
+    rotated: sessions.Rotated = refresh.rotate(token)
+    owner, data, next_token = rotated
+    extra: Optional[Dict[str, Any]] = data
+    gone: bool = refresh.revoke_family(next_token)
+    families: int = refresh.revoke_user("alice")
+    try:
+        refresh.rotate(token)
+    except tessera.RefreshTokenReusedError as e:
+        assert e.code == "REFRESH_TOKEN_REUSED"
+    except (tessera.SessionNotFoundError, tessera.StoreUnavailableError, tessera.SessionConflictError):
+        pass
+    assert alive and new and ended and revoked and verifier and extra and gone and families
+    return [sid, owner, rotated.token]
+
+
+def flask_integration() -> None:
+    from flask import Flask, g
+
+    from tessera import sessions
+    from tessera.flask import ServerSession, ServerSessionInterface, bearer
+
+    app = Flask(__name__)
+    manager = sessions.SessionManager(sessions.MemoryStore(), ttl=3600)
+    app.session_interface = ServerSessionInterface(manager, cookie_name="sid", on_conflict="merge")
+    verifier = Verifier(Key.hmac(b"0123456789abcdef0123456789abcdef"))
+
+    @app.get("/me")
+    @bearer(verifier)
+    def me() -> Dict[str, Any]:
+        claims: Dict[str, Any] = g.jwt_claims
+        return claims
+
+    s = ServerSession({"a": 1}, "id", 0, "alice")
+    s.rotate(user_id="alice")
+    s.destroy()
+    sid: Optional[str] = s.sid
+    assert callable(me) and (sid is None or sid)

@@ -72,6 +72,13 @@ impl PyRefreshTokens {
         py.detach(|| self.inner.revoke_family(&token)).py_err()
     }
 
+    /// Revokes every family of ``user_id`` ("log out everywhere" for
+    /// refresh tokens) and returns how many were still live.
+    fn revoke_user(&self, py: Python<'_>, user_id: &Bound<'_, PyAny>) -> PyResult<u64> {
+        let user = text(user_id, "user_id")?;
+        py.detach(|| self.inner.revoke_user(&user)).py_err()
+    }
+
     fn __repr__(&self) -> String {
         format!("{:?}", self.inner)
     }
