@@ -173,12 +173,23 @@ export interface JwtHeader {
   [member: string]: unknown;
 }
 
+/** Options of `new Verifier`: the validation policy, and a denylist to consult. */
+export interface VerifierOptions extends VerifyOptions {
+  /**
+   * Refuse revoked tokens (`REVOKED`); every token then needs a `jti`
+   * (`MISSING_CLAIM`), and a store that cannot answer fails verification
+   * (`STORE_UNAVAILABLE`). On a `RedisStore` only `verifyAsync` works
+   * (`verify` would block the event loop: `INVALID_ARGUMENT`).
+   */
+  denylist?: sessions.Denylist;
+}
+
 /** Keys + validation policy, built once; `verify` is the hot path. */
 export class Verifier {
-  constructor(key: KeyLike, opts?: VerifyOptions);
+  constructor(key: KeyLike, opts?: VerifierOptions);
   /** Verifies the signature and validates the claims; returns the claims. Throws TesseraError. */
   verify<T extends object = JwtClaims>(token: string): T;
-  /** `verify` off the event loop (libuv pool for RSA/EC/Ed25519; HMAC runs inline). Rejects with TesseraError. */
+  /** `verify` off the event loop (libuv pool for RSA/EC/Ed25519 and with a denylist; HMAC alone runs inline). Rejects with TesseraError. */
   verifyAsync<T extends object = JwtClaims>(token: string): Promise<T>;
 }
 
@@ -274,7 +285,9 @@ export namespace cookies {
     constructor(secretKey: Secrets, opts?: SignerOptions);
     /** Signs `JSON.stringify(value)`. */
     dumps(value: unknown, opts?: NowOptions): string;
-    loads<T = unknown>(signed: string, opts?: MaxAgeOptions): T;
+    /** With `returnTimestamp: true`: the value and when it was signed (Unix seconds). */
+    loads<T = unknown>(signed: string, opts: MaxAgeOptions & { returnTimestamp: true }): { value: T; timestamp: number };
+    loads<T = unknown>(signed: string, opts?: MaxAgeOptions & { returnTimestamp?: false }): T;
   }
 
   /**
@@ -449,6 +462,134 @@ export namespace cookies {
   }
 }
 
+/**
+ * Server-side sessions, a JWT denylist and rotating refresh tokens, on the
+ * embedded `MemoryStore` or on Redis (standalone or Cluster), with the key
+ * layout every Tessera language shares (docs/sessions.md). Every method that
+ * may touch a store returns a Promise and runs on the libuv thread pool: the
+ * event loop never waits on Redis. Durations are seconds. Failures reject
+ * with TesseraError: STORE_UNAVAILABLE when the store cannot answer (never
+ * "no session"), MALFORMED for a record that does not parse.
+ */
+export namespace sessions {
+  interface MemoryStoreOptions {
+    /** Most entries held. Default 1,000,000. */
+    maxEntries?: number;
+    /** Most bytes held (keys + values + 96 per entry). Default 268435456 (256 MiB). */
+    maxBytes?: number;
+  }
+
+  /** The embedded store (one process). A write past a limit is STORE_UNAVAILABLE; live entries are never evicted. */
+  class MemoryStore {
+    constructor(opts?: MemoryStoreOptions);
+    /** Entries held (live, or expired and not yet purged). */
+    readonly size: number;
+    /** Bytes accounted for against `maxBytes`. */
+    readonly bytes: number;
+    /** Removes every expired entry now. */
+    purgeExpired(): Promise<void>;
+    /** Always resolves (for symmetry with RedisStore). */
+    ping(): Promise<void>;
+  }
+
+  interface RedisStoreOptions {
+    /** Prepended to every key. Default "tessera:" (apps sharing sessions use the same). */
+    prefix?: string;
+    /** Most connections kept. Default 16. */
+    poolSize?: number;
+    /** Seconds to connect or wait for a pooled connection. Default 2. */
+    connectTimeout?: number;
+    /** Seconds each command may take. Default 2. */
+    ioTimeout?: number;
+    /** Redis Cluster: the URLs are seed nodes. Default false. */
+    cluster?: boolean;
+  }
+
+  /** A store on Redis (`redis://`, `rediss://`, `redis+unix://`); connects on first use, reconnects after restarts. */
+  class RedisStore {
+    constructor(url: string | ReadonlyArray<string>, opts?: RedisStoreOptions);
+    /** Resolves when Redis answers; rejects with STORE_UNAVAILABLE otherwise. */
+    ping(): Promise<void>;
+  }
+
+  /** What the services take. */
+  type Store = MemoryStore | RedisStore;
+
+  /** A loaded session. */
+  interface Session<T extends object = JsonObject> {
+    id: string;
+    data: T;
+    /** Pass it to `save`. */
+    version: number;
+    /** The user it was created for, or null. */
+    userId: string | null;
+    createdAt: Date;
+    /** Absolute expiry. */
+    expiresAt: Date;
+  }
+
+  interface SessionManagerOptions {
+    /** Seconds a session lives from creation. */
+    ttl: number;
+    /** Seconds a session lives between uses (load, touch, save). Default: no idle limit. */
+    idleTimeout?: number;
+  }
+
+  /** Server-side sessions; saves are versioned (SESSION_CONFLICT instead of a lost write). */
+  class SessionManager {
+    constructor(store: Store, opts: SessionManagerOptions);
+    readonly ttl: number;
+    readonly idleTimeout: number | null;
+    /** Creates a session (data: an object or JSON object text); resolves to its id. */
+    create(data: JsonObject | string, opts?: { userId?: string }): Promise<string>;
+    /** The session, or null (unknown, expired, destroyed, not an id). Restarts the idle timer. */
+    load<T extends object = JsonObject>(id: string): Promise<Session<T> | null>;
+    /** Saves if still at `version`; resolves to the new version. SESSION_CONFLICT / SESSION_NOT_FOUND. */
+    save(id: string, data: JsonObject | string, version: number): Promise<number>;
+    /** RFC 7396 merge patch, atomic; resolves to the new version. */
+    merge(id: string, patch: JsonObject | string): Promise<number>;
+    /** Restarts the idle timer; false if there is no such session. */
+    touch(id: string): Promise<boolean>;
+    /** Ends the session; false if there was none. */
+    destroy(id: string): Promise<boolean>;
+    /** Moves the session to a new id (the old one stops working first); null if there is none. */
+    rotate(id: string): Promise<string | null>;
+    /** Ends every session of the user; resolves to how many were live. */
+    destroyUser(userId: string): Promise<number>;
+  }
+
+  /** Revoked JWT ids, each kept until the token's `exp`; give it to `new Verifier(key, { denylist })`. */
+  class Denylist {
+    constructor(store: Store);
+    /** Revokes `jti` until `exp` (Unix seconds or a Date). */
+    revoke(jti: string, exp: Instant): Promise<void>;
+    /** Whether `jti` is revoked (STORE_UNAVAILABLE when the store cannot say). */
+    isRevoked(jti: string): Promise<boolean>;
+  }
+
+  /** A successful refresh-token rotation. */
+  interface Rotated<T extends object = JsonObject> {
+    userId: string;
+    /** The data given to `issue`, or null. */
+    data: T | null;
+    /** The new token (the presented one is retired). */
+    token: string;
+  }
+
+  /** Rotating refresh tokens in families, with reuse detection. */
+  class RefreshTokens {
+    constructor(store: Store, opts: { ttl: number });
+    /** Starts a family; resolves to its first token. */
+    issue(userId: string, data?: JsonObject | string | null): Promise<string>;
+    /** REFRESH_TOKEN_REUSED (family now revoked), REVOKED, SESSION_NOT_FOUND, MALFORMED. */
+    rotate<T extends object = JsonObject>(token: string): Promise<Rotated<T>>;
+    /** Revokes the token's family; false if the token is unknown. */
+    revokeFamily(token: string): Promise<boolean>;
+    /** Revokes every family of the user; resolves to how many were live. */
+    revokeUser(userId: string): Promise<number>;
+  }
+}
+
 /** Every error code, in numeric order. */
 export const errorCodes: ReadonlyArray<ErrorCode>;
 /** Every algorithm Tessera implements. */
@@ -464,6 +605,7 @@ declare const tessera: {
   jwt: typeof jwt;
   jws: typeof jws;
   cookies: typeof cookies;
+  sessions: typeof sessions;
   errorCodes: typeof errorCodes;
   algorithms: typeof algorithms;
   version: typeof version;

@@ -1,6 +1,8 @@
 'use strict';
-// Tessera for Node.js: JWT/JWS signing and verification, and cookie sessions
-// (`cookies`, lib/cookies.js), on Tessera's Rust core.
+// Tessera for Node.js: JWT/JWS signing and verification, cookie sessions
+// (`cookies`, lib/cookies.js), and server-side sessions, a JWT denylist and
+// refresh tokens on memory or Redis (`sessions`, lib/sessions.js), on
+// Tessera's Rust core.
 //
 // This file is the public API (CommonJS; index.mjs re-exports it for ESM).
 // It checks argument types (TypeError), converts JS values to what the native
@@ -25,6 +27,7 @@ const {
   call,
 } = require('./lib/base.js');
 const { cookies } = require('./lib/cookies.js');
+const { sessions, denylistHandle } = require('./lib/sessions.js');
 
 // ----------------------------------------------------------------- keys
 
@@ -369,14 +372,26 @@ class Verifier {
 
   /**
    * @param {Key|KeySet} key
-   * @param {object} [opts] validation options (see jwt.decode)
+   * @param {object} [opts] validation options (see jwt.decode), and
+   *   `denylist` (a sessions.Denylist): revoked tokens fail with REVOKED,
+   *   tokens need a `jti` (MISSING_CLAIM), and a store that cannot answer
+   *   fails verification (STORE_UNAVAILABLE). On a RedisStore only
+   *   verifyAsync works (verify would block the event loop: INVALID_ARGUMENT).
    */
   constructor(key, opts) {
     const w = 'new Verifier';
     const keys = verifyKeys(w, key);
-    const json = validationJson(w, opts);
-    this.#native = call(() => new native.Verifier(keys, json));
-    this.#cheap = keys.isCheap;
+    let denylist;
+    let policy = opts;
+    if (isPlainObject(opts) && Object.prototype.hasOwnProperty.call(opts, 'denylist')) {
+      const { denylist: d, ...rest } = opts;
+      if (d !== undefined && d !== null) denylist = denylistHandle(w, d);
+      policy = rest;
+    }
+    const json = validationJson(w, policy);
+    this.#native = call(() => new native.Verifier(keys, json, denylist));
+    // With a denylist every verification asks the store: always off the loop.
+    this.#cheap = keys.isCheap && denylist === undefined;
   }
 
   /**
@@ -397,7 +412,8 @@ class Verifier {
 
   /**
    * `verify` off the event loop: on the libuv thread pool for RSA, EC and
-   * Ed25519 keys; HMAC-only verifiers run inline (cheaper than the trip).
+   * Ed25519 keys and whenever there is a denylist to consult; HMAC-only
+   * verifiers without one run inline (cheaper than the trip).
    * @param {string} token
    * @returns {Promise<object>}
    */
@@ -570,6 +586,7 @@ module.exports = {
   jwt,
   jws,
   cookies,
+  sessions,
   errorCodes,
   algorithms: Object.freeze(native.algorithms()),
   version: native.version(),

@@ -172,14 +172,23 @@ class URLSafeTimedSerializer {
 
   /**
    * Verifies and deserializes; with `maxAge` (seconds) the age is checked.
-   * @param {{maxAge?: number, now?: number|Date}} [opts]
+   * With `returnTimestamp: true`, `{ value, timestamp }` (Unix seconds of
+   * signing), as itsdangerous' `loads(..., return_timestamp=True)`.
+   * @param {{maxAge?: number, now?: number|Date, returnTimestamp?: boolean}} [opts]
    */
   loads(signed, opts) {
     const w = 'serializer.loads';
-    const o = options(w, opts, ['maxAge', 'now']);
+    const o = options(w, opts, UNSIGN_OPTIONS);
     checkString(w, 'signed', signed);
     const maxAge = duration(w, 'maxAge', o.maxAge);
     const now = instant(w, o.now);
+    if (o.returnTimestamp !== undefined && typeof o.returnTimestamp !== 'boolean') {
+      throw mustBe(w, 'option returnTimestamp', 'a boolean', o.returnTimestamp);
+    }
+    if (o.returnTimestamp) {
+      const out = call(() => this.#native.loadsWithTimestamp(signed, maxAge, now));
+      return { value: parse(out.json), timestamp: out.timestamp };
+    }
     return parse(call(() => this.#native.loads(signed, maxAge, now)));
   }
 

@@ -14,6 +14,9 @@
 //!   and async calls alike.
 //! * Every export is `catch_unwind`: a panic becomes an `INTERNAL` error,
 //!   never an abort. Async work (libuv pool) catches panics itself.
+//! * Store I/O (`session`: sessions, the JWT denylist, refresh tokens) always
+//!   runs on the libuv pool and returns a promise; the event loop never waits
+//!   on Redis.
 
 #![deny(clippy::all)]
 
@@ -24,6 +27,7 @@ mod jws;
 mod jwt;
 mod key;
 mod keyset;
+mod session;
 mod tasks;
 mod verifier;
 
@@ -31,6 +35,7 @@ pub use jws::*;
 pub use jwt::*;
 pub use key::Key;
 pub use keyset::KeySet;
+pub use session::{Denylist, RefreshTokens, SessionManager, Store};
 pub use verifier::Verifier;
 
 use napi_derive::napi;

@@ -7,7 +7,7 @@
 
 use std::sync::Arc;
 
-use napi::bindgen_prelude::Env;
+use napi::bindgen_prelude::{AsyncTask, Env, ToNapiValue, TypeName};
 use napi::Task;
 use tessera::jwt::{self, Verifier};
 use tessera::{jws, Algorithm};
@@ -140,6 +140,48 @@ impl Task for GenerateTask {
 
     fn resolve(&mut self, env: Env, out: Self::Output) -> napi::Result<Key> {
         settle(&env, out).map(Key::from)
+    }
+}
+
+/// Store I/O (sessions, denylist, refresh tokens): one blocking core call,
+/// moved to a pool thread as a closure over owned arguments. One generic
+/// task instead of a struct per operation: every store call has the same
+/// shape (owned inputs, a `tessera::Result`, a plain JS value out).
+pub struct Blocking<T> {
+    work: Option<Box<dyn FnOnce() -> tessera::Result<T> + Send>>,
+}
+
+impl<T> Blocking<T> {
+    /// The promise-returning form of `work`.
+    pub(crate) fn task(
+        work: impl FnOnce() -> tessera::Result<T> + Send + 'static,
+    ) -> AsyncTask<Blocking<T>>
+    where
+        Blocking<T>: Task,
+    {
+        AsyncTask::new(Blocking {
+            work: Some(Box::new(work)),
+        })
+    }
+}
+
+impl<T: ToNapiValue + TypeName + Send + 'static> Task for Blocking<T> {
+    type Output = tessera::Result<T>;
+    type JsValue = T;
+
+    fn compute(&mut self) -> napi::Result<Self::Output> {
+        let work = self.work.take();
+        Ok(guard(move || match work {
+            Some(f) => f(),
+            None => Err(tessera::Error::new(
+                tessera::ErrorCode::Internal,
+                "task computed twice",
+            )),
+        }))
+    }
+
+    fn resolve(&mut self, env: Env, out: Self::Output) -> napi::Result<T> {
+        settle(&env, out)
     }
 }
 

@@ -85,6 +85,13 @@ pub struct Unsigned {
     pub timestamp: i64,
 }
 
+/// A payload (JSON text) and the Unix time it was signed at.
+#[napi(object)]
+pub struct Loaded {
+    pub json: String,
+    pub timestamp: i64,
+}
+
 /// itsdangerous `TimestampSigner` (native half of `cookies.TimestampSigner`).
 #[napi(js_name = "TimestampSigner")]
 pub struct TimestampSigner {
@@ -186,6 +193,22 @@ impl UrlSafeTimedSerializer {
         let max_age = seconds("maxAge", max_age).map_err(to_js_err)?;
         self.inner
             .loads(&cookie, max_age, clock(now))
+            .map_err(to_js_err)
+    }
+
+    /// `loads`, also returning the signing time (Unix seconds), as
+    /// itsdangerous' `loads(..., return_timestamp=True)`.
+    #[napi(catch_unwind)]
+    pub fn loads_with_timestamp(
+        &self,
+        cookie: String,
+        max_age: Option<i64>,
+        now: Option<i64>,
+    ) -> Result<Loaded> {
+        let max_age = seconds("maxAge", max_age).map_err(to_js_err)?;
+        self.inner
+            .loads_with_timestamp(&cookie, max_age, clock(now))
+            .map(|(json, timestamp)| Loaded { json, timestamp })
             .map_err(to_js_err)
     }
 }

@@ -18,12 +18,7 @@ use tessera::{Error, ErrorCode};
 
 /// `now`, or the system clock, in Unix seconds.
 pub(crate) fn clock(now: Option<i64>) -> i64 {
-    now.unwrap_or_else(|| {
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_secs() as i64)
-            .unwrap_or(0)
-    })
+    now.unwrap_or_else(tessera::unix_now)
 }
 
 /// Secrets as owned byte strings (JS hands strings over as UTF-8 bytes).
