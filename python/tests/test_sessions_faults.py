@@ -59,10 +59,15 @@ class RedisProcess:
     def url(self) -> str:
         return f"redis://127.0.0.1:{self.port}/0"
 
+    @property
+    def socket(self) -> str:
+        return os.path.join(self.dir, "redis.sock")
+
     def start(self) -> None:
         self.proc = subprocess.Popen(
             ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no", "--dir", self.dir, "--logfile", os.path.join(self.dir, "log")],
+             "--appendonly", "no", "--dir", self.dir, "--logfile", os.path.join(self.dir, "log"),
+             "--unixsocket", self.socket, "--unixsocketperm", "700"],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 10
         while not answers(self.port):
@@ -153,6 +158,15 @@ def test_killed_redis_fails_closed_and_recovers(server: RedisProcess) -> None:
     assert m.load(sid) == {"b": 2}
     assert verifier.verify(token)["sub"] == "u"
     assert rt.rotate(rt.issue("u")).user_id == "u"
+
+
+def test_unix_socket_url(server: RedisProcess) -> None:
+    st = RedisStore(f"redis+unix://{server.socket}", prefix="unix:")
+    st.ping()
+    m = SessionManager(st, ttl=60)
+    sid = m.create({"via": "unix"})
+    tcp = SessionManager(RedisStore(server.url, prefix="unix:"), ttl=60)
+    assert tcp.load(sid) == {"via": "unix"}  # the same server, the same keys
 
 
 def test_restart_with_one_idle_pooled_connection(server: RedisProcess) -> None:
