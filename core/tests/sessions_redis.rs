@@ -253,6 +253,16 @@ fn faults_fail_closed_and_recover() {
 fn bad_configuration() {
     let err = RedisStore::new(&["not a url"], RedisOptions::default()).unwrap_err();
     assert_eq!(err.code(), ErrorCode::InvalidArgument);
+    let zero = RedisOptions {
+        connect_timeout: Duration::ZERO,
+        ..RedisOptions::default()
+    };
+    assert_eq!(
+        RedisStore::new(&["redis://127.0.0.1:1/0"], zero)
+            .unwrap_err()
+            .code(),
+        ErrorCode::InvalidArgument
+    );
     let none: [&str; 0] = [];
     assert!(RedisStore::new(&none, RedisOptions::default()).is_err());
     let debug = format!(

@@ -260,6 +260,18 @@ impl SessionManager {
     /// session under `id`). The old id stops working before the new one
     /// exists; `SESSION_CONFLICT` if the session changed meanwhile.
     pub fn rotate(&self, id: &str) -> Result<Option<String>> {
+        self.rotate_impl(id, None)
+    }
+
+    /// [`rotate`](Self::rotate) that also makes the session belong to
+    /// `user_id` (log-in on an anonymous session: new id, same data, now in
+    /// the user's index for [`destroy_user`](Self::destroy_user)).
+    pub fn rotate_for_user(&self, id: &str, user_id: &str) -> Result<Option<String>> {
+        check_label("user_id", user_id)?;
+        self.rotate_impl(id, Some(user_id))
+    }
+
+    fn rotate_impl(&self, id: &str, user: Option<&str>) -> Result<Option<String>> {
         let Some((key, current, s)) = self.fetch(id, false)? else {
             return Ok(None);
         };
@@ -267,16 +279,34 @@ impl SessionManager {
             return Err(conflict());
         }
         let now = now_ms();
+        let bytes = match user {
+            None => current.clone(),
+            Some(u) => {
+                let raw = RawValue::from_string(s.data.clone())
+                    .map_err(|e| invalid_argument(e.to_string()))?;
+                record::encode(&SessionRecord {
+                    v: VERSION,
+                    data: &raw,
+                    user: Some(u.to_owned()),
+                    created: s.created_at,
+                    expires: s.expires_at,
+                    version: s.version,
+                })
+            }
+        };
+        let new_user = user.map(str::to_owned).or_else(|| s.user_id.clone());
         for _ in 0..3 {
             let new = new_id()?;
             let new_key = hashed_key("s", &new);
             if self
                 .store
-                .set_nx(&new_key, &current, self.store_ttl(s.expires_at, now))?
+                .set_nx(&new_key, &bytes, self.store_ttl(s.expires_at, now))?
             {
                 if let Some(u) = &s.user_id {
-                    self.index_add(u, &new_key)?;
                     self.index_remove(u, &key)?;
+                }
+                if let Some(u) = &new_user {
+                    self.index_add(u, &new_key)?;
                 }
                 return Ok(Some(new));
             }
@@ -357,11 +387,20 @@ mod tests {
         assert_eq!(m.load(&id).unwrap().unwrap().data, r#"{"m":true}"#);
         let new = m.rotate(&id).unwrap().unwrap();
         assert!(m.load(&id).unwrap().is_none());
+        let anon = m.create(r#"{"cart":[7]}"#, None).unwrap();
+        let owned = m.rotate_for_user(&anon, "alice").unwrap().unwrap();
+        assert!(m.load(&anon).unwrap().is_none());
+        let s = m.load(&owned).unwrap().unwrap();
+        assert_eq!(
+            (s.data.as_str(), s.user_id.as_deref()),
+            (r#"{"cart":[7]}"#, Some("alice"))
+        );
         assert_eq!(m.load(&new).unwrap().unwrap().version, 2);
         let other = m.create("{}", Some("alice")).unwrap();
         m.create("{}", Some("bob")).unwrap();
-        assert_eq!(m.destroy_user("alice").unwrap(), 2);
+        assert_eq!(m.destroy_user("alice").unwrap(), 3);
         assert!(m.load(&new).unwrap().is_none() && m.load(&other).unwrap().is_none());
+        assert!(m.load(&owned).unwrap().is_none());
         assert!(!m.destroy(&new).unwrap());
         assert!(m.load("not-an-id").unwrap().is_none());
         assert_eq!(

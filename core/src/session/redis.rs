@@ -170,6 +170,11 @@ impl RedisStore {
         if opts.pool_size == 0 {
             return Err(invalid_argument("pool_size must be at least 1"));
         }
+        if opts.connect_timeout.is_zero() || opts.io_timeout.is_zero() {
+            return Err(invalid_argument(
+                "connect_timeout and io_timeout must be positive",
+            ));
+        }
         let bad_url = |e: RedisError| invalid_argument(format!("bad Redis URL: {e}"));
         fn builder<M: r2d2::ManageConnection>(opts: &RedisOptions) -> r2d2::Builder<M> {
             r2d2::Pool::builder()
