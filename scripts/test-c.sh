@@ -1,10 +1,16 @@
 #!/usr/bin/env bash
 # C ABI tests (bindings/c): the checked-in header is fresh; the C tests
 # (every vector file incl. the cookie vectors minted by the real Flask,
-# itsdangerous and Express, every function with NULL/bad arguments, threads) pass
-# plain, under valgrind and under AddressSanitizer + UBSan; the README's
-# example builds through pkg-config and through the CMake package (shared
-# and static). Called by scripts/test.sh; runs on its own too.
+# itsdangerous and Express, the session scenario vectors, every function with
+# NULL/bad arguments, threads) pass plain, under valgrind and under
+# AddressSanitizer + UBSan; the Redis-dependent tests (key layout, records
+# from other languages, concurrency, the scenario vectors on standalone Redis
+# and on a Cluster, the crosslang CLI) run the same three ways inside
+# tests/redis/with-redis with TESSERA_REQUIRE_REDIS=1; the README's example
+# builds through pkg-config and through the CMake package (shared and
+# static). Builds the crosslang CLI for cross-language tests at
+# $CARGO_TARGET_DIR/c-tests/crosslang. Called by scripts/test.sh; runs on its
+# own too.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,6 +25,7 @@ command -v make >/dev/null || need+=(make)
 command -v valgrind >/dev/null || need+=(valgrind)
 command -v pkg-config >/dev/null || need+=(pkg-config)
 command -v cmake >/dev/null || need+=(cmake)
+command -v redis-server >/dev/null || need+=(redis-server)
 if [ ${#need[@]} -gt 0 ]; then
     step "installing ${need[*]}"
     apt-get install -y "${need[@]}" || { apt-get update && apt-get install -y "${need[@]}"; }
@@ -51,17 +58,18 @@ mkdir -p "$build"
 step "install into $prefix"
 TESSERA_NO_BUILD=1 bash bindings/c/install.sh "$prefix"
 
-step "every function in the header is exercised by tests/api.c or tests/api_cookies.c"
+step "every function in the header is exercised by tests/api.c, api_cookies.c or api_sessions.c"
+api_tests=(bindings/c/tests/api.c bindings/c/tests/api_cookies.c bindings/c/tests/api_sessions.c)
 missing=0
 for fn in $(grep -oE '^[a-z].*\b(tessera_[a-z0-9_]+)\(' include/tessera.h |
     grep -oE 'tessera_[a-z0-9_]+\($' | tr -d '(' | sort -u); do
-    if ! grep -q "\\b$fn(" bindings/c/tests/api.c bindings/c/tests/api_cookies.c; then
-        echo "error: $fn is not tested in bindings/c/tests/api.c or api_cookies.c" >&2
+    if ! grep -q "\\b$fn(" "${api_tests[@]}"; then
+        echo "error: $fn is not tested in bindings/c/tests/api.c, api_cookies.c or api_sessions.c" >&2
         missing=1
     fi
 done
 [ "$missing" = 0 ]
-echo "$(grep -cE '^[a-z].*\btessera_[a-z0-9_]+\(' include/tessera.h) functions, all in api.c/api_cookies.c"
+echo "$(grep -cE '^[a-z].*\btessera_[a-z0-9_]+\(' include/tessera.h) functions, all in the API tests"
 
 step "header compiles as C99, C11 and C++11 (-pedantic)"
 printf '#include "tessera.h"\nint main(void) { return TESSERA_STATUS_OK; }\n' > "$build/header.c"
@@ -74,15 +82,16 @@ cflags=(-std=c11 -Wall -Wextra -Werror -pedantic -g -O1 -I"$prefix/include")
 libs=(-L"$prefix/lib" -ltessera -Wl,-rpath,"$prefix/lib" -lpthread)
 asan=(-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
 src=bindings/c/tests
-for t in api api_cookies threads; do
+for t in api api_cookies api_sessions threads session_threads; do
     gcc "${cflags[@]}" "$src/$t.c" -o "$build/$t" "${libs[@]}"
     gcc "${cflags[@]}" "${asan[@]}" "$src/$t.c" -o "$build/$t-asan" "${libs[@]}"
 done
-gcc "${cflags[@]}" "$src/vectors.c" "$src/json.c" -o "$build/vectors" "${libs[@]}"
-gcc "${cflags[@]}" "${asan[@]}" "$src/vectors.c" "$src/json.c" -o "$build/vectors-asan" "${libs[@]}"
-gcc "${cflags[@]}" "$src/cookie_vectors.c" "$src/json.c" -o "$build/cookie_vectors" "${libs[@]}"
-gcc "${cflags[@]}" "${asan[@]}" "$src/cookie_vectors.c" "$src/json.c" \
-    -o "$build/cookie_vectors-asan" "${libs[@]}"
+for t in vectors cookie_vectors session_vectors redis; do
+    gcc "${cflags[@]}" "$src/$t.c" "$src/json.c" -o "$build/$t" "${libs[@]}"
+    gcc "${cflags[@]}" "${asan[@]}" "$src/$t.c" "$src/json.c" -o "$build/$t-asan" "${libs[@]}"
+done
+TESSERA_NO_BUILD=1 bash bindings/c/tests/build-crosslang.sh "$build/crosslang" >/dev/null
+scenarios=tests/vectors/sessions/scenarios.json
 
 step "run (plain)"
 "$build/api"
@@ -90,6 +99,9 @@ step "run (plain)"
 "$build/threads" 8 2000
 "$build/vectors" tests/vectors
 "$build/cookie_vectors" tests/vectors/cookies
+"$build/api_sessions"
+"$build/session_threads" 8 200
+"$build/session_vectors" "$scenarios"
 
 step "run under valgrind (memcheck; leaks and memory errors fail)"
 # valgrind.supp: two documented memcheck false positives on ring's AES-GCM tag.
@@ -100,6 +112,9 @@ vg=(valgrind -q --error-exitcode=1 --leak-check=full --show-leak-kinds=definite,
 "${vg[@]}" "$build/threads" 4 100
 "${vg[@]}" "$build/vectors" tests/vectors
 "${vg[@]}" "$build/cookie_vectors" tests/vectors/cookies
+"${vg[@]}" "$build/api_sessions"
+"${vg[@]}" "$build/session_threads" 4 20
+"${vg[@]}" "$build/session_vectors" "$scenarios"
 
 step "run under AddressSanitizer + UBSan (LeakSanitizer on)"
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:halt_on_error=1
@@ -109,7 +124,14 @@ export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 "$build/threads-asan" 8 500
 "$build/vectors-asan" tests/vectors
 "$build/cookie_vectors-asan" tests/vectors/cookies
+"$build/api_sessions-asan"
+"$build/session_threads-asan" 8 100
+"$build/session_vectors-asan" "$scenarios"
 unset ASAN_OPTIONS UBSAN_OPTIONS
+
+step "Redis: standalone and Cluster (tests/redis/with-redis, TESSERA_REQUIRE_REDIS=1)"
+TESSERA_REQUIRE_REDIS=1 tests/redis/with-redis bash bindings/c/tests/redis-suite.sh "$build"
+echo "crosslang CLI for cross-language tests: $build/crosslang"
 
 step "README example through pkg-config (shared library)"
 awk '/^```c$/ {on = 1; next} on && /^```$/ {exit} on' bindings/c/README.md > "$build/hello.c"

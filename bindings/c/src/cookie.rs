@@ -3,8 +3,6 @@
 //! optional maximum ages and untrusted cookie text. Conversion only: every
 //! rule lives in `tessera::cookie`.
 
-use std::time::{SystemTime, UNIX_EPOCH};
-
 use tessera::{Error, ErrorCode};
 
 use crate::ffi::{bytes, invalid_argument};
@@ -27,9 +25,7 @@ pub(crate) fn now_or_clock(now: i64) -> i64 {
     if now != TESSERA_NOW {
         return now;
     }
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+    tessera::unix_now()
 }
 
 /// `now_ms`, or the system clock for [`TESSERA_NOW`] (Unix milliseconds).
@@ -37,9 +33,7 @@ pub(crate) fn now_ms_or_clock(now_ms: i64) -> i64 {
     if now_ms != TESSERA_NOW {
         return now_ms;
     }
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+    tessera::unix_now_ms()
 }
 
 /// A maximum age in seconds: `None` for [`TESSERA_NO_MAX_AGE`].

@@ -66,6 +66,28 @@ pub(crate) fn arc_ptr<C: Castable<Ownership = OwnershipArc>>(value: C::RustType)
     Arc::into_raw(Arc::new(value)).cast_mut().cast()
 }
 
+/// A new strong reference to the value behind an `Arc` handle (for a handle
+/// that keeps another alive, e.g. a session manager its store). NULL is
+/// `INVALID_ARGUMENT`.
+///
+/// # Safety
+/// As [`try_ref`].
+pub(crate) unsafe fn clone_arc<C: Castable<Ownership = OwnershipArc>>(
+    ptr: *const C,
+    what: &'static str,
+) -> Result<Arc<C::RustType>, Error> {
+    if ptr.is_null() {
+        return Err(null(what));
+    }
+    let raw = ptr.cast::<C::RustType>();
+    // SAFETY: per the contract this is a live pointer from Arc::into_raw
+    // (arc_ptr); one more strong count, then an Arc that owns it.
+    unsafe {
+        Arc::increment_strong_count(raw);
+        Ok(Arc::from_raw(raw))
+    }
+}
+
 /// A new `Box` handle for `value`.
 pub(crate) fn box_ptr<C: Castable<Ownership = OwnershipBox>>(value: C::RustType) -> *mut C {
     Box::into_raw(Box::new(value)).cast()
@@ -163,6 +185,55 @@ pub(crate) unsafe fn token_str<'a>(ptr: *const u8, len: usize) -> Result<&'a str
     // SAFETY: per the contract.
     let b = unsafe { bytes(ptr, len, "token") }?;
     std::str::from_utf8(b).map_err(|_| Error::new(ErrorCode::Malformed, "token is not UTF-8"))
+}
+
+/// An identifier from the network (a session id, a refresh token) given as
+/// pointer + length, as text for the core, which decides what is an id:
+/// bytes that are not UTF-8 become U+FFFD, which no id contains, so they get
+/// exactly the core's answer for any other string that is not an id
+/// (`load` finds nothing, a refresh-token rotation is `MALFORMED`).
+///
+/// # Safety
+/// As [`bytes`].
+pub(crate) unsafe fn id_text<'a>(
+    ptr: *const u8,
+    len: usize,
+    what: &'static str,
+) -> Result<std::borrow::Cow<'a, str>, Error> {
+    // SAFETY: per the contract.
+    let b = unsafe { bytes(ptr, len, what) }?;
+    Ok(String::from_utf8_lossy(b))
+}
+
+/// `count` NUL-terminated configuration strings (Redis URLs). `count` 0 is
+/// the empty list (the array may then be NULL); a NULL array or entry
+/// otherwise, or an entry that is not UTF-8, is `INVALID_ARGUMENT`.
+///
+/// # Safety
+/// When `count > 0`, `ptrs` is NULL or readable for `count` pointers, each
+/// NULL or NUL-terminated and valid for `'a`.
+pub(crate) unsafe fn config_str_list<'a>(
+    ptrs: *const *const c_char,
+    count: usize,
+    what: &'static str,
+) -> Result<Vec<&'a str>, Error> {
+    if count == 0 {
+        return Ok(Vec::new());
+    }
+    if ptrs.is_null() {
+        return Err(invalid_argument(format!(
+            "{what}: NULL array with a count of {count}"
+        )));
+    }
+    if count > isize::MAX as usize / std::mem::size_of::<*const c_char>() {
+        return Err(invalid_argument(format!("{what}: count is too large")));
+    }
+    // SAFETY: non-NULL and readable for `count` elements per the contract.
+    let ptrs = unsafe { std::slice::from_raw_parts(ptrs, count) };
+    ptrs.iter()
+        // SAFETY: each entry is NULL or NUL-terminated per the contract.
+        .map(|&p| unsafe { config_str(p, what) })
+        .collect()
 }
 
 /// A string for C, freed with `tessera_string_free`. Text with a NUL byte

@@ -3,7 +3,7 @@
 
 use std::ffi::c_char;
 
-use tessera::cookie::flask::{FlaskCookie, DEFAULT_MAX_AGE};
+use tessera::cookie::flask::{FlaskCookie, DEFAULT_MAX_AGE, DEFAULT_SALT};
 
 use crate::boundary::{boundary, guard};
 use crate::cookie::{cookie_text, max_age, now_or_clock, secret_list};
@@ -37,11 +37,6 @@ pub const TESSERA_FLASK_DEFAULT_MAX_AGE: i64 = 2678400;
 // The literal is for cbindgen; the value is the core's.
 const _: () = assert!(TESSERA_FLASK_DEFAULT_MAX_AGE as u64 == DEFAULT_MAX_AGE);
 
-/// Flask's `SecureCookieSessionInterface.salt`, used when `salt` is NULL.
-/// (The core's `FlaskCookie::new` uses the same; `default_salt_is_flasks`
-/// below checks that they agree.)
-const FLASK_DEFAULT_SALT: &str = "cookie-session";
-
 /// A Flask cookie codec. `secret_key` (`secret_key_len` bytes) is Flask's
 /// `SECRET_KEY`: it signs. `fallbacks` are `SECRET_KEY_FALLBACKS`, oldest
 /// first (`fallbacks_count` pointers with their lengths in `fallback_lens`;
@@ -72,10 +67,10 @@ pub unsafe extern "C" fn tessera_flask_cookie_new(
         let secret_key = unsafe { bytes(secret_key, secret_key_len, "secret_key") }?;
         let fallbacks =
             unsafe { secret_list(fallbacks, fallback_lens, fallbacks_count, "fallbacks") }?;
-        let salt = unsafe { opt_config_str(salt, "salt") }?.unwrap_or(FLASK_DEFAULT_SALT);
+        let salt = unsafe { opt_config_str(salt, "salt") }?.map_or(DEFAULT_SALT, str::as_bytes);
         let cookie_out = unsafe { out(cookie_out, "cookie_out") }?;
         let max_age = self::max_age(max_age, "max_age")?;
-        let codec = FlaskCookie::with_options(secret_key, &fallbacks, salt.as_bytes(), max_age)?;
+        let codec = FlaskCookie::with_options(secret_key, &fallbacks, salt, max_age)?;
         *cookie_out = arc_ptr(codec);
         Ok(())
     })
@@ -146,24 +141,4 @@ pub unsafe extern "C" fn tessera_flask_cookie_loads(
 pub unsafe extern "C" fn tessera_flask_cookie_free(cookie: *const tessera_flask_cookie) {
     // SAFETY: per the contract.
     guard((), || unsafe { free_arc(cookie) })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// A NULL salt must mean what the core's `FlaskCookie::new` uses.
-    #[test]
-    fn default_salt_is_flasks() {
-        let ours = FlaskCookie::with_options::<&[u8]>(
-            b"k",
-            &[],
-            FLASK_DEFAULT_SALT.as_bytes(),
-            Some(DEFAULT_MAX_AGE),
-        )
-        .unwrap();
-        let core = FlaskCookie::new(b"k").unwrap();
-        let value = core.dumps(r#"{"a":1}"#, 1_700_000_000).unwrap();
-        assert_eq!(ours.dumps(r#"{"a":1}"#, 1_700_000_000).unwrap(), value);
-    }
 }

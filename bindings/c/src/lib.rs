@@ -17,12 +17,16 @@
 //! (also `tessera_claims`), [`jwt`], [`jws`]; cookies: [`cookie`] (shared
 //! arguments), [`flask`], [`itsdangerous`], [`express`], [`session_cookie`]
 //! (Tessera's own), [`rails`], [`cookie_header`] (`Set-Cookie`/`Cookie`),
-//! [`csrf`].
+//! [`csrf`]; server-side sessions: [`store`] (memory and Redis),
+//! [`session`] (the manager and loaded sessions), [`denylist`] (revoked JWT
+//! ids, also taken by `tessera_verifier_new_with_denylist`), [`refresh`]
+//! (rotating refresh tokens).
 
 pub mod boundary;
 pub mod cookie;
 pub mod cookie_header;
 pub mod csrf;
+pub mod denylist;
 pub mod error;
 pub mod express;
 pub mod ffi;
@@ -33,7 +37,10 @@ pub mod jwt;
 pub mod key;
 pub mod keyset;
 pub mod rails;
+pub mod refresh;
+pub mod session;
 pub mod session_cookie;
+pub mod store;
 pub mod verifier;
 
 use std::ffi::{c_char, CStr};

@@ -4,9 +4,10 @@
 use std::ffi::c_char;
 
 use tessera::cookie::rails::{RailsCookie, RailsDigest};
+use tessera::Error;
 
 use crate::boundary::{boundary, guard};
-use crate::cookie::{cookie_text, now_ms_or_clock, TESSERA_UNSET};
+use crate::cookie::{cookie_text, now_ms_or_clock, secret_list, TESSERA_UNSET};
 use crate::error::tessera_status;
 use crate::ffi::{
     arc_ptr, bytes, c_string, config_str, free_arc, opt_config_str, out, try_ref, Castable,
@@ -31,38 +32,73 @@ const _: fn() = || {
     shareable::<RailsCookie>();
 };
 
-/// Rails 7's `key_generator_hash_digest_class`, used when `digest` is NULL.
-const RAILS_7_DIGEST: &str = "sha256";
+/// A digest name: NULL is the core's default (`"sha256"`, Rails 7.0+).
+///
+/// # Safety
+/// `digest` is NULL or NUL-terminated.
+unsafe fn digest_arg(digest: *const c_char, what: &'static str) -> Result<RailsDigest, Error> {
+    // SAFETY: per the contract.
+    match unsafe { opt_config_str(digest, what) }? {
+        None => Ok(RailsDigest::default()),
+        Some(name) => RailsDigest::parse(name),
+    }
+}
 
 /// The codec for the cookie `cookie_name` (for the session,
 /// `_<app>_session`: the name is the purpose, so a value for one cookie
 /// never opens as another). `secret_key_base` is the app's (its
-/// `secret_key_base_len` bytes; empty is `TESSERA_STATUS_INVALID_KEY`).
-/// `digest` is the key generator's hash: `"sha256"` (Rails 7.0+, and the
-/// meaning of NULL) or `"sha1"` (apps on 5.2–6.1 defaults); another value,
-/// or a cookie name that is not an RFC 7230 token, is
+/// `secret_key_base_len` bytes; empty is `TESSERA_STATUS_INVALID_KEY`): it
+/// encrypts and decrypts. `digest` is the key generator's hash: `"sha256"`
+/// (Rails 7.0+, and the meaning of NULL) or `"sha1"` (apps on 5.2–6.1
+/// defaults).
+///
+/// Rotation (Rails' `cookies_rotations.rotate :encrypted`):
+/// `rotations_count` older `secret_key_base`s that still decrypt, in
+/// `rotations` with their lengths in `rotation_lens`, and their digests in
+/// `rotation_digests` (NULL for all `"sha256"`, or one name or NULL per
+/// rotation); 0 and NULL, NULL, NULL for none. Another digest name, or a
+/// cookie name that is not an RFC 7230 token, is
 /// `TESSERA_STATUS_INVALID_ARGUMENT`.
 ///
 /// # Safety
 /// `secret_key_base` is readable for `secret_key_base_len` bytes;
 /// `cookie_name` is NUL-terminated; `digest` is NULL or NUL-terminated;
+/// `rotations` and `rotation_lens` are readable for `rotations_count`
+/// elements (each rotation for its length); `rotation_digests` is NULL or
+/// readable for `rotations_count` pointers, each NULL or NUL-terminated;
 /// `rails_out` is writable.
 #[no_mangle]
+#[allow(clippy::too_many_arguments)] // the key, its rotations, the out-parameter
 pub unsafe extern "C" fn tessera_rails_cookie_new(
     secret_key_base: *const u8,
     secret_key_base_len: usize,
     cookie_name: *const c_char,
     digest: *const c_char,
+    rotations: *const *const u8,
+    rotation_lens: *const usize,
+    rotation_digests: *const *const c_char,
+    rotations_count: usize,
     rails_out: *mut *mut tessera_rails_cookie,
 ) -> tessera_status {
     boundary(|| {
         // SAFETY: per the contract.
         let base = unsafe { bytes(secret_key_base, secret_key_base_len, "secret_key_base") }?;
         let name = unsafe { config_str(cookie_name, "cookie_name") }?;
-        let digest = unsafe { opt_config_str(digest, "digest") }?.unwrap_or(RAILS_7_DIGEST);
+        let digest = unsafe { digest_arg(digest, "digest") }?;
+        let old = unsafe { secret_list(rotations, rotation_lens, rotations_count, "rotations") }?;
+        let digests = if rotation_digests.is_null() || rotations_count == 0 {
+            vec![RailsDigest::default(); old.len()]
+        } else {
+            // SAFETY: non-NULL and readable for `rotations_count` pointers per the contract.
+            unsafe { std::slice::from_raw_parts(rotation_digests, rotations_count) }
+                .iter()
+                // SAFETY: each NULL or NUL-terminated per the contract.
+                .map(|&d| unsafe { digest_arg(d, "rotation_digests") })
+                .collect::<Result<Vec<_>, _>>()?
+        };
         let rails_out = unsafe { out(rails_out, "rails_out") }?;
-        let digest = RailsDigest::parse(digest)?;
-        *rails_out = arc_ptr(RailsCookie::new(base, name, digest)?);
+        let rotations: Vec<(&[u8], RailsDigest)> = old.into_iter().zip(digests).collect();
+        *rails_out = arc_ptr(RailsCookie::with_rotations(base, name, digest, &rotations)?);
         Ok(())
     })
 }

@@ -8,9 +8,10 @@ use tessera::jwt::{Claims, Validation, Verifier};
 use tessera::{Error, ErrorCode};
 
 use crate::boundary::{boundary, guard};
+use crate::denylist::tessera_denylist;
 use crate::error::tessera_status;
 use crate::ffi::{
-    arc_ptr, box_ptr, bytes, c_string, config_str, free_arc, free_box, invalid_argument,
+    arc_ptr, box_ptr, bytes, c_string, clone_arc, config_str, free_arc, free_box, invalid_argument,
     opt_config_str, out, try_ref, Castable, OwnershipArc, OwnershipBox,
 };
 use crate::keyset::tessera_keyset;
@@ -131,6 +132,40 @@ pub unsafe extern "C" fn tessera_verifier_new(
             Some(json) => Validation::from_json(json)?,
         };
         *verifier_out = arc_ptr(Verifier::new(keyset.clone(), validation)?);
+        Ok(())
+    })
+}
+
+/// `tessera_verifier_new`, and the verifier also refuses tokens whose `jti`
+/// is in `denylist` (`TESSERA_STATUS_REVOKED`, claim `jti`), checked last,
+/// after the signature and every claim. Every token must then carry a `jti`
+/// (`TESSERA_STATUS_MISSING_CLAIM` otherwise: a token without one could
+/// never be revoked), and a denylist whose store cannot answer makes
+/// verification fail with `TESSERA_STATUS_STORE_UNAVAILABLE`. The verifier
+/// keeps its own reference to the denylist. A NULL `denylist` is
+/// `TESSERA_STATUS_INVALID_ARGUMENT` (use `tessera_verifier_new` for none).
+///
+/// # Safety
+/// As `tessera_verifier_new`; `denylist` is a live denylist or NULL.
+#[no_mangle]
+pub unsafe extern "C" fn tessera_verifier_new_with_denylist(
+    keyset: *const tessera_keyset,
+    options_json: *const c_char,
+    denylist: *const tessera_denylist,
+    verifier_out: *mut *mut tessera_verifier,
+) -> tessera_status {
+    boundary(|| {
+        // SAFETY: per the contract.
+        let keyset = unsafe { try_ref(keyset, "keyset") }?;
+        let options = unsafe { opt_config_str(options_json, "options_json") }?;
+        let denylist = unsafe { clone_arc(denylist, "denylist") }?;
+        let verifier_out = unsafe { out(verifier_out, "verifier_out") }?;
+        let validation = match options {
+            None => Validation::default(),
+            Some(json) => Validation::from_json(json)?,
+        };
+        let verifier = Verifier::new(keyset.clone(), validation)?.with_denylist(denylist);
+        *verifier_out = arc_ptr(verifier);
         Ok(())
     })
 }

@@ -1044,23 +1044,43 @@ static void test_rails(void)
 {
     static const uint8_t base[] = "rails-secret-key-base-0123456789";
     tessera_rails_cookie *rc = SENTINEL, *legacy = NULL, *other = NULL;
-    FAILS(tessera_rails_cookie_new(NULL, 4, "_app_session", NULL, &rc),
+    FAILS(tessera_rails_cookie_new(NULL, 4, "_app_session", NULL, NULL, NULL, NULL, 0, &rc),
           TESSERA_STATUS_INVALID_ARGUMENT, rc);
-    FAILS(tessera_rails_cookie_new(base, 0, "_app_session", NULL, &rc), TESSERA_STATUS_INVALID_KEY,
-          rc);
-    FAILS(tessera_rails_cookie_new(base, 32, NULL, NULL, &rc), TESSERA_STATUS_INVALID_ARGUMENT, rc);
-    FAILS(tessera_rails_cookie_new(base, 32, "a b", NULL, &rc), TESSERA_STATUS_INVALID_ARGUMENT, rc);
-    FAILS(tessera_rails_cookie_new(base, 32, NOT_UTF8, NULL, &rc), TESSERA_STATUS_INVALID_ARGUMENT,
-          rc);
-    FAILS(tessera_rails_cookie_new(base, 32, "_app_session", "md5", &rc),
+    FAILS(tessera_rails_cookie_new(base, 0, "_app_session", NULL, NULL, NULL, NULL, 0, &rc),
+          TESSERA_STATUS_INVALID_KEY, rc);
+    FAILS(tessera_rails_cookie_new(base, 32, NULL, NULL, NULL, NULL, NULL, 0, &rc),
           TESSERA_STATUS_INVALID_ARGUMENT, rc);
-    FAILS(tessera_rails_cookie_new(base, 32, "_app_session", NOT_UTF8, &rc),
+    FAILS(tessera_rails_cookie_new(base, 32, "a b", NULL, NULL, NULL, NULL, 0, &rc),
           TESSERA_STATUS_INVALID_ARGUMENT, rc);
-    STATUS(tessera_rails_cookie_new(base, 32, "_app_session", NULL, NULL),
+    FAILS(tessera_rails_cookie_new(base, 32, NOT_UTF8, NULL, NULL, NULL, NULL, 0, &rc),
+          TESSERA_STATUS_INVALID_ARGUMENT, rc);
+    FAILS(tessera_rails_cookie_new(base, 32, "_app_session", "md5", NULL, NULL, NULL, 0, &rc),
+          TESSERA_STATUS_INVALID_ARGUMENT, rc);
+    FAILS(tessera_rails_cookie_new(base, 32, "_app_session", NOT_UTF8, NULL, NULL, NULL, 0, &rc),
+          TESSERA_STATUS_INVALID_ARGUMENT, rc);
+    STATUS(tessera_rails_cookie_new(base, 32, "_app_session", NULL, NULL, NULL, NULL, 0, NULL),
            TESSERA_STATUS_INVALID_ARGUMENT);
-    OK(tessera_rails_cookie_new(base, 32, "_app_session", NULL, &rc));
-    OK(tessera_rails_cookie_new(base, 32, "_app_session", "sha1", &legacy));
-    OK(tessera_rails_cookie_new(base, 32, "remember", "sha256", &other));
+    /* Rotation arguments: arrays for the count, entries, digests. */
+    static const uint8_t *const old_bases[] = {U8("old-base-one"), U8("old-base-two")};
+    static const size_t old_lens[] = {12, 12};
+    static const char *const md5[] = {"sha1", "md5"};
+    static const size_t empty_len[] = {0};
+    FAILS(tessera_rails_cookie_new(base, 32, "_app_session", NULL, NULL, NULL, NULL, 1, &rc),
+          TESSERA_STATUS_INVALID_ARGUMENT, rc);
+    FAILS(tessera_rails_cookie_new(base, 32, "_app_session", NULL, old_bases, NULL, NULL, 1, &rc),
+          TESSERA_STATUS_INVALID_ARGUMENT, rc);
+    FAILS(tessera_rails_cookie_new(base, 32, "_app_session", NULL, NULL_SECRET, ONE_LEN, NULL, 1,
+                                   &rc),
+          TESSERA_STATUS_INVALID_ARGUMENT, rc);
+    FAILS(tessera_rails_cookie_new(base, 32, "_app_session", NULL, old_bases, old_lens, md5, 2,
+                                   &rc),
+          TESSERA_STATUS_INVALID_ARGUMENT, rc);
+    FAILS(tessera_rails_cookie_new(base, 32, "_app_session", NULL, old_bases, empty_len, NULL, 1,
+                                   &rc),
+          TESSERA_STATUS_INVALID_KEY, rc);
+    OK(tessera_rails_cookie_new(base, 32, "_app_session", NULL, NULL, NULL, NULL, 0, &rc));
+    OK(tessera_rails_cookie_new(base, 32, "_app_session", "sha1", NULL, NULL, NULL, 0, &legacy));
+    OK(tessera_rails_cookie_new(base, 32, "remember", "sha256", NULL, NULL, NULL, 0, &other));
 
     char *value = SENTINEL;
     const int64_t now_ms = NOW * 1000;
@@ -1115,6 +1135,44 @@ static void test_rails(void)
     STATUS(tessera_rails_cookie_decrypt(rc, U8(value), strlen(value), TESSERA_NOW, &json),
            TESSERA_STATUS_EXPIRED);
     tessera_string_free(value);
+
+    /* Rotation: a new secret_key_base encrypts; the old one, under both of
+     * its digests, still decrypts (Rails' cookies_rotations). */
+    static const uint8_t next[] = "rails-secret-key-base-NEXT-56789";
+    const uint8_t *const olds[] = {base, base};
+    const size_t olds_len[] = {32, 32};
+    const char *const digests[] = {NULL, "sha1"};
+    tessera_rails_cookie *rotated = NULL, *next_only = NULL;
+    OK(tessera_rails_cookie_new(next, 32, "_app_session", NULL, olds, olds_len, digests, 2,
+                                &rotated));
+    OK(tessera_rails_cookie_new(next, 32, "_app_session", NULL, NULL, NULL, NULL, 0, &next_only));
+    char *from_rc = NULL, *from_legacy = NULL, *from_rotated = NULL;
+    OK(tessera_rails_cookie_encrypt(rc, "{\"v\":\"current\"}", TESSERA_UNSET, &from_rc));
+    OK(tessera_rails_cookie_encrypt(legacy, "{\"v\":\"legacy\"}", TESSERA_UNSET, &from_legacy));
+    OK(tessera_rails_cookie_encrypt(rotated, "{\"v\":\"next\"}", TESSERA_UNSET, &from_rotated));
+    OK(tessera_rails_cookie_decrypt(rotated, U8(from_rc), strlen(from_rc), TESSERA_NOW, &json));
+    STREQ(json, "{\"v\":\"current\"}");
+    tessera_string_free(json);
+    OK(tessera_rails_cookie_decrypt(rotated, U8(from_legacy), strlen(from_legacy), TESSERA_NOW,
+                                    &json));
+    STREQ(json, "{\"v\":\"legacy\"}");
+    tessera_string_free(json);
+    OK(tessera_rails_cookie_decrypt(next_only, U8(from_rotated), strlen(from_rotated),
+                                    TESSERA_NOW, &json)); /* the new key encrypts */
+    STREQ(json, "{\"v\":\"next\"}");
+    tessera_string_free(json);
+    json = SENTINEL;
+    FAILS(tessera_rails_cookie_decrypt(next_only, U8(from_rc), strlen(from_rc), TESSERA_NOW,
+                                       &json),
+          TESSERA_STATUS_INVALID_SIGNATURE, json); /* without the rotation */
+    FAILS(tessera_rails_cookie_decrypt(rc, U8(from_rotated), strlen(from_rotated), TESSERA_NOW,
+                                       &json),
+          TESSERA_STATUS_INVALID_SIGNATURE, json);
+    tessera_string_free(from_rc);
+    tessera_string_free(from_legacy);
+    tessera_string_free(from_rotated);
+    tessera_rails_cookie_free(next_only);
+    tessera_rails_cookie_free(rotated);
     tessera_rails_cookie_free(other);
     tessera_rails_cookie_free(legacy);
     tessera_rails_cookie_free(rc);

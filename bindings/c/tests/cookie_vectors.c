@@ -479,7 +479,7 @@ static void rails_case(const json_value *c)
     tessera_rails_cookie *rc = NULL;
     must("tessera_rails_cookie_new",
          tessera_rails_cookie_new(u8(base), base->len, cstr(text(c, "cookie_name")),
-                                  cstr(text(c, "digest")), &rc));
+                                  cstr(text(c, "digest")), NULL, NULL, NULL, 0, &rc));
     keep(rc, free_rails);
     const json_value *expect = field(c, "expect");
     const char *want = want_error(json_get(expect, "error"));
