@@ -234,14 +234,13 @@ class ServerSessionInterface(SessionInterface):
                 self._delete_cookie(app, response)
                 return
             if session._rotate:
-                if session._login is not None and session._login != session.user_id:
-                    self.manager.destroy(sid)  # the old id dies first
-                    new: Optional[str] = self.manager.create(dict(session), session._login)
-                else:
-                    if session.modified:
-                        self._save(session, sid)
-                    new = self.manager.rotate(sid) or self.manager.create(
-                        dict(session), session.user_id)
+                if session.modified:
+                    self._save(session, sid)
+                login = session._login if session._login != session.user_id else None
+                # Atomic: the old id dies before the new one exists, and a
+                # concurrent change to the session is a conflict, not lost.
+                new: Optional[str] = self.manager.rotate(sid, login) or self.manager.create(
+                    dict(session), session._login or session.user_id)
                 assert new is not None
                 self._cookie(app, session, response, new)
                 return

@@ -418,3 +418,16 @@ def test_unreachable_redis_is_store_unavailable_quickly() -> None:
     token = jwt.encode({"exp": now() + 60, "jti": "j"}, KEY)
     with pytest.raises(StoreUnavailableError):
         Verifier(KEY, denylist=Denylist(store)).verify(token)
+
+
+def test_rotate_for_a_user_on_login() -> None:
+    m = SessionManager(MemoryStore(), ttl=600)
+    anon = m.create({"cart": [7]})
+    owned = m.rotate(anon, "alice")
+    assert owned is not None and m.load(anon) is None
+    s = m.load(owned)
+    assert s is not None and dict(s) == {"cart": [7]} and s.user_id == "alice"
+    assert m.destroy_user("alice") == 1
+    assert m.rotate(owned, "alice") is None
+    with pytest.raises(InvalidArgumentError):
+        m.rotate(m.create({}), "bad\nuser")

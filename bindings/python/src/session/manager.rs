@@ -140,9 +140,22 @@ impl PySessionManager {
     /// session under ``id``): the old id stops working before the new one
     /// exists. Call it on login (session fixation defence).
     /// ``SessionConflictError`` if the session changed meanwhile.
-    fn rotate(&self, py: Python<'_>, id: &Bound<'_, PyAny>) -> PyResult<Option<String>> {
+    /// With ``user_id`` the session also becomes that user's (log-in on an
+    /// anonymous session), in the same atomic step.
+    #[pyo3(signature = (id, user_id = None))]
+    fn rotate(
+        &self,
+        py: Python<'_>,
+        id: &Bound<'_, PyAny>,
+        user_id: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Option<String>> {
         let sid = text(id, "id")?;
-        py.detach(|| self.inner.rotate(&sid)).py_err()
+        let user = opt_text(user_id, "user_id")?;
+        py.detach(|| match &user {
+            Some(u) => self.inner.rotate_for_user(&sid, u),
+            None => self.inner.rotate(&sid),
+        })
+        .py_err()
     }
 
     /// Ends every session created for ``user_id`` ("log out everywhere") and
