@@ -1,5 +1,6 @@
 // ESM entry of `tessera/express`: the same function as the CommonJS entry.
 import cookieSession from './express.js';
 
-export { cookieSession };
+const { serverSession, bearer } = cookieSession;
+export { cookieSession, serverSession, bearer };
 export default cookieSession;

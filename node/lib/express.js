@@ -316,4 +316,4 @@ function cookieSession(options) {
   };
 }
 
-module.exports = { cookieSession, Session };
+module.exports = { cookieSession, Session, isSecureRequest };

@@ -23,3 +23,15 @@ import type { CookieSessionOptions } from 'tessera/express';
 const esmOpts: CookieSessionOptions = { keys: ['k'], format: 'sealed' };
 const esmMiddleware: (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse, next: () => void) => void = cookieSessionEsm(esmOpts);
 console.log(esmMiddleware, namedEsm === cookieSessionEsm);
+
+// Sessions and the server-side Express integration from ESM.
+import { sessions } from 'tessera';
+import { serverSession, bearer } from 'tessera/express';
+import type { ServerSessionOptions, BearerOptions } from 'tessera/express';
+const esmStore = new sessions.MemoryStore();
+const esmManager = new tessera.sessions.SessionManager(esmStore, { ttl: 60 });
+const esmId: string = await esmManager.create({ esm: true });
+const esmSession: sessions.Session | null = await esmManager.load(esmId);
+const ssOpts: ServerSessionOptions = { manager: esmManager, onConflict: 'error' };
+const bOpts: BearerOptions = { verifier: new Verifier(key.public(), { denylist: new sessions.Denylist(esmStore) }) };
+console.log(esmSession, serverSession(ssOpts), bearer(bOpts), sessions === tessera.sessions);

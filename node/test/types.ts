@@ -225,3 +225,99 @@ function expressUsage(): void {
   console.log(mw);
 }
 void expressUsage;
+
+// ------------------------------------------------------------ sessions
+import { sessions } from 'tessera';
+import type { VerifierOptions } from 'tessera';
+
+async function sessionsUsage(): Promise<void> {
+  const memory = new sessions.MemoryStore({ maxEntries: 1000, maxBytes: 1 << 20 });
+  const redis = new sessions.RedisStore('redis://127.0.0.1:6379/0', { prefix: 'app:', poolSize: 8, connectTimeout: 1, ioTimeout: 0.5 });
+  const cluster = new sessions.RedisStore(['redis://10.0.0.1:7000', 'redis://10.0.0.2:7000'], { cluster: true });
+  const size: number = memory.size + memory.bytes;
+  await memory.purgeExpired();
+  await redis.ping();
+  const store: sessions.Store = Math.random() > 0.5 ? memory : cluster;
+
+  const manager = new sessions.SessionManager(store, { ttl: 3600, idleTimeout: 900 });
+  const ttl: number = manager.ttl;
+  const idle: number | null = manager.idleTimeout;
+  const id: string = await manager.create({ cart: [1] }, { userId: 'alice' });
+  const anon: string = await manager.create('{"raw":true}');
+  const s = await manager.load<{ cart: number[] }>(id);
+  if (s !== null) {
+    const cart: number[] = s.data.cart;
+    const meta: [string, number, string | null, Date, Date] = [s.id, s.version, s.userId, s.createdAt, s.expiresAt];
+    const next: number = await manager.save(id, { cart: [...cart, 2] }, s.version);
+    console.log(meta, next);
+  }
+  const merged: number = await manager.merge(id, { theme: 'dark', cart: null });
+  const flags: [boolean, boolean] = [await manager.touch(id), await manager.destroy(anon)];
+  const rotated: string | null = await manager.rotate(id);
+  const ended: number = await manager.destroyUser('alice');
+
+  const denylist = new sessions.Denylist(redis);
+  await denylist.revoke('jti-1', 4102444800);
+  await denylist.revoke('jti-2', new Date());
+  const revoked: boolean = await denylist.isRevoked('jti-1');
+  const vopts: VerifierOptions = { denylist, audience: 'api', leeway: 5 };
+  const verifier = new Verifier(Key.hmac('0123456789abcdef0123456789abcdef'), vopts);
+  const claims: JwtClaims = await verifier.verifyAsync('token');
+
+  const refresh = new sessions.RefreshTokens(store, { ttl: 86400 });
+  const t0: string = await refresh.issue('bob', { device: 'phone' });
+  const t1: string = await refresh.issue('bob');
+  const r = await refresh.rotate<{ device: string }>(t0);
+  const device: string | undefined = r.data?.device;
+  const fam: [boolean, number] = [await refresh.revokeFamily(r.token), await refresh.revokeUser('bob')];
+
+  // @ts-expect-error ttl is required
+  new sessions.SessionManager(memory, {});
+  // @ts-expect-error durations are seconds (numbers)
+  new sessions.SessionManager(memory, { ttl: '1h' });
+  // @ts-expect-error stores are MemoryStore or RedisStore
+  new sessions.Denylist({});
+  // @ts-expect-error the user id goes in an options object
+  await manager.create({}, 'alice');
+  // @ts-expect-error save needs the version
+  await manager.save(id, {});
+  // @ts-expect-error the denylist is a sessions.Denylist
+  new Verifier(Key.hmac('0123456789abcdef0123456789abcdef'), { denylist: memory });
+  const ts: { value: { a: number }; timestamp: number } = new cookies.URLSafeTimedSerializer('k').loads<{ a: number }>('x', { returnTimestamp: true });
+  console.log(size, ttl, idle, merged, flags, rotated, ended, revoked, claims, t1, device, fam, ts);
+}
+void sessionsUsage;
+
+// ------------------------------------------------------------ serverSession / bearer
+import { serverSession, bearer } from 'tessera/express';
+
+function serverSessionUsage(manager: sessions.SessionManager, verifier: Verifier): void {
+  const app = express();
+  const opts: cookieSession.ServerSessionOptions = {
+    manager, name: '__Host-sid', onConflict: 'merge', path: '/', secure: true, httpOnly: true, sameSite: 'Strict', maxAge: 3600,
+  };
+  app.use(serverSession(opts));
+  app.use(cookieSession.serverSession({ manager }));
+  app.post('/login', async (req, res) => {
+    const session = req.session as cookieSession.ServerSession;
+    await session.regenerate({ userId: 'alice' });
+    session['user'] = 'alice';
+    await session.save();
+    const meta: [string | null, string | null, number | null, boolean] = [session.id, session.userId, session.version, session.isNew];
+    session.rotate((err) => console.log(err));
+    await session.reload();
+    res.json({ meta, sid: req.sessionID });
+  });
+  app.post('/logout', (req, res) => {
+    (req.session as cookieSession.ServerSession).destroy((err) => res.json({ err }));
+  });
+  app.get('/api', bearer({ verifier }), (req, res) => res.json({ sub: req.auth?.sub }));
+  app.get('/api2', cookieSession.bearer({ verifier, property: 'jwt' }), (req, res) => res.end());
+  // @ts-expect-error manager is required
+  serverSession({ name: 'sid' });
+  // @ts-expect-error onConflict is error or merge
+  serverSession({ manager, onConflict: 'retry' });
+  // @ts-expect-error bearer needs a Verifier
+  bearer({ verifier: Key.hmac('0123456789abcdef0123456789abcdef') });
+}
+void serverSessionUsage;
