@@ -5,9 +5,14 @@
 # interop, ESM; cookie vectors, cookie interop with keygrip / cookies /
 # cookie-signature and live cookie-session / express-session apps, cookie
 # property tests, tessera/express against stock cookie-session over loopback
-# HTTP), type-checks index.d.ts and express.d.ts with tsc, and checks the
-# README's install command (`npm install <checkout>/node`) from a fresh
-# project, CJS and ESM, including the `tessera/express` subpath.
+# HTTP; server-side sessions: scenario vectors, API, key layout, concurrency
+# and faults on real Redis, serverSession / bearer with two Express
+# instances on one Redis) under tests/redis/with-redis (a standalone
+# redis-server and a 3-master Cluster on loopback, stopped afterwards) with
+# TESSERA_REQUIRE_REDIS=1, so a missing Redis fails instead of skipping;
+# type-checks index.d.ts and express.d.ts with tsc, and checks the README's
+# install command (`npm install <checkout>/node`) from a fresh project, CJS
+# and ESM, including the `tessera/express` subpath.
 # Called by scripts/test.sh; runs on its own too.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,14 +24,19 @@ if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
     step "installing Node.js and npm (Debian packages)"
     apt-get update && apt-get install -y nodejs npm
 fi
+if ! command -v redis-server >/dev/null || ! command -v redis-cli >/dev/null; then
+    step "installing redis-server (Debian package; not started as a service)"
+    apt-get update && apt-get install -y redis-server
+fi
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$repo/target}"
 export npm_config_audit=false npm_config_fund=false npm_config_update_notifier=false
 
 step "npm install in node/ (dev dependencies; the install script runs cargo build --release -p tessera-node)"
 (cd node && npm install --no-audit --no-fund)
 
-step "node --test (node $(node --version))"
-(cd node && node --test test/)
+step "node --test (node $(node --version)) under tests/redis/with-redis, TESSERA_REQUIRE_REDIS=1"
+# test/*.test.* only: test/support/ holds helpers (and the crosslang.js CLI), not tests.
+TESSERA_REQUIRE_REDIS=1 tests/redis/with-redis bash -c 'cd node && node --test test/*.test.js test/*.test.mjs'
 
 step "tsc --noEmit over test/types.ts and test/types.mts (index.d.ts, express.d.ts)"
 (cd node && ./node_modules/.bin/tsc --noEmit -p test/tsconfig.json)
@@ -52,6 +62,13 @@ trap 'rm -rf "$tmp"' EXIT
         const cookieSession = require('tessera/express');
         if (typeof cookieSession({ keys: ['k'] }) !== 'function') throw new Error('tessera/express is not a middleware factory');
         console.log('require(\"tessera/express\") works');
+        const { sessions } = require('tessera');
+        const manager = new sessions.SessionManager(new sessions.MemoryStore(), { ttl: 60 });
+        if (typeof cookieSession.serverSession({ manager }) !== 'function') throw new Error('serverSession is not a middleware factory');
+        manager.create({ cjs: true }).then((id) => manager.load(id)).then((s) => {
+            if (!s || s.data.cjs !== true) throw new Error('session round trip failed');
+            console.log('require(\"tessera\").sessions works');
+        });
     "
     cat > esm.mjs <<'JS'
 import tessera, { Key, Verifier } from 'tessera';
@@ -65,6 +82,16 @@ if (cookieSession !== named || typeof cookieSession({ keys: ['k'], format: 'seal
   throw new Error('import from "tessera/express" failed');
 }
 console.log('import … from "tessera/express" works');
+import { sessions } from 'tessera';
+import { serverSession, bearer } from 'tessera/express';
+const store = new sessions.MemoryStore();
+const manager = new sessions.SessionManager(store, { ttl: 60 });
+const sid = await manager.create({ esm: true }, { userId: 'u' });
+if ((await manager.load(sid)).userId !== 'u' || typeof serverSession({ manager }) !== 'function'
+    || typeof bearer({ verifier: new Verifier(key.public(), { denylist: new sessions.Denylist(store) }) }) !== 'function') {
+  throw new Error('sessions from ESM failed');
+}
+console.log('import { sessions } from "tessera" works');
 JS
     node esm.mjs
 )

@@ -44,6 +44,7 @@ function view(req) {
 /** An Express app with serverSession on `manager` and the routes the tests use. */
 function app(manager, opts = {}, verifier = undefined) {
   const a = express();
+  a.set('env', 'test'); // express' default error handler: no stack traces in the test log
   a.use(serverSession({ manager, name: 'sid', ...opts }));
   a.get('/me', (req, res) => res.json(view(req)));
   a.get('/untouched', (req, res) => res.json({ ok: true }));
