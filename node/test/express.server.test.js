@@ -10,17 +10,25 @@
 const { test, after } = require('node:test');
 const assert = require('node:assert/strict');
 const http = require('node:http');
+const path = require('node:path');
+const { spawn } = require('node:child_process');
 const { setTimeout: sleep } = require('node:timers/promises');
 const express = require('express');
 
 const { serverSession, bearer } = require('tessera/express');
 const { sessions, Key, Verifier, jwt, TesseraError } = require('tessera');
-const { redisTest, tesseraStore } = require('./support/redis.js');
+const { redisTest, tesseraStore, targets } = require('./support/redis.js');
+const sessionApp = require('./support/session-app.js');
 
 const { MemoryStore, RedisStore, SessionManager, Denylist } = sessions;
-const JWT_SECRET = '0123456789abcdef0123456789abcdef';
+const { JWT_SECRET } = sessionApp;
 
 // ------------------------------------------------------------- harness
+
+/** An Express app with serverSession on `manager` and the routes the tests use (support/session-app.js). */
+function app(manager, opts, verifier) {
+  return listen(sessionApp.app(manager, opts, verifier));
+}
 
 const servers = [];
 after(() => Promise.all(servers.map((s) => new Promise((r) => s.close(r)))));
@@ -34,87 +42,6 @@ function listen(handler) {
       resolve(`http://127.0.0.1:${server.address().port}`);
     });
   });
-}
-
-function view(req) {
-  const s = req.session;
-  return { data: { ...s }, id: s.id, userId: s.userId, version: s.version, isNew: s.isNew };
-}
-
-/** An Express app with serverSession on `manager` and the routes the tests use. */
-function app(manager, opts = {}, verifier = undefined) {
-  const a = express();
-  a.set('env', 'test'); // express' default error handler: no stack traces in the test log
-  a.use(serverSession({ manager, name: 'sid', ...opts }));
-  a.get('/me', (req, res) => res.json(view(req)));
-  a.get('/untouched', (req, res) => res.json({ ok: true }));
-  a.post('/login', async (req, res) => {
-    req.session.views = 999; // dropped by regenerate
-    await req.session.regenerate({ userId: req.query.user });
-    req.session.user = req.query.user;
-    res.json({ regenerated: true, isNew: req.session.isNew });
-  });
-  a.post('/views', (req, res) => {
-    req.session.views = (req.session.views || 0) + 1;
-    res.json(view(req));
-  });
-  a.post('/set', async (req, res) => {
-    await sleep(Number(req.query.delay || 0));
-    req.session[req.query.key] = req.query.value;
-    res.json({ set: req.query.key });
-  });
-  a.post('/unset', (req, res) => {
-    delete req.session[req.query.key];
-    res.json({ unset: req.query.key });
-  });
-  a.post('/rotate', (req, res, next) => {
-    req.session.rotate(undefined, (err) => (err ? next(err) : res.json({ rotated: true })));
-  });
-  a.post('/logout', async (req, res) => {
-    await req.session.destroy();
-    res.json({ loggedOut: true });
-  });
-  a.post('/null', (req, res) => {
-    req.session = null;
-    res.json({ ok: true });
-  });
-  a.post('/replace', (req, res) => {
-    req.session = { replaced: true };
-    res.json({ ok: true });
-  });
-  a.post('/empty', (req, res) => {
-    for (const k of Object.keys(req.session)) delete req.session[k];
-    res.json({ ok: true });
-  });
-  a.post('/explicit', async (req, res) => {
-    req.session.explicit = true;
-    await req.session.save();
-    res.json({ id: req.session.id, version: req.session.version });
-  });
-  a.post('/stream', (req, res) => {
-    req.session.streamed = 'before';
-    res.setHeader('Content-Type', 'text/plain');
-    res.write('one,');
-    res.write('two,');
-    setTimeout(() => res.end('three'), 20);
-  });
-  a.post('/stream-late', (req, res) => {
-    res.setHeader('Content-Type', 'text/plain');
-    res.write('headers are out;');
-    req.session.late = true;
-    setTimeout(() => res.end('done'), 20);
-  });
-  a.post('/everywhere', async (req, res) => {
-    res.json({ ended: await manager.destroyUser(req.session.userId) });
-  });
-  a.post('/bigint', (req, res) => {
-    req.session.n = 1n;
-    res.json({ ok: true });
-  });
-  if (verifier) {
-    a.get('/api/me', bearer({ verifier }), (req, res) => res.json({ sub: req.auth.sub, jti: req.auth.jti }));
-  }
-  return listen(a);
 }
 
 /** A cookie jar that follows Set-Cookie (deletions included), like a browser on one host. */
@@ -423,12 +350,38 @@ test('bearer: a denylist store that cannot answer is 503 STORE_UNAVAILABLE, neve
 
 // ------------------------------------------------------------- two instances, one store
 
-async function twoInstances(store) {
-  const manager = () => new SessionManager(store, { ttl: 600, idleTimeout: 300 });
+const instanceManager = (s) => new SessionManager(s, { ttl: 600, idleTimeout: 300 });
+const instanceVerifier = (s) => new Verifier(Key.hmac(JWT_SECRET), { denylist: new Denylist(s) });
+
+/** The second instance in a process of its own (support/session-app.js) on the same Redis. */
+function childInstance(kind, prefix) {
+  const url = kind === 'cluster' ? targets.cluster.join(',') : targets.standalone;
+  const args = [path.join(__dirname, 'support', 'session-app.js'), url, prefix, ...(kind === 'cluster' ? ['--cluster'] : [])];
+  const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'inherit'] });
+  const exited = new Promise((r) => child.once('exit', r));
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`session-app.js exited with ${code} before listening`)));
+    child.stdout.on('data', (d) => {
+      out += d;
+      if (!out.includes('\n')) return;
+      const { port } = JSON.parse(out);
+      resolve({
+        base: `http://127.0.0.1:${port}`,
+        close: () => {
+          child.stdin.end();
+          const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+          return exited.then(() => clearTimeout(timer));
+        },
+      });
+    });
+  });
+}
+
+/** A and B: two instances on the same sessions (`store` is one they share, for the denylist). */
+async function twoInstances(a, b, store) {
   const key = Key.hmac(JWT_SECRET);
-  const verifier = () => new Verifier(key, { denylist: new Denylist(store) });
-  const a = await app(manager(), {}, verifier());
-  const b = await app(manager(), {}, verifier());
   const jar = new Jar();
   await ok(a, 'POST', '/login?user=carol', jar);
   const id = jar.sid;
@@ -472,7 +425,22 @@ async function twoInstances(store) {
   assert.deepEqual((await ok(b, 'GET', '/me', jar2)).body.data, { views: 1, y: '2' });
 }
 
-test('two instances sharing one MemoryStore (one process)', () => twoInstances(new MemoryStore()));
+test('two instances sharing one MemoryStore (one process)', async () => {
+  const store = new MemoryStore();
+  const a = await app(instanceManager(store), {}, instanceVerifier(store));
+  const b = await app(instanceManager(store), {}, instanceVerifier(store));
+  await twoInstances(a, b, store);
+});
 for (const kind of ['standalone', 'cluster']) {
-  redisTest(kind, 'two Express instances sharing one Redis: sessions, logout, log out everywhere, revoked JWTs', () => twoInstances(tesseraStore(kind).store));
+  redisTest(kind, 'two Express instances, two processes, one Redis: sessions, logout, log out everywhere, revoked JWTs', async () => {
+    const { store, prefix } = tesseraStore(kind);
+    const a = await app(instanceManager(store), {}, instanceVerifier(store));
+    const b = await childInstance(kind, prefix);
+    try {
+      await twoInstances(a, b.base, store);
+      await twoInstances(b.base, a, store);
+    } finally {
+      await b.close();
+    }
+  });
 }
