@@ -106,6 +106,21 @@ test('SessionManager: concurrent merges all land (atomic, retried)', async () =>
   assert.equal(s.version, 40);
 });
 
+test('MemoryStore under concurrency (libuv pool threads): one refresh winner, no id collisions', async () => {
+  const store = new MemoryStore();
+  const rt = new RefreshTokens(store, { ttl: 600 });
+  const token = await rt.issue('zed');
+  const results = await Promise.allSettled(Array.from({ length: 64 }, () => rt.rotate(token)));
+  const won = results.filter((r) => r.status === 'fulfilled');
+  assert.equal(won.length, 1);
+  for (const r of results.filter((x) => x.status === 'rejected')) assert.equal(r.reason.code, 'REFRESH_TOKEN_REUSED');
+  await rejectsWith(rt.rotate(won[0].value.token), 'REFRESH_TOKEN_REUSED');
+  const m = new SessionManager(store, { ttl: 600 });
+  const ids = await Promise.all(Array.from({ length: 1000 }, (_, i) => m.create({ i }, { userId: 'zed' })));
+  assert.equal(new Set(ids).size, 1000);
+  assert.equal(await m.destroyUser('zed'), 1000);
+});
+
 test('SessionManager: argument types are TypeErrors, bad values the core codes', async () => {
   const store = new MemoryStore();
   assert.throws(() => new SessionManager(store), /options is required/);
