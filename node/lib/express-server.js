@@ -441,7 +441,16 @@ function serverSession(options) {
     const queue = [];
     const replay = () => {
       committing = false;
-      for (const [method, args] of queue.splice(0)) prev[method].apply(res, args);
+      for (const [method, args] of queue.splice(0)) {
+        try {
+          prev[method].apply(res, args);
+        } catch (e) {
+          // What the route's own call would have thrown (e.g. writeHead
+          // twice) can no longer reach it: end the response with the error.
+          res.destroy(e);
+          return;
+        }
+      }
     };
     const fail = (e) => {
       committing = false;
