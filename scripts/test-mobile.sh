@@ -4,22 +4,25 @@
 #   2. the checked-in Kotlin/Swift/header/modulemap equal a fresh generation
 #   3. the Swift FFI header parses as C, and every function it declares is
 #      exported by the library (no Swift toolchain here: see mobile/README.md)
-#   4. the Kotlin JUnit suite on the JVM, incl. every cookie vector file and
-#      the cookie API (Maven fetches the Kotlin compiler,
-#      JNA and JUnit from Maven Central on the first run, into ~/.m2 unless
-#      MAVEN_REPO_LOCAL is set)
+#   4. the Kotlin JUnit suite on the JVM, incl. every cookie vector file, the
+#      cookie API, the session scenario vectors and the session API, run inside
+#      tests/redis/with-redis with TESSERA_REQUIRE_REDIS=1 so the Redis tests
+#      (standalone and Cluster) run and cannot be skipped (Maven fetches the
+#      Kotlin compiler, JNA and JUnit from Maven Central on the first run, into
+#      ~/.m2 unless MAVEN_REPO_LOCAL is set)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
 step() { printf '\n-- mobile: %s\n' "$*"; }
 
-# Prerequisites: a JDK (17+), Maven, gcc. Present on the reference image;
-# installed from Debian's packages when missing.
+# Prerequisites: a JDK (17+), Maven, gcc, redis-server. Present on the
+# reference image; installed from Debian's packages when missing.
 missing=()
 command -v javac >/dev/null || missing+=(openjdk-17-jdk-headless)
 command -v mvn >/dev/null || missing+=(maven)
 command -v gcc >/dev/null || missing+=(gcc)
 command -v nm >/dev/null || missing+=(binutils)
+command -v redis-server >/dev/null || missing+=(redis-server)
 if [ "${#missing[@]}" -gt 0 ]; then
     step "installing ${missing[*]}"
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
@@ -48,12 +51,16 @@ echo "$(echo "$declared" | wc -l) FFI functions declared, all exported"
 grep -q 'header "TesseraFFI.h"' "$headers/module.modulemap"
 bash -n mobile/swift/build-xcframework.sh
 
-step "Kotlin on the JVM (mvn test: token and cookie vectors, threads, API)"
+step "Kotlin on the JVM (mvn test: token, cookie and session vectors, threads, API; Redis and Cluster)"
 log="$(mktemp)"
 mvn_args=(-B --no-transfer-progress test "-Dtessera.library.dir=$CARGO_TARGET_DIR/debug")
 [ -n "${MAVEN_REPO_LOCAL:-}" ] && mvn_args+=("-Dmaven.repo.local=$MAVEN_REPO_LOCAL")
-if (cd mobile/kotlin && mvn "${mvn_args[@]}") >"$log" 2>&1; then
-    grep -E '^vectors: |^cookie vectors: [0-9]|Tests run: [0-9]+, Failures' "$log"
+if (cd mobile/kotlin && TESSERA_REQUIRE_REDIS=1 ../../tests/redis/with-redis mvn "${mvn_args[@]}") >"$log" 2>&1; then
+    grep -E '^vectors: |^cookie vectors: [0-9]|^session vectors |Tests run: [0-9]+, Failures' "$log"
+    if grep -qE 'Tests run: [0-9]+, Failures: [0-9]+, Errors: [0-9]+, Skipped: [1-9]' "$log"; then
+        echo "error: tests were skipped (TESSERA_REQUIRE_REDIS=1 must run them all)" >&2
+        exit 1
+    fi
     rm -f "$log"
 else
     tail -n 120 "$log"

@@ -19,6 +19,8 @@
 //! | [`TesseraError`] | `TesseraException.Failed` (`.code`, `.detail`, `.claim`) | `TesseraError.Failed` |
 //! | [`SessionCookie`], [`FlaskCookie`], [`Signer`], [`TimestampSigner`], [`UrlSafeTimedSerializer`], [`ExpressCookieSession`], [`ExpressSessionId`], [`RailsCookie`], [`CsrfTokens`] | same names | same names |
 //! | [`set_cookie`], [`delete_cookie`], [`parse_cookie`], [`default_cookie_attributes`] | `setCookie(…)`, … | `setCookie(name:value:attributes:)`, … |
+//! | [`MemoryStore`], [`RedisStore`], [`SessionStore`] (either, for the services) | `SessionStore.Memory(MemoryStore())` | `.memory(store: MemoryStore())` |
+//! | [`SessionManager`] → [`Session`], [`Denylist`], [`RefreshTokens`] → [`Rotated`] | same names (blocking calls) | same names |
 
 mod cookie;
 mod errors;
@@ -26,13 +28,15 @@ mod jws;
 mod jwt;
 mod key;
 mod keyset;
+mod session;
 mod verifier;
 
 pub use cookie::{
     default_cookie_attributes, delete_cookie, parse_cookie, parse_cookie_pairs, set_cookie,
     CookieAttributes, CookiePair, CsrfTokens, ExpressCookieSession, ExpressSessionId,
-    ExpressSignedCookie, ExpressVerified, FlaskCookie, OpenedCookie, RailsCookie, SessionCookie,
-    Signer, TimestampSigner, TimestampedValue, UnsignedSessionId, UrlSafeTimedSerializer,
+    ExpressSignedCookie, ExpressVerified, FlaskCookie, OpenedCookie, RailsCookie, RailsRotation,
+    SessionCookie, Signer, TimestampSigner, TimestampedValue, UnsignedSessionId,
+    UrlSafeTimedSerializer,
 };
 pub use errors::{error_code_string, TesseraError};
 pub use jws::{jws_sign, jws_verify, jws_verify_detached};
@@ -41,6 +45,10 @@ pub use jwt::{
 };
 pub use key::Key;
 pub use keyset::KeySet;
+pub use session::{
+    Denylist, MemoryStore, RedisStore, RefreshTokens, Rotated, Session, SessionManager,
+    SessionStore,
+};
 pub use verifier::{Claims, Validation, Verifier};
 
 /// The error code enum, re-exported from the core (UniFFI mirrors it as a

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use tessera::Algorithm;
 
 use crate::keyset::KeySet;
+use crate::session::Denylist;
 use crate::{Result, TesseraError};
 
 /// The validation policy; the same options as the Python keywords and the
@@ -144,9 +145,22 @@ impl Verifier {
     /// A verifier for `keys` with the `validation` policy (default: the strict
     /// defaults). `INVALID_ARGUMENT` for an empty key set or an unusable
     /// policy; `UNSUPPORTED_ALGORITHM` for an unknown name in `algorithms`.
-    #[uniffi::constructor(default(validation))]
-    pub fn new(keys: Arc<KeySet>, validation: Validation) -> Result<Arc<Self>> {
-        let inner = tessera::jwt::Verifier::new(keys.inner.clone(), validation.try_into()?)?;
+    ///
+    /// With a `denylist`, tokens whose `jti` is on it throw `REVOKED` (claim
+    /// `jti`), checked after the signature and every claim; every token must
+    /// then carry a `jti` (`MISSING_CLAIM`), and `verify` blocks on the
+    /// denylist's store (`STORE_UNAVAILABLE` when it cannot answer: never
+    /// "not revoked").
+    #[uniffi::constructor(default(denylist = None, validation))]
+    pub fn new(
+        keys: Arc<KeySet>,
+        validation: Validation,
+        denylist: Option<Arc<Denylist>>,
+    ) -> Result<Arc<Self>> {
+        let mut inner = tessera::jwt::Verifier::new(keys.inner.clone(), validation.try_into()?)?;
+        if let Some(d) = denylist {
+            inner = inner.with_denylist(d.inner.clone());
+        }
         Ok(Arc::new(Verifier { inner }))
     }
 

@@ -2,6 +2,8 @@
 
 use std::sync::Arc;
 
+use tessera::cookie::flask::DEFAULT_SALT;
+
 use crate::cookie::{max_age, now_or_clock};
 use crate::Result;
 
@@ -9,9 +11,9 @@ use crate::Result;
 /// byte: the session is Flask's *tagged* JSON text (`{" t": [...]}` for a
 /// tuple, `{" b": "<base64>"}` for bytes, `{" d": "<HTTP date>"}`, …).
 /// `secretKey` (Flask's `SECRET_KEY`) signs; `fallbacks`
-/// (`SECRET_KEY_FALLBACKS`, oldest first) only open. `salt` is Flask's
-/// `cookie-session`; `maxAge` in seconds defaults to Flask's 31 days
-/// (`null`: no limit). Immutable and thread-safe.
+/// (`SECRET_KEY_FALLBACKS`, oldest first) only open. `salt` (`null`:
+/// Flask's `cookie-session`); `maxAge` in seconds defaults to Flask's 31
+/// days (`null`: no limit). Immutable and thread-safe.
 #[derive(uniffi::Object)]
 pub struct FlaskCookie {
     inner: tessera::cookie::flask::FlaskCookie,
@@ -20,18 +22,19 @@ pub struct FlaskCookie {
 #[uniffi::export]
 impl FlaskCookie {
     /// `INVALID_ARGUMENT` for a negative `maxAge`.
-    #[uniffi::constructor(default(fallbacks = [], salt = "cookie-session", max_age = Some(2678400)))]
+    #[uniffi::constructor(default(fallbacks = [], salt = None, max_age = Some(2678400)))]
     pub fn new(
         secret_key: Vec<u8>,
         fallbacks: Vec<Vec<u8>>,
-        salt: String,
+        salt: Option<String>,
         max_age: Option<i64>,
     ) -> Result<Arc<Self>> {
         let max_age = self::max_age("maxAge", max_age)?;
+        let salt = salt.as_deref().map_or(DEFAULT_SALT, str::as_bytes);
         let inner = tessera::cookie::flask::FlaskCookie::with_options(
             &secret_key,
             &fallbacks,
-            salt.as_bytes(),
+            salt,
             max_age,
         )?;
         Ok(Arc::new(FlaskCookie { inner }))
@@ -62,13 +65,7 @@ mod tests {
     #[test]
     fn constructor_defaults_are_the_cores() {
         assert_eq!(2678400, DEFAULT_MAX_AGE);
-        let ours = FlaskCookie::new(
-            b"k".to_vec(),
-            vec![],
-            "cookie-session".into(),
-            Some(2678400),
-        )
-        .unwrap();
+        let ours = FlaskCookie::new(b"k".to_vec(), vec![], None, Some(2678400)).unwrap();
         let core = tessera::cookie::flask::FlaskCookie::new(b"k").unwrap();
         let json = r#"{"a":1}"#;
         assert_eq!(

@@ -26,28 +26,18 @@ pub use header::{
 };
 pub use itsdangerous::{Signer, TimestampSigner, TimestampedValue, UrlSafeTimedSerializer};
 pub use native::{OpenedCookie, SessionCookie};
-pub use rails::RailsCookie;
-
-use std::time::{SystemTime, UNIX_EPOCH};
+pub use rails::{RailsCookie, RailsRotation};
 
 use crate::{Result, TesseraError};
 
 /// `now`, or the system clock (Unix seconds).
 pub(crate) fn now_or_clock(now: Option<i64>) -> i64 {
-    now.unwrap_or_else(|| {
-        SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
-    })
+    now.unwrap_or_else(tessera::unix_now)
 }
 
 /// `now_ms`, or the system clock (Unix milliseconds).
 pub(crate) fn now_ms_or_clock(now_ms: Option<i64>) -> i64 {
-    now_ms.unwrap_or_else(|| {
-        SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
-    })
+    now_ms.unwrap_or_else(tessera::unix_now_ms)
 }
 
 /// An optional age in seconds: negative is `INVALID_ARGUMENT`.

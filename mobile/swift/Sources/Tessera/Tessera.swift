@@ -768,6 +768,176 @@ public func FfiConverterTypeCsrfTokens_lower(_ value: CsrfTokens) -> UInt64 {
 
 
 /**
+ * Revoked JWT ids (`jti`) on a store, each kept until its token's `exp`
+ * (plus 300 s for verifier leeway). Give it to `Verifier(keys, validation,
+ * denylist)` and revoked tokens throw `REVOKED`. Thread-safe; blocking.
+ */
+public protocol DenylistProtocol: AnyObject, Sendable {
+    
+    /**
+     * Whether `jti` is revoked. `STORE_UNAVAILABLE` when the store cannot
+     * say: refuse the token then, never assume "not revoked".
+     */
+    func isRevoked(jti: String) throws  -> Bool
+    
+    /**
+     * Revokes `jti` until `exp` (the token's own `exp`, Unix seconds). A
+     * token already long expired stores nothing. A `jti` that is empty,
+     * over 256 bytes or has control characters is `INVALID_ARGUMENT`.
+     */
+    func revoke(jti: String, exp: Int64) throws 
+    
+}
+/**
+ * Revoked JWT ids (`jti`) on a store, each kept until its token's `exp`
+ * (plus 300 s for verifier leeway). Give it to `Verifier(keys, validation,
+ * denylist)` and revoked tokens throw `REVOKED`. Thread-safe; blocking.
+ */
+open class Denylist: DenylistProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_tessera_uniffi_fn_clone_denylist(self.handle, $0) }
+    }
+    /**
+     * A denylist kept in `store`.
+     */
+public convenience init(store: SessionStore) {
+    let handle =
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_tessera_uniffi_fn_constructor_denylist_new(
+        FfiConverterTypeSessionStore_lower(store),uniffiCallStatus
+    )
+}
+    self.init(unsafeFromHandle: handle)
+}
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_tessera_uniffi_fn_free_denylist(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * Whether `jti` is revoked. `STORE_UNAVAILABLE` when the store cannot
+     * say: refuse the token then, never assume "not revoked".
+     */
+open func isRevoked(jti: String)throws  -> Bool  {
+    return try  FfiConverterBool.lift(try rustCallWithError(FfiConverterTypeTesseraError_lift) {
+        uniffiCallStatus in
+    uniffi_tessera_uniffi_fn_method_denylist_is_revoked(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(jti),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Revokes `jti` until `exp` (the token's own `exp`, Unix seconds). A
+     * token already long expired stores nothing. A `jti` that is empty,
+     * over 256 bytes or has control characters is `INVALID_ARGUMENT`.
+     */
+open func revoke(jti: String, exp: Int64)throws   {try rustCallWithError(FfiConverterTypeTesseraError_lift) {
+        uniffiCallStatus in
+    uniffi_tessera_uniffi_fn_method_denylist_revoke(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(jti),
+        FfiConverterInt64.lower(exp),uniffiCallStatus
+    )
+}
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDenylist: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = Denylist
+
+    public static func lift(_ handle: UInt64) throws -> Denylist {
+        return Denylist(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: Denylist) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Denylist {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: Denylist, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDenylist_lift(_ handle: UInt64) throws -> Denylist {
+    return try FfiConverterTypeDenylist.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDenylist_lower(_ value: Denylist) -> UInt64 {
+    return FfiConverterTypeDenylist.lower(value)
+}
+
+
+
+
+
+
+/**
  * Express `cookie-session` with keygrip (HMAC-SHA1). `keys` newest first,
  * as in keygrip: `keys[0]` signs, every key verifies. `name` is the cookie
  * name (`null`: cookie-session's `session`). Immutable and thread-safe.
@@ -1262,9 +1432,9 @@ public func FfiConverterTypeExpressSessionId_lower(_ value: ExpressSessionId) ->
  * byte: the session is Flask's *tagged* JSON text (`{" t": [...]}` for a
  * tuple, `{" b": "<base64>"}` for bytes, `{" d": "<HTTP date>"}`, …).
  * `secretKey` (Flask's `SECRET_KEY`) signs; `fallbacks`
- * (`SECRET_KEY_FALLBACKS`, oldest first) only open. `salt` is Flask's
- * `cookie-session`; `maxAge` in seconds defaults to Flask's 31 days
- * (`null`: no limit). Immutable and thread-safe.
+ * (`SECRET_KEY_FALLBACKS`, oldest first) only open. `salt` (`null`:
+ * Flask's `cookie-session`); `maxAge` in seconds defaults to Flask's 31
+ * days (`null`: no limit). Immutable and thread-safe.
  */
 public protocol FlaskCookieProtocol: AnyObject, Sendable {
     
@@ -1287,9 +1457,9 @@ public protocol FlaskCookieProtocol: AnyObject, Sendable {
  * byte: the session is Flask's *tagged* JSON text (`{" t": [...]}` for a
  * tuple, `{" b": "<base64>"}` for bytes, `{" d": "<HTTP date>"}`, …).
  * `secretKey` (Flask's `SECRET_KEY`) signs; `fallbacks`
- * (`SECRET_KEY_FALLBACKS`, oldest first) only open. `salt` is Flask's
- * `cookie-session`; `maxAge` in seconds defaults to Flask's 31 days
- * (`null`: no limit). Immutable and thread-safe.
+ * (`SECRET_KEY_FALLBACKS`, oldest first) only open. `salt` (`null`:
+ * Flask's `cookie-session`); `maxAge` in seconds defaults to Flask's 31
+ * days (`null`: no limit). Immutable and thread-safe.
  */
 open class FlaskCookie: FlaskCookieProtocol, @unchecked Sendable {
     fileprivate let handle: UInt64
@@ -1333,14 +1503,14 @@ open class FlaskCookie: FlaskCookieProtocol, @unchecked Sendable {
     /**
      * `INVALID_ARGUMENT` for a negative `maxAge`.
      */
-public convenience init(secretKey: Data, fallbacks: [Data] = [], salt: String = "cookie-session", maxAge: Int64? = Int64(2678400))throws  {
+public convenience init(secretKey: Data, fallbacks: [Data] = [], salt: String? = nil, maxAge: Int64? = Int64(2678400))throws  {
     let handle =
         try rustCallWithError(FfiConverterTypeTesseraError_lift) {
         uniffiCallStatus in
     uniffi_tessera_uniffi_fn_constructor_flaskcookie_new(
         FfiConverterData.lower(secretKey),
         FfiConverterSequenceData.lower(fallbacks),
-        FfiConverterString.lower(salt),
+        FfiConverterOptionString.lower(salt),
         FfiConverterOptionInt64.lower(maxAge),uniffiCallStatus
     )
 }
@@ -1974,10 +2144,211 @@ public func FfiConverterTypeKeySet_lower(_ value: KeySet) -> UInt64 {
 
 
 /**
+ * The embedded store: thread-safe, expired entries invisible at once and
+ * purged as the store is written, bounded by `maxEntries` and `maxBytes`
+ * (keys + values + 96 bytes per entry; `null`: the core's 1,000,000 and 256
+ * MiB). A write past a limit throws `STORE_UNAVAILABLE`; live entries are
+ * never evicted. One process only: use [`RedisStore`] to share sessions.
+ */
+public protocol MemoryStoreProtocol: AnyObject, Sendable {
+    
+    /**
+     * Bytes accounted for against `maxBytes`.
+     */
+    func bytesUsed()  -> Int64
+    
+    /**
+     * Whether no entry is held.
+     */
+    func isEmpty()  -> Bool
+    
+    /**
+     * Entries held (live, or expired and not yet purged).
+     */
+    func len()  -> Int64
+    
+    /**
+     * Removes every expired entry now (writes also do it, shard by shard).
+     */
+    func purgeExpired() 
+    
+}
+/**
+ * The embedded store: thread-safe, expired entries invisible at once and
+ * purged as the store is written, bounded by `maxEntries` and `maxBytes`
+ * (keys + values + 96 bytes per entry; `null`: the core's 1,000,000 and 256
+ * MiB). A write past a limit throws `STORE_UNAVAILABLE`; live entries are
+ * never evicted. One process only: use [`RedisStore`] to share sessions.
+ */
+open class MemoryStore: MemoryStoreProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_tessera_uniffi_fn_clone_memorystore(self.handle, $0) }
+    }
+    /**
+     * A negative limit is `INVALID_ARGUMENT`.
+     */
+public convenience init(maxEntries: Int64? = nil, maxBytes: Int64? = nil)throws  {
+    let handle =
+        try rustCallWithError(FfiConverterTypeTesseraError_lift) {
+        uniffiCallStatus in
+    uniffi_tessera_uniffi_fn_constructor_memorystore_new(
+        FfiConverterOptionInt64.lower(maxEntries),
+        FfiConverterOptionInt64.lower(maxBytes),uniffiCallStatus
+    )
+}
+    self.init(unsafeFromHandle: handle)
+}
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_tessera_uniffi_fn_free_memorystore(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * Bytes accounted for against `maxBytes`.
+     */
+open func bytesUsed() -> Int64  {
+    return try!  FfiConverterInt64.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_tessera_uniffi_fn_method_memorystore_bytes_used(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Whether no entry is held.
+     */
+open func isEmpty() -> Bool  {
+    return try!  FfiConverterBool.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_tessera_uniffi_fn_method_memorystore_is_empty(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Entries held (live, or expired and not yet purged).
+     */
+open func len() -> Int64  {
+    return try!  FfiConverterInt64.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_tessera_uniffi_fn_method_memorystore_len(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Removes every expired entry now (writes also do it, shard by shard).
+     */
+open func purgeExpired()  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_tessera_uniffi_fn_method_memorystore_purge_expired(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+}
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeMemoryStore: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = MemoryStore
+
+    public static func lift(_ handle: UInt64) throws -> MemoryStore {
+        return MemoryStore(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: MemoryStore) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> MemoryStore {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: MemoryStore, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMemoryStore_lift(_ handle: UInt64) throws -> MemoryStore {
+    return try FfiConverterTypeMemoryStore.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMemoryStore_lower(_ value: MemoryStore) -> UInt64 {
+    return FfiConverterTypeMemoryStore.lower(value)
+}
+
+
+
+
+
+
+/**
  * A Rails encrypted cookie (`cookies.encrypted`, the CookieStore session)
  * for one cookie name: AES-256-GCM with a key from `secretKeyBase` by
- * PBKDF2, `digest` `sha256` (Rails 7.0+, the default) or `sha1` (apps on
- * 5.2–6.1 defaults). Times are Unix **milliseconds**. Immutable and
+ * PBKDF2, `digest` `sha256` (Rails 7.0+, and `null`) or `sha1` (apps on
+ * 5.2–6.1 defaults). `rotations` are older keys that still decrypt (the
+ * first key encrypts). Times are Unix **milliseconds**. Immutable and
  * thread-safe.
  */
 public protocol RailsCookieProtocol: AnyObject, Sendable {
@@ -1999,8 +2370,9 @@ public protocol RailsCookieProtocol: AnyObject, Sendable {
 /**
  * A Rails encrypted cookie (`cookies.encrypted`, the CookieStore session)
  * for one cookie name: AES-256-GCM with a key from `secretKeyBase` by
- * PBKDF2, `digest` `sha256` (Rails 7.0+, the default) or `sha1` (apps on
- * 5.2–6.1 defaults). Times are Unix **milliseconds**. Immutable and
+ * PBKDF2, `digest` `sha256` (Rails 7.0+, and `null`) or `sha1` (apps on
+ * 5.2–6.1 defaults). `rotations` are older keys that still decrypt (the
+ * first key encrypts). Times are Unix **milliseconds**. Immutable and
  * thread-safe.
  */
 open class RailsCookie: RailsCookieProtocol, @unchecked Sendable {
@@ -2043,17 +2415,18 @@ open class RailsCookie: RailsCookieProtocol, @unchecked Sendable {
         return try! rustCall { uniffi_tessera_uniffi_fn_clone_railscookie(self.handle, $0) }
     }
     /**
-     * An empty `secretKeyBase` is `INVALID_KEY`; another digest, or a cookie
-     * name that is not a token, `INVALID_ARGUMENT`.
+     * An empty `secretKeyBase` (or rotation key) is `INVALID_KEY`; another
+     * digest, or a cookie name that is not a token, `INVALID_ARGUMENT`.
      */
-public convenience init(secretKeyBase: Data, cookieName: String, digest: String = "sha256")throws  {
+public convenience init(secretKeyBase: Data, cookieName: String, digest: String? = nil, rotations: [RailsRotation] = [])throws  {
     let handle =
         try rustCallWithError(FfiConverterTypeTesseraError_lift) {
         uniffiCallStatus in
     uniffi_tessera_uniffi_fn_constructor_railscookie_new(
         FfiConverterData.lower(secretKeyBase),
         FfiConverterString.lower(cookieName),
-        FfiConverterString.lower(digest),uniffiCallStatus
+        FfiConverterOptionString.lower(digest),
+        FfiConverterSequenceTypeRailsRotation.lower(rotations),uniffiCallStatus
     )
 }
     self.init(unsafeFromHandle: handle)
@@ -2145,6 +2518,366 @@ public func FfiConverterTypeRailsCookie_lift(_ handle: UInt64) throws -> RailsCo
 #endif
 public func FfiConverterTypeRailsCookie_lower(_ value: RailsCookie) -> UInt64 {
     return FfiConverterTypeRailsCookie.lower(value)
+}
+
+
+
+
+
+
+/**
+ * A store on Redis, standalone (one URL) or Cluster (`cluster = true`, the
+ * URLs are seed nodes): `redis://[user:pass@]host:port/db`, `rediss://…`
+ * (TLS), `redis+unix:///path`. `prefix` starts every key (`null`:
+ * `"tessera:"`; apps sharing sessions use the same one); `poolSize`
+ * (`null`: 16), `connectTimeoutMs` and `ioTimeoutMs` (`null`: 2000 each).
+ * Nothing connects at construction: an unreachable Redis throws
+ * `STORE_UNAVAILABLE` on first use (never "no session"), and after a
+ * restart the next call works on the same object.
+ */
+public protocol RedisStoreProtocol: AnyObject, Sendable {
+    
+    /**
+     * Checks that Redis answers `PING`; `STORE_UNAVAILABLE` otherwise.
+     */
+    func ping() throws 
+    
+}
+/**
+ * A store on Redis, standalone (one URL) or Cluster (`cluster = true`, the
+ * URLs are seed nodes): `redis://[user:pass@]host:port/db`, `rediss://…`
+ * (TLS), `redis+unix:///path`. `prefix` starts every key (`null`:
+ * `"tessera:"`; apps sharing sessions use the same one); `poolSize`
+ * (`null`: 16), `connectTimeoutMs` and `ioTimeoutMs` (`null`: 2000 each).
+ * Nothing connects at construction: an unreachable Redis throws
+ * `STORE_UNAVAILABLE` on first use (never "no session"), and after a
+ * restart the next call works on the same object.
+ */
+open class RedisStore: RedisStoreProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_tessera_uniffi_fn_clone_redisstore(self.handle, $0) }
+    }
+    /**
+     * A URL that does not parse, no URL, several without `cluster`, a pool
+     * size of 0 or a timeout under 1 ms is `INVALID_ARGUMENT`.
+     */
+public convenience init(urls: [String], prefix: String? = nil, poolSize: Int64? = nil, connectTimeoutMs: Int64? = nil, ioTimeoutMs: Int64? = nil, cluster: Bool = false)throws  {
+    let handle =
+        try rustCallWithError(FfiConverterTypeTesseraError_lift) {
+        uniffiCallStatus in
+    uniffi_tessera_uniffi_fn_constructor_redisstore_new(
+        FfiConverterSequenceString.lower(urls),
+        FfiConverterOptionString.lower(prefix),
+        FfiConverterOptionInt64.lower(poolSize),
+        FfiConverterOptionInt64.lower(connectTimeoutMs),
+        FfiConverterOptionInt64.lower(ioTimeoutMs),
+        FfiConverterBool.lower(cluster),uniffiCallStatus
+    )
+}
+    self.init(unsafeFromHandle: handle)
+}
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_tessera_uniffi_fn_free_redisstore(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * Checks that Redis answers `PING`; `STORE_UNAVAILABLE` otherwise.
+     */
+open func ping()throws   {try rustCallWithError(FfiConverterTypeTesseraError_lift) {
+        uniffiCallStatus in
+    uniffi_tessera_uniffi_fn_method_redisstore_ping(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+}
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRedisStore: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = RedisStore
+
+    public static func lift(_ handle: UInt64) throws -> RedisStore {
+        return RedisStore(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: RedisStore) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> RedisStore {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: RedisStore, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRedisStore_lift(_ handle: UInt64) throws -> RedisStore {
+    return try FfiConverterTypeRedisStore.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRedisStore_lower(_ value: RedisStore) -> UInt64 {
+    return FfiConverterTypeRedisStore.lower(value)
+}
+
+
+
+
+
+
+/**
+ * Opaque refresh tokens (256 random bits, base64url) in families, each
+ * valid for `ttlMs` (every rotation starts a fresh one). `rotate` retires
+ * the token presented and returns the next; presenting a retired token
+ * again revokes the whole family (`REFRESH_TOKEN_REUSED`). When several
+ * threads or devices present one token at once, exactly one wins.
+ * Thread-safe; blocking.
+ */
+public protocol RefreshTokensProtocol: AnyObject, Sendable {
+    
+    /**
+     * Starts a family for `userId` with optional `dataJson` (JSON object
+     * text) handed back by every rotation; returns its first token.
+     */
+    func issue(userId: String, dataJson: String?) throws  -> String
+    
+    /**
+     * Revokes the family of `token` (any token of it, current or retired):
+     * its tokens then throw `REVOKED`. `false` if the token is unknown.
+     */
+    func revokeFamily(token: String) throws  -> Bool
+    
+    /**
+     * Retires `token` and returns the next one of its family.
+     * `REFRESH_TOKEN_REUSED` (already rotated: the family is now revoked),
+     * `REVOKED` (family revoked), `SESSION_NOT_FOUND` (unknown or expired),
+     * `MALFORMED` (not a refresh token).
+     */
+    func rotate(token: String) throws  -> Rotated
+    
+}
+/**
+ * Opaque refresh tokens (256 random bits, base64url) in families, each
+ * valid for `ttlMs` (every rotation starts a fresh one). `rotate` retires
+ * the token presented and returns the next; presenting a retired token
+ * again revokes the whole family (`REFRESH_TOKEN_REUSED`). When several
+ * threads or devices present one token at once, exactly one wins.
+ * Thread-safe; blocking.
+ */
+open class RefreshTokens: RefreshTokensProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_tessera_uniffi_fn_clone_refreshtokens(self.handle, $0) }
+    }
+    /**
+     * A `ttlMs` of 0 or less is `INVALID_ARGUMENT`.
+     */
+public convenience init(store: SessionStore, ttlMs: Int64)throws  {
+    let handle =
+        try rustCallWithError(FfiConverterTypeTesseraError_lift) {
+        uniffiCallStatus in
+    uniffi_tessera_uniffi_fn_constructor_refreshtokens_new(
+        FfiConverterTypeSessionStore_lower(store),
+        FfiConverterInt64.lower(ttlMs),uniffiCallStatus
+    )
+}
+    self.init(unsafeFromHandle: handle)
+}
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_tessera_uniffi_fn_free_refreshtokens(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * Starts a family for `userId` with optional `dataJson` (JSON object
+     * text) handed back by every rotation; returns its first token.
+     */
+open func issue(userId: String, dataJson: String? = nil)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeTesseraError_lift) {
+        uniffiCallStatus in
+    uniffi_tessera_uniffi_fn_method_refreshtokens_issue(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(userId),
+        FfiConverterOptionString.lower(dataJson),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Revokes the family of `token` (any token of it, current or retired):
+     * its tokens then throw `REVOKED`. `false` if the token is unknown.
+     */
+open func revokeFamily(token: String)throws  -> Bool  {
+    return try  FfiConverterBool.lift(try rustCallWithError(FfiConverterTypeTesseraError_lift) {
+        uniffiCallStatus in
+    uniffi_tessera_uniffi_fn_method_refreshtokens_revoke_family(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(token),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Retires `token` and returns the next one of its family.
+     * `REFRESH_TOKEN_REUSED` (already rotated: the family is now revoked),
+     * `REVOKED` (family revoked), `SESSION_NOT_FOUND` (unknown or expired),
+     * `MALFORMED` (not a refresh token).
+     */
+open func rotate(token: String)throws  -> Rotated  {
+    return try  FfiConverterTypeRotated_lift(try rustCallWithError(FfiConverterTypeTesseraError_lift) {
+        uniffiCallStatus in
+    uniffi_tessera_uniffi_fn_method_refreshtokens_rotate(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(token),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRefreshTokens: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = RefreshTokens
+
+    public static func lift(_ handle: UInt64) throws -> RefreshTokens {
+        return RefreshTokens(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: RefreshTokens) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> RefreshTokens {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: RefreshTokens, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRefreshTokens_lift(_ handle: UInt64) throws -> RefreshTokens {
+    return try FfiConverterTypeRefreshTokens.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRefreshTokens_lower(_ value: RefreshTokens) -> UInt64 {
+    return FfiConverterTypeRefreshTokens.lower(value)
 }
 
 
@@ -2450,6 +3183,318 @@ public func FfiConverterTypeSessionCookie_lift(_ handle: UInt64) throws -> Sessi
 #endif
 public func FfiConverterTypeSessionCookie_lower(_ value: SessionCookie) -> UInt64 {
     return FfiConverterTypeSessionCookie.lower(value)
+}
+
+
+
+
+
+
+/**
+ * Server-side sessions: the data lives in the store, the client holds only
+ * the id (256 random bits, base64url; the store keys on its SHA-256).
+ * Sessions live at most `ttlMs` from creation and, with `idleTimeoutMs`, at
+ * most that long between uses. Saves are versioned: a save that lost a race
+ * throws `SESSION_CONFLICT` instead of silently dropping a write.
+ * Immutable and thread-safe; blocking (see the module docs).
+ */
+public protocol SessionManagerProtocol: AnyObject, Sendable {
+    
+    /**
+     * Creates a session holding `dataJson` (JSON object text), optionally
+     * for `userId` (then `destroyUser` reaches it), and returns its id.
+     * Data that is not an object, or a user id that is empty, over 256
+     * bytes or has control characters, is `INVALID_ARGUMENT`.
+     */
+    func create(dataJson: String, userId: String?) throws  -> String
+    
+    /**
+     * Ends the session; `false` if there was none.
+     */
+    func destroy(id: String) throws  -> Bool
+    
+    /**
+     * Ends every session created for `userId` ("log out everywhere", in
+     * every language sharing the store); returns how many were live.
+     */
+    func destroyUser(userId: String) throws  -> Int64
+    
+    /**
+     * The session under `id`, or `null` when there is none (unknown,
+     * expired, destroyed, or not an id at all). Restarts the idle timer.
+     */
+    func load(id: String) throws  -> Session?
+    
+    /**
+     * Applies the RFC 7396 merge patch `patchJson` (`{"k": v}` sets `k`,
+     * `{"k": null}` removes it) atomically, retrying against concurrent
+     * writers; returns the new version. `SESSION_NOT_FOUND` if there is no
+     * such session.
+     */
+    func merge(id: String, patchJson: String) throws  -> Int64
+    
+    /**
+     * Moves the session to a new id and returns it (`null` if there is no
+     * session under `id`); call it on log-in (session fixation defence).
+     * The old id stops working before the new one exists.
+     * `SESSION_CONFLICT` if the session changed meanwhile.
+     */
+    func rotate(id: String) throws  -> String?
+    
+    /**
+     * Replaces the data if the session is still at `version` (what `load`
+     * returned) and returns the new version. `SESSION_CONFLICT` if another
+     * request saved it since (reload and reapply, or use `merge`);
+     * `SESSION_NOT_FOUND` if it no longer exists.
+     */
+    func save(id: String, dataJson: String, version: Int64) throws  -> Int64
+    
+    /**
+     * Restarts the idle timer; `false` if there is no such session.
+     */
+    func touch(id: String) throws  -> Bool
+    
+}
+/**
+ * Server-side sessions: the data lives in the store, the client holds only
+ * the id (256 random bits, base64url; the store keys on its SHA-256).
+ * Sessions live at most `ttlMs` from creation and, with `idleTimeoutMs`, at
+ * most that long between uses. Saves are versioned: a save that lost a race
+ * throws `SESSION_CONFLICT` instead of silently dropping a write.
+ * Immutable and thread-safe; blocking (see the module docs).
+ */
+open class SessionManager: SessionManagerProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_tessera_uniffi_fn_clone_sessionmanager(self.handle, $0) }
+    }
+    /**
+     * A `ttlMs` or `idleTimeoutMs` of 0 or less is `INVALID_ARGUMENT`.
+     */
+public convenience init(store: SessionStore, ttlMs: Int64, idleTimeoutMs: Int64? = nil)throws  {
+    let handle =
+        try rustCallWithError(FfiConverterTypeTesseraError_lift) {
+        uniffiCallStatus in
+    uniffi_tessera_uniffi_fn_constructor_sessionmanager_new(
+        FfiConverterTypeSessionStore_lower(store),
+        FfiConverterInt64.lower(ttlMs),
+        FfiConverterOptionInt64.lower(idleTimeoutMs),uniffiCallStatus
+    )
+}
+    self.init(unsafeFromHandle: handle)
+}
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_tessera_uniffi_fn_free_sessionmanager(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * Creates a session holding `dataJson` (JSON object text), optionally
+     * for `userId` (then `destroyUser` reaches it), and returns its id.
+     * Data that is not an object, or a user id that is empty, over 256
+     * bytes or has control characters, is `INVALID_ARGUMENT`.
+     */
+open func create(dataJson: String, userId: String? = nil)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeTesseraError_lift) {
+        uniffiCallStatus in
+    uniffi_tessera_uniffi_fn_method_sessionmanager_create(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(dataJson),
+        FfiConverterOptionString.lower(userId),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Ends the session; `false` if there was none.
+     */
+open func destroy(id: String)throws  -> Bool  {
+    return try  FfiConverterBool.lift(try rustCallWithError(FfiConverterTypeTesseraError_lift) {
+        uniffiCallStatus in
+    uniffi_tessera_uniffi_fn_method_sessionmanager_destroy(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(id),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Ends every session created for `userId` ("log out everywhere", in
+     * every language sharing the store); returns how many were live.
+     */
+open func destroyUser(userId: String)throws  -> Int64  {
+    return try  FfiConverterInt64.lift(try rustCallWithError(FfiConverterTypeTesseraError_lift) {
+        uniffiCallStatus in
+    uniffi_tessera_uniffi_fn_method_sessionmanager_destroy_user(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(userId),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The session under `id`, or `null` when there is none (unknown,
+     * expired, destroyed, or not an id at all). Restarts the idle timer.
+     */
+open func load(id: String)throws  -> Session?  {
+    return try  FfiConverterOptionTypeSession.lift(try rustCallWithError(FfiConverterTypeTesseraError_lift) {
+        uniffiCallStatus in
+    uniffi_tessera_uniffi_fn_method_sessionmanager_load(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(id),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Applies the RFC 7396 merge patch `patchJson` (`{"k": v}` sets `k`,
+     * `{"k": null}` removes it) atomically, retrying against concurrent
+     * writers; returns the new version. `SESSION_NOT_FOUND` if there is no
+     * such session.
+     */
+open func merge(id: String, patchJson: String)throws  -> Int64  {
+    return try  FfiConverterInt64.lift(try rustCallWithError(FfiConverterTypeTesseraError_lift) {
+        uniffiCallStatus in
+    uniffi_tessera_uniffi_fn_method_sessionmanager_merge(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(id),
+        FfiConverterString.lower(patchJson),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Moves the session to a new id and returns it (`null` if there is no
+     * session under `id`); call it on log-in (session fixation defence).
+     * The old id stops working before the new one exists.
+     * `SESSION_CONFLICT` if the session changed meanwhile.
+     */
+open func rotate(id: String)throws  -> String?  {
+    return try  FfiConverterOptionString.lift(try rustCallWithError(FfiConverterTypeTesseraError_lift) {
+        uniffiCallStatus in
+    uniffi_tessera_uniffi_fn_method_sessionmanager_rotate(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(id),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Replaces the data if the session is still at `version` (what `load`
+     * returned) and returns the new version. `SESSION_CONFLICT` if another
+     * request saved it since (reload and reapply, or use `merge`);
+     * `SESSION_NOT_FOUND` if it no longer exists.
+     */
+open func save(id: String, dataJson: String, version: Int64)throws  -> Int64  {
+    return try  FfiConverterInt64.lift(try rustCallWithError(FfiConverterTypeTesseraError_lift) {
+        uniffiCallStatus in
+    uniffi_tessera_uniffi_fn_method_sessionmanager_save(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(id),
+        FfiConverterString.lower(dataJson),
+        FfiConverterInt64.lower(version),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Restarts the idle timer; `false` if there is no such session.
+     */
+open func touch(id: String)throws  -> Bool  {
+    return try  FfiConverterBool.lift(try rustCallWithError(FfiConverterTypeTesseraError_lift) {
+        uniffiCallStatus in
+    uniffi_tessera_uniffi_fn_method_sessionmanager_touch(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(id),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSessionManager: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = SessionManager
+
+    public static func lift(_ handle: UInt64) throws -> SessionManager {
+        return SessionManager(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: SessionManager) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SessionManager {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: SessionManager, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSessionManager_lift(_ handle: UInt64) throws -> SessionManager {
+    return try FfiConverterTypeSessionManager.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSessionManager_lower(_ value: SessionManager) -> UInt64 {
+    return FfiConverterTypeSessionManager.lower(value)
 }
 
 
@@ -3062,14 +4107,21 @@ open class Verifier: VerifierProtocol, @unchecked Sendable {
      * A verifier for `keys` with the `validation` policy (default: the strict
      * defaults). `INVALID_ARGUMENT` for an empty key set or an unusable
      * policy; `UNSUPPORTED_ALGORITHM` for an unknown name in `algorithms`.
+     *
+     * With a `denylist`, tokens whose `jti` is on it throw `REVOKED` (claim
+     * `jti`), checked after the signature and every claim; every token must
+     * then carry a `jti` (`MISSING_CLAIM`), and `verify` blocks on the
+     * denylist's store (`STORE_UNAVAILABLE` when it cannot answer: never
+     * "not revoked").
      */
-public convenience init(keys: KeySet, validation: Validation = Validation())throws  {
+public convenience init(keys: KeySet, validation: Validation = Validation(), denylist: Denylist? = nil)throws  {
     let handle =
         try rustCallWithError(FfiConverterTypeTesseraError_lift) {
         uniffiCallStatus in
     uniffi_tessera_uniffi_fn_constructor_verifier_new(
         FfiConverterTypeKeySet_lower(keys),
-        FfiConverterTypeValidation_lower(validation),uniffiCallStatus
+        FfiConverterTypeValidation_lower(validation),
+        FfiConverterOptionTypeDenylist.lower(denylist),uniffiCallStatus
     )
 }
     self.init(unsafeFromHandle: handle)
@@ -3724,6 +4776,265 @@ public func FfiConverterTypeOpenedCookie_lower(_ value: OpenedCookie) -> RustBuf
 
 
 /**
+ * An older `secret_key_base` that still decrypts (Rails'
+ * `cookies_rotations.rotate :encrypted`), with its key generator digest
+ * (`null`: `sha256`, Rails 7.0+; `sha1` for apps on 5.2–6.1 defaults).
+ */
+public struct RailsRotation: Equatable, Hashable {
+    /**
+     * The old `secret_key_base`.
+     */
+    public var secretKeyBase: Data
+    /**
+     * Its digest (`null`: `sha256`).
+     */
+    public var digest: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The old `secret_key_base`.
+         */secretKeyBase: Data, 
+        /**
+         * Its digest (`null`: `sha256`).
+         */digest: String? = nil) {
+        self.secretKeyBase = secretKeyBase
+        self.digest = digest
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension RailsRotation: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRailsRotation: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> RailsRotation {
+        return
+            try RailsRotation(
+                secretKeyBase: FfiConverterData.read(from: &buf), 
+                digest: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: RailsRotation, into buf: inout [UInt8]) {
+        FfiConverterData.write(value.secretKeyBase, into: &buf)
+        FfiConverterOptionString.write(value.digest, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRailsRotation_lift(_ buf: RustBuffer) throws -> RailsRotation {
+    return try FfiConverterTypeRailsRotation.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRailsRotation_lower(_ value: RailsRotation) -> RustBuffer {
+    return FfiConverterTypeRailsRotation.lower(value)
+}
+
+
+/**
+ * The outcome of a refresh-token rotation.
+ */
+public struct Rotated: Equatable, Hashable {
+    /**
+     * The user the token family belongs to.
+     */
+    public var userId: String
+    /**
+     * The data given to `issue` (JSON object text), if any.
+     */
+    public var data: String?
+    /**
+     * The new refresh token (the one presented is now retired).
+     */
+    public var token: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The user the token family belongs to.
+         */userId: String, 
+        /**
+         * The data given to `issue` (JSON object text), if any.
+         */data: String?, 
+        /**
+         * The new refresh token (the one presented is now retired).
+         */token: String) {
+        self.userId = userId
+        self.data = data
+        self.token = token
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Rotated: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRotated: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Rotated {
+        return
+            try Rotated(
+                userId: FfiConverterString.read(from: &buf), 
+                data: FfiConverterOptionString.read(from: &buf), 
+                token: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Rotated, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.userId, into: &buf)
+        FfiConverterOptionString.write(value.data, into: &buf)
+        FfiConverterString.write(value.token, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRotated_lift(_ buf: RustBuffer) throws -> Rotated {
+    return try FfiConverterTypeRotated.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRotated_lower(_ value: Rotated) -> RustBuffer {
+    return FfiConverterTypeRotated.lower(value)
+}
+
+
+/**
+ * A loaded session.
+ */
+public struct Session: Equatable, Hashable {
+    /**
+     * Its id (what was loaded).
+     */
+    public var id: String
+    /**
+     * The data: JSON object text, exactly as stored.
+     */
+    public var data: String
+    /**
+     * The user it was created for, if any.
+     */
+    public var userId: String?
+    /**
+     * Pass this to `SessionManager.save`.
+     */
+    public var version: Int64
+    /**
+     * Creation time (Unix milliseconds).
+     */
+    public var createdAtMs: Int64
+    /**
+     * Absolute expiry (Unix milliseconds); an idle timeout may end it sooner.
+     */
+    public var expiresAtMs: Int64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Its id (what was loaded).
+         */id: String, 
+        /**
+         * The data: JSON object text, exactly as stored.
+         */data: String, 
+        /**
+         * The user it was created for, if any.
+         */userId: String?, 
+        /**
+         * Pass this to `SessionManager.save`.
+         */version: Int64, 
+        /**
+         * Creation time (Unix milliseconds).
+         */createdAtMs: Int64, 
+        /**
+         * Absolute expiry (Unix milliseconds); an idle timeout may end it sooner.
+         */expiresAtMs: Int64) {
+        self.id = id
+        self.data = data
+        self.userId = userId
+        self.version = version
+        self.createdAtMs = createdAtMs
+        self.expiresAtMs = expiresAtMs
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Session: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSession: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Session {
+        return
+            try Session(
+                id: FfiConverterString.read(from: &buf), 
+                data: FfiConverterString.read(from: &buf), 
+                userId: FfiConverterOptionString.read(from: &buf), 
+                version: FfiConverterInt64.read(from: &buf), 
+                createdAtMs: FfiConverterInt64.read(from: &buf), 
+                expiresAtMs: FfiConverterInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Session, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterString.write(value.data, into: &buf)
+        FfiConverterOptionString.write(value.userId, into: &buf)
+        FfiConverterInt64.write(value.version, into: &buf)
+        FfiConverterInt64.write(value.createdAtMs, into: &buf)
+        FfiConverterInt64.write(value.expiresAtMs, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSession_lift(_ buf: RustBuffer) throws -> Session {
+    return try FfiConverterTypeSession.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSession_lower(_ value: Session) -> RustBuffer {
+    return FfiConverterTypeSession.lower(value)
+}
+
+
+/**
  * A value and the time it was signed (Unix seconds).
  */
 public struct TimestampedValue: Equatable, Hashable {
@@ -4349,6 +5660,88 @@ public func FfiConverterTypeErrorCode_lower(_ value: ErrorCode) -> RustBuffer {
 
 
 /**
+ * The store a service works on: Kotlin `SessionStore.Memory(store)` or
+ * `SessionStore.Redis(store)`; Swift `.memory(store:)` or `.redis(store:)`.
+ */
+
+public enum SessionStore {
+    
+    /**
+     * The embedded memory store.
+     */
+    case memory(store: MemoryStore
+    )
+    /**
+     * A Redis store.
+     */
+    case redis(store: RedisStore
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension SessionStore: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSessionStore: FfiConverterRustBuffer {
+    typealias SwiftType = SessionStore
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SessionStore {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .memory(store: try FfiConverterTypeMemoryStore.read(from: &buf)
+        )
+        
+        case 2: return .redis(store: try FfiConverterTypeRedisStore.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: SessionStore, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case let .memory(store):
+            writeInt(&buf, Int32(1))
+            FfiConverterTypeMemoryStore.write(store, into: &buf)
+            
+        
+        case let .redis(store):
+            writeInt(&buf, Int32(2))
+            FfiConverterTypeRedisStore.write(store, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSessionStore_lift(_ buf: RustBuffer) throws -> SessionStore {
+    return try FfiConverterTypeSessionStore.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSessionStore_lower(_ value: SessionStore) -> RustBuffer {
+    return FfiConverterTypeSessionStore.lower(value)
+}
+
+
+
+/**
  * Every Tessera failure: Kotlin `TesseraException.Failed`, Swift
  * `TesseraError.Failed`. `code` is the contract; `detail` is for humans and
  * may change (it is not called `message`, which would clash with Kotlin's
@@ -4543,6 +5936,30 @@ fileprivate struct FfiConverterOptionString: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeDenylist: FfiConverterRustBuffer {
+    typealias SwiftType = Denylist?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeDenylist.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeDenylist.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeKey: FfiConverterRustBuffer {
     typealias SwiftType = Key?
 
@@ -4583,6 +6000,30 @@ fileprivate struct FfiConverterOptionTypeCookieAttributes: FfiConverterRustBuffe
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeCookieAttributes.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeSession: FfiConverterRustBuffer {
+    typealias SwiftType = Session?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeSession.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeSession.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -4707,6 +6148,31 @@ fileprivate struct FfiConverterSequenceTypeCookiePair: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeCookiePair.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeRailsRotation: FfiConverterRustBuffer {
+    typealias SwiftType = [RailsRotation]
+
+    public static func write(_ value: [RailsRotation], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeRailsRotation.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [RailsRotation] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [RailsRotation]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeRailsRotation.read(from: &buf))
         }
         return seq
     }
@@ -5095,6 +6561,60 @@ private let initializationResult: InitializationResult = {
     if (uniffi_tessera_uniffi_checksum_method_keyset_to_jwks() != 45236) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_tessera_uniffi_checksum_method_denylist_is_revoked() != 64600) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tessera_uniffi_checksum_method_denylist_revoke() != 867) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tessera_uniffi_checksum_method_memorystore_bytes_used() != 35346) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tessera_uniffi_checksum_method_memorystore_is_empty() != 33296) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tessera_uniffi_checksum_method_memorystore_len() != 62284) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tessera_uniffi_checksum_method_memorystore_purge_expired() != 6531) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tessera_uniffi_checksum_method_redisstore_ping() != 50733) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tessera_uniffi_checksum_method_refreshtokens_issue() != 23504) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tessera_uniffi_checksum_method_refreshtokens_revoke_family() != 60023) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tessera_uniffi_checksum_method_refreshtokens_rotate() != 13611) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tessera_uniffi_checksum_method_sessionmanager_create() != 47690) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tessera_uniffi_checksum_method_sessionmanager_destroy() != 296) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tessera_uniffi_checksum_method_sessionmanager_destroy_user() != 17048) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tessera_uniffi_checksum_method_sessionmanager_load() != 17795) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tessera_uniffi_checksum_method_sessionmanager_merge() != 45926) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tessera_uniffi_checksum_method_sessionmanager_rotate() != 40088) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tessera_uniffi_checksum_method_sessionmanager_save() != 21986) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tessera_uniffi_checksum_method_sessionmanager_touch() != 10752) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_tessera_uniffi_checksum_method_verifier_verify() != 22070) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -5110,7 +6630,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_tessera_uniffi_checksum_constructor_expresssessionid_new() != 41234) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_tessera_uniffi_checksum_constructor_flaskcookie_new() != 62100) {
+    if (uniffi_tessera_uniffi_checksum_constructor_flaskcookie_new() != 7643) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_tessera_uniffi_checksum_constructor_signer_new() != 53056) {
@@ -5125,7 +6645,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_tessera_uniffi_checksum_constructor_sessioncookie_new() != 47849) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_tessera_uniffi_checksum_constructor_railscookie_new() != 22235) {
+    if (uniffi_tessera_uniffi_checksum_constructor_railscookie_new() != 45727) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_tessera_uniffi_checksum_constructor_key_from_jwk() != 58371) {
@@ -5146,7 +6666,22 @@ private let initializationResult: InitializationResult = {
     if (uniffi_tessera_uniffi_checksum_constructor_keyset_new() != 1621) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_tessera_uniffi_checksum_constructor_verifier_new() != 54606) {
+    if (uniffi_tessera_uniffi_checksum_constructor_denylist_new() != 65477) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tessera_uniffi_checksum_constructor_memorystore_new() != 41786) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tessera_uniffi_checksum_constructor_redisstore_new() != 42736) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tessera_uniffi_checksum_constructor_refreshtokens_new() != 48517) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tessera_uniffi_checksum_constructor_sessionmanager_new() != 32819) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tessera_uniffi_checksum_constructor_verifier_new() != 45280) {
         return InitializationResult.apiChecksumMismatch
     }
 

@@ -791,6 +791,42 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_tessera_uniffi_checksum_method_keyset_to_jwks(
     ): Int
+    external fun uniffi_tessera_uniffi_checksum_method_denylist_is_revoked(
+    ): Int
+    external fun uniffi_tessera_uniffi_checksum_method_denylist_revoke(
+    ): Int
+    external fun uniffi_tessera_uniffi_checksum_method_memorystore_bytes_used(
+    ): Int
+    external fun uniffi_tessera_uniffi_checksum_method_memorystore_is_empty(
+    ): Int
+    external fun uniffi_tessera_uniffi_checksum_method_memorystore_len(
+    ): Int
+    external fun uniffi_tessera_uniffi_checksum_method_memorystore_purge_expired(
+    ): Int
+    external fun uniffi_tessera_uniffi_checksum_method_redisstore_ping(
+    ): Int
+    external fun uniffi_tessera_uniffi_checksum_method_refreshtokens_issue(
+    ): Int
+    external fun uniffi_tessera_uniffi_checksum_method_refreshtokens_revoke_family(
+    ): Int
+    external fun uniffi_tessera_uniffi_checksum_method_refreshtokens_rotate(
+    ): Int
+    external fun uniffi_tessera_uniffi_checksum_method_sessionmanager_create(
+    ): Int
+    external fun uniffi_tessera_uniffi_checksum_method_sessionmanager_destroy(
+    ): Int
+    external fun uniffi_tessera_uniffi_checksum_method_sessionmanager_destroy_user(
+    ): Int
+    external fun uniffi_tessera_uniffi_checksum_method_sessionmanager_load(
+    ): Int
+    external fun uniffi_tessera_uniffi_checksum_method_sessionmanager_merge(
+    ): Int
+    external fun uniffi_tessera_uniffi_checksum_method_sessionmanager_rotate(
+    ): Int
+    external fun uniffi_tessera_uniffi_checksum_method_sessionmanager_save(
+    ): Int
+    external fun uniffi_tessera_uniffi_checksum_method_sessionmanager_touch(
+    ): Int
     external fun uniffi_tessera_uniffi_checksum_method_verifier_verify(
     ): Int
     external fun uniffi_tessera_uniffi_checksum_method_verifier_verify_claims(
@@ -824,6 +860,16 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_tessera_uniffi_checksum_constructor_keyset_from_jwks(
     ): Int
     external fun uniffi_tessera_uniffi_checksum_constructor_keyset_new(
+    ): Int
+    external fun uniffi_tessera_uniffi_checksum_constructor_denylist_new(
+    ): Int
+    external fun uniffi_tessera_uniffi_checksum_constructor_memorystore_new(
+    ): Int
+    external fun uniffi_tessera_uniffi_checksum_constructor_redisstore_new(
+    ): Int
+    external fun uniffi_tessera_uniffi_checksum_constructor_refreshtokens_new(
+    ): Int
+    external fun uniffi_tessera_uniffi_checksum_constructor_sessionmanager_new(
     ): Int
     external fun uniffi_tessera_uniffi_checksum_constructor_verifier_new(
     ): Int
@@ -961,7 +1007,7 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_tessera_uniffi_fn_free_railscookie(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
-    external fun uniffi_tessera_uniffi_fn_constructor_railscookie_new(`secretKeyBase`: RustBuffer.ByValue,`cookieName`: RustBuffer.ByValue,`digest`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_tessera_uniffi_fn_constructor_railscookie_new(`secretKeyBase`: RustBuffer.ByValue,`cookieName`: RustBuffer.ByValue,`digest`: RustBuffer.ByValue,`rotations`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_tessera_uniffi_fn_method_railscookie_decrypt(`ptr`: Long,`cookie`: RustBuffer.ByValue,`nowMs`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -1011,11 +1057,77 @@ internal object UniffiLib {
     ): Int
     external fun uniffi_tessera_uniffi_fn_method_keyset_to_jwks(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_tessera_uniffi_fn_clone_denylist(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_tessera_uniffi_fn_free_denylist(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_tessera_uniffi_fn_constructor_denylist_new(`store`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_tessera_uniffi_fn_method_denylist_is_revoked(`ptr`: Long,`jti`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Byte
+    external fun uniffi_tessera_uniffi_fn_method_denylist_revoke(`ptr`: Long,`jti`: RustBuffer.ByValue,`exp`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_tessera_uniffi_fn_clone_memorystore(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_tessera_uniffi_fn_free_memorystore(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_tessera_uniffi_fn_constructor_memorystore_new(`maxEntries`: RustBuffer.ByValue,`maxBytes`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_tessera_uniffi_fn_method_memorystore_bytes_used(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_tessera_uniffi_fn_method_memorystore_is_empty(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Byte
+    external fun uniffi_tessera_uniffi_fn_method_memorystore_len(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_tessera_uniffi_fn_method_memorystore_purge_expired(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_tessera_uniffi_fn_clone_redisstore(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_tessera_uniffi_fn_free_redisstore(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_tessera_uniffi_fn_constructor_redisstore_new(`urls`: RustBuffer.ByValue,`prefix`: RustBuffer.ByValue,`poolSize`: RustBuffer.ByValue,`connectTimeoutMs`: RustBuffer.ByValue,`ioTimeoutMs`: RustBuffer.ByValue,`cluster`: Byte,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_tessera_uniffi_fn_method_redisstore_ping(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_tessera_uniffi_fn_clone_refreshtokens(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_tessera_uniffi_fn_free_refreshtokens(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_tessera_uniffi_fn_constructor_refreshtokens_new(`store`: RustBuffer.ByValue,`ttlMs`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_tessera_uniffi_fn_method_refreshtokens_issue(`ptr`: Long,`userId`: RustBuffer.ByValue,`dataJson`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_tessera_uniffi_fn_method_refreshtokens_revoke_family(`ptr`: Long,`token`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Byte
+    external fun uniffi_tessera_uniffi_fn_method_refreshtokens_rotate(`ptr`: Long,`token`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_tessera_uniffi_fn_clone_sessionmanager(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_tessera_uniffi_fn_free_sessionmanager(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_tessera_uniffi_fn_constructor_sessionmanager_new(`store`: RustBuffer.ByValue,`ttlMs`: Long,`idleTimeoutMs`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_tessera_uniffi_fn_method_sessionmanager_create(`ptr`: Long,`dataJson`: RustBuffer.ByValue,`userId`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_tessera_uniffi_fn_method_sessionmanager_destroy(`ptr`: Long,`id`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Byte
+    external fun uniffi_tessera_uniffi_fn_method_sessionmanager_destroy_user(`ptr`: Long,`userId`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_tessera_uniffi_fn_method_sessionmanager_load(`ptr`: Long,`id`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_tessera_uniffi_fn_method_sessionmanager_merge(`ptr`: Long,`id`: RustBuffer.ByValue,`patchJson`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_tessera_uniffi_fn_method_sessionmanager_rotate(`ptr`: Long,`id`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_tessera_uniffi_fn_method_sessionmanager_save(`ptr`: Long,`id`: RustBuffer.ByValue,`dataJson`: RustBuffer.ByValue,`version`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_tessera_uniffi_fn_method_sessionmanager_touch(`ptr`: Long,`id`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Byte
     external fun uniffi_tessera_uniffi_fn_clone_verifier(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_tessera_uniffi_fn_free_verifier(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
-    external fun uniffi_tessera_uniffi_fn_constructor_verifier_new(`keys`: Long,`validation`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_tessera_uniffi_fn_constructor_verifier_new(`keys`: Long,`validation`: RustBuffer.ByValue,`denylist`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_tessera_uniffi_fn_method_verifier_verify(`ptr`: Long,`token`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -1340,6 +1452,60 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_tessera_uniffi_checksum_method_keyset_to_jwks() and 0xFFFF) != 45236) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_tessera_uniffi_checksum_method_denylist_is_revoked() and 0xFFFF) != 64600) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tessera_uniffi_checksum_method_denylist_revoke() and 0xFFFF) != 867) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tessera_uniffi_checksum_method_memorystore_bytes_used() and 0xFFFF) != 35346) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tessera_uniffi_checksum_method_memorystore_is_empty() and 0xFFFF) != 33296) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tessera_uniffi_checksum_method_memorystore_len() and 0xFFFF) != 62284) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tessera_uniffi_checksum_method_memorystore_purge_expired() and 0xFFFF) != 6531) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tessera_uniffi_checksum_method_redisstore_ping() and 0xFFFF) != 50733) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tessera_uniffi_checksum_method_refreshtokens_issue() and 0xFFFF) != 23504) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tessera_uniffi_checksum_method_refreshtokens_revoke_family() and 0xFFFF) != 60023) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tessera_uniffi_checksum_method_refreshtokens_rotate() and 0xFFFF) != 13611) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tessera_uniffi_checksum_method_sessionmanager_create() and 0xFFFF) != 47690) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tessera_uniffi_checksum_method_sessionmanager_destroy() and 0xFFFF) != 296) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tessera_uniffi_checksum_method_sessionmanager_destroy_user() and 0xFFFF) != 17048) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tessera_uniffi_checksum_method_sessionmanager_load() and 0xFFFF) != 17795) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tessera_uniffi_checksum_method_sessionmanager_merge() and 0xFFFF) != 45926) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tessera_uniffi_checksum_method_sessionmanager_rotate() and 0xFFFF) != 40088) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tessera_uniffi_checksum_method_sessionmanager_save() and 0xFFFF) != 21986) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tessera_uniffi_checksum_method_sessionmanager_touch() and 0xFFFF) != 10752) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_tessera_uniffi_checksum_method_verifier_verify() and 0xFFFF) != 22070) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1355,7 +1521,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_tessera_uniffi_checksum_constructor_expresssessionid_new() and 0xFFFF) != 41234) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_tessera_uniffi_checksum_constructor_flaskcookie_new() and 0xFFFF) != 62100) {
+    if ((lib.uniffi_tessera_uniffi_checksum_constructor_flaskcookie_new() and 0xFFFF) != 7643) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_tessera_uniffi_checksum_constructor_signer_new() and 0xFFFF) != 53056) {
@@ -1370,7 +1536,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_tessera_uniffi_checksum_constructor_sessioncookie_new() and 0xFFFF) != 47849) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_tessera_uniffi_checksum_constructor_railscookie_new() and 0xFFFF) != 22235) {
+    if ((lib.uniffi_tessera_uniffi_checksum_constructor_railscookie_new() and 0xFFFF) != 45727) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_tessera_uniffi_checksum_constructor_key_from_jwk() and 0xFFFF) != 58371) {
@@ -1391,7 +1557,22 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_tessera_uniffi_checksum_constructor_keyset_new() and 0xFFFF) != 1621) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_tessera_uniffi_checksum_constructor_verifier_new() and 0xFFFF) != 54606) {
+    if ((lib.uniffi_tessera_uniffi_checksum_constructor_denylist_new() and 0xFFFF) != 65477) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tessera_uniffi_checksum_constructor_memorystore_new() and 0xFFFF) != 41786) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tessera_uniffi_checksum_constructor_redisstore_new() and 0xFFFF) != 42736) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tessera_uniffi_checksum_constructor_refreshtokens_new() and 0xFFFF) != 48517) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tessera_uniffi_checksum_constructor_sessionmanager_new() and 0xFFFF) != 32819) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tessera_uniffi_checksum_constructor_verifier_new() and 0xFFFF) != 45280) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
 }
@@ -2025,6 +2206,320 @@ public object FfiConverterTypeCsrfTokens: FfiConverter<CsrfTokens, Long> {
     override fun allocationSize(value: CsrfTokens) = 8UL
 
     override fun write(value: CsrfTokens, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
+ * Revoked JWT ids (`jti`) on a store, each kept until its token's `exp`
+ * (plus 300 s for verifier leeway). Give it to `Verifier(keys, validation,
+ * denylist)` and revoked tokens throw `REVOKED`. Thread-safe; blocking.
+ */
+public interface DenylistInterface {
+    
+    /**
+     * Whether `jti` is revoked. `STORE_UNAVAILABLE` when the store cannot
+     * say: refuse the token then, never assume "not revoked".
+     */
+    fun `isRevoked`(`jti`: kotlin.String): kotlin.Boolean
+    
+    /**
+     * Revokes `jti` until `exp` (the token's own `exp`, Unix seconds). A
+     * token already long expired stores nothing. A `jti` that is empty,
+     * over 256 bytes or has control characters is `INVALID_ARGUMENT`.
+     */
+    fun `revoke`(`jti`: kotlin.String, `exp`: kotlin.Long)
+    
+    companion object
+}
+
+/**
+ * Revoked JWT ids (`jti`) on a store, each kept until its token's `exp`
+ * (plus 300 s for verifier leeway). Give it to `Verifier(keys, validation,
+ * denylist)` and revoked tokens throw `REVOKED`. Thread-safe; blocking.
+ */
+open class Denylist: Disposable, AutoCloseable, DenylistInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+    /**
+     * A denylist kept in `store`.
+     */
+    constructor(`store`: SessionStore) :
+        this(UniffiWithHandle, 
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_tessera_uniffi_fn_constructor_denylist_new(
+    
+        
+        FfiConverterTypeSessionStore.lower(`store`),_status)
+}
+    )
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_tessera_uniffi_fn_free_denylist(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_tessera_uniffi_fn_clone_denylist(handle, status)
+        }
+    }
+
+    
+    /**
+     * Whether `jti` is revoked. `STORE_UNAVAILABLE` when the store cannot
+     * say: refuse the token then, never assume "not revoked".
+     */
+    @Throws(TesseraException::class)override fun `isRevoked`(`jti`: kotlin.String): kotlin.Boolean {
+            return FfiConverterBoolean.lift(
+    callWithHandle {
+    uniffiRustCallWithError(TesseraException) { _status ->
+    UniffiLib.uniffi_tessera_uniffi_fn_method_denylist_is_revoked(
+        it,
+        
+        FfiConverterString.lower(`jti`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Revokes `jti` until `exp` (the token's own `exp`, Unix seconds). A
+     * token already long expired stores nothing. A `jti` that is empty,
+     * over 256 bytes or has control characters is `INVALID_ARGUMENT`.
+     */
+    @Throws(TesseraException::class)override fun `revoke`(`jti`: kotlin.String, `exp`: kotlin.Long)
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(TesseraException) { _status ->
+    UniffiLib.uniffi_tessera_uniffi_fn_method_denylist_revoke(
+        it,
+        
+        FfiConverterString.lower(`jti`),
+        FfiConverterLong.lower(`exp`),_status)
+}
+    }
+    
+    
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeDenylist: FfiConverter<Denylist, Long> {
+    override fun lower(value: Denylist): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): Denylist {
+        return Denylist(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): Denylist {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: Denylist) = 8UL
+
+    override fun write(value: Denylist, buf: ByteBuffer) {
         buf.putLong(lower(value))
     }
 }
@@ -2945,9 +3440,9 @@ public object FfiConverterTypeExpressSessionId: FfiConverter<ExpressSessionId, L
  * byte: the session is Flask's *tagged* JSON text (`{" t": [...]}` for a
  * tuple, `{" b": "<base64>"}` for bytes, `{" d": "<HTTP date>"}`, …).
  * `secretKey` (Flask's `SECRET_KEY`) signs; `fallbacks`
- * (`SECRET_KEY_FALLBACKS`, oldest first) only open. `salt` is Flask's
- * `cookie-session`; `maxAge` in seconds defaults to Flask's 31 days
- * (`null`: no limit). Immutable and thread-safe.
+ * (`SECRET_KEY_FALLBACKS`, oldest first) only open. `salt` (`null`:
+ * Flask's `cookie-session`); `maxAge` in seconds defaults to Flask's 31
+ * days (`null`: no limit). Immutable and thread-safe.
  */
 public interface FlaskCookieInterface {
     
@@ -2972,9 +3467,9 @@ public interface FlaskCookieInterface {
  * byte: the session is Flask's *tagged* JSON text (`{" t": [...]}` for a
  * tuple, `{" b": "<base64>"}` for bytes, `{" d": "<HTTP date>"}`, …).
  * `secretKey` (Flask's `SECRET_KEY`) signs; `fallbacks`
- * (`SECRET_KEY_FALLBACKS`, oldest first) only open. `salt` is Flask's
- * `cookie-session`; `maxAge` in seconds defaults to Flask's 31 days
- * (`null`: no limit). Immutable and thread-safe.
+ * (`SECRET_KEY_FALLBACKS`, oldest first) only open. `salt` (`null`:
+ * Flask's `cookie-session`); `maxAge` in seconds defaults to Flask's 31
+ * days (`null`: no limit). Immutable and thread-safe.
  */
 open class FlaskCookie: Disposable, AutoCloseable, FlaskCookieInterface
 {
@@ -3003,7 +3498,7 @@ open class FlaskCookie: Disposable, AutoCloseable, FlaskCookieInterface
     /**
      * `INVALID_ARGUMENT` for a negative `maxAge`.
      */
-    constructor(`secretKey`: kotlin.ByteArray, `fallbacks`: List<kotlin.ByteArray> = listOf(), `salt`: kotlin.String = "cookie-session", `maxAge`: kotlin.Long? = 2678400L) :
+    constructor(`secretKey`: kotlin.ByteArray, `fallbacks`: List<kotlin.ByteArray> = listOf(), `salt`: kotlin.String? = null, `maxAge`: kotlin.Long? = 2678400L) :
         this(UniffiWithHandle, 
     uniffiRustCallWithError(TesseraException) { _status ->
     UniffiLib.uniffi_tessera_uniffi_fn_constructor_flaskcookie_new(
@@ -3011,7 +3506,7 @@ open class FlaskCookie: Disposable, AutoCloseable, FlaskCookieInterface
         
         FfiConverterByteArray.lower(`secretKey`),
         FfiConverterSequenceByteArray.lower(`fallbacks`),
-        FfiConverterString.lower(`salt`),
+        FfiConverterOptionalString.lower(`salt`),
         FfiConverterOptionalLong.lower(`maxAge`),_status)
 }
     )
@@ -4137,10 +4632,361 @@ public object FfiConverterTypeKeySet: FfiConverter<KeySet, Long> {
 
 
 /**
+ * The embedded store: thread-safe, expired entries invisible at once and
+ * purged as the store is written, bounded by `maxEntries` and `maxBytes`
+ * (keys + values + 96 bytes per entry; `null`: the core's 1,000,000 and 256
+ * MiB). A write past a limit throws `STORE_UNAVAILABLE`; live entries are
+ * never evicted. One process only: use [`RedisStore`] to share sessions.
+ */
+public interface MemoryStoreInterface {
+    
+    /**
+     * Bytes accounted for against `maxBytes`.
+     */
+    fun `bytesUsed`(): kotlin.Long
+    
+    /**
+     * Whether no entry is held.
+     */
+    fun `isEmpty`(): kotlin.Boolean
+    
+    /**
+     * Entries held (live, or expired and not yet purged).
+     */
+    fun `len`(): kotlin.Long
+    
+    /**
+     * Removes every expired entry now (writes also do it, shard by shard).
+     */
+    fun `purgeExpired`()
+    
+    companion object
+}
+
+/**
+ * The embedded store: thread-safe, expired entries invisible at once and
+ * purged as the store is written, bounded by `maxEntries` and `maxBytes`
+ * (keys + values + 96 bytes per entry; `null`: the core's 1,000,000 and 256
+ * MiB). A write past a limit throws `STORE_UNAVAILABLE`; live entries are
+ * never evicted. One process only: use [`RedisStore`] to share sessions.
+ */
+open class MemoryStore: Disposable, AutoCloseable, MemoryStoreInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+    /**
+     * A negative limit is `INVALID_ARGUMENT`.
+     */
+    constructor(`maxEntries`: kotlin.Long? = null, `maxBytes`: kotlin.Long? = null) :
+        this(UniffiWithHandle, 
+    uniffiRustCallWithError(TesseraException) { _status ->
+    UniffiLib.uniffi_tessera_uniffi_fn_constructor_memorystore_new(
+    
+        
+        FfiConverterOptionalLong.lower(`maxEntries`),
+        FfiConverterOptionalLong.lower(`maxBytes`),_status)
+}
+    )
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_tessera_uniffi_fn_free_memorystore(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_tessera_uniffi_fn_clone_memorystore(handle, status)
+        }
+    }
+
+    
+    /**
+     * Bytes accounted for against `maxBytes`.
+     */override fun `bytesUsed`(): kotlin.Long {
+            return FfiConverterLong.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_tessera_uniffi_fn_method_memorystore_bytes_used(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Whether no entry is held.
+     */override fun `isEmpty`(): kotlin.Boolean {
+            return FfiConverterBoolean.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_tessera_uniffi_fn_method_memorystore_is_empty(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Entries held (live, or expired and not yet purged).
+     */override fun `len`(): kotlin.Long {
+            return FfiConverterLong.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_tessera_uniffi_fn_method_memorystore_len(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Removes every expired entry now (writes also do it, shard by shard).
+     */override fun `purgeExpired`()
+        = 
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_tessera_uniffi_fn_method_memorystore_purge_expired(
+        it,
+        _status)
+}
+    }
+    
+    
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeMemoryStore: FfiConverter<MemoryStore, Long> {
+    override fun lower(value: MemoryStore): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): MemoryStore {
+        return MemoryStore(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): MemoryStore {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: MemoryStore) = 8UL
+
+    override fun write(value: MemoryStore, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
  * A Rails encrypted cookie (`cookies.encrypted`, the CookieStore session)
  * for one cookie name: AES-256-GCM with a key from `secretKeyBase` by
- * PBKDF2, `digest` `sha256` (Rails 7.0+, the default) or `sha1` (apps on
- * 5.2–6.1 defaults). Times are Unix **milliseconds**. Immutable and
+ * PBKDF2, `digest` `sha256` (Rails 7.0+, and `null`) or `sha1` (apps on
+ * 5.2–6.1 defaults). `rotations` are older keys that still decrypt (the
+ * first key encrypts). Times are Unix **milliseconds**. Immutable and
  * thread-safe.
  */
 public interface RailsCookieInterface {
@@ -4164,8 +5010,9 @@ public interface RailsCookieInterface {
 /**
  * A Rails encrypted cookie (`cookies.encrypted`, the CookieStore session)
  * for one cookie name: AES-256-GCM with a key from `secretKeyBase` by
- * PBKDF2, `digest` `sha256` (Rails 7.0+, the default) or `sha1` (apps on
- * 5.2–6.1 defaults). Times are Unix **milliseconds**. Immutable and
+ * PBKDF2, `digest` `sha256` (Rails 7.0+, and `null`) or `sha1` (apps on
+ * 5.2–6.1 defaults). `rotations` are older keys that still decrypt (the
+ * first key encrypts). Times are Unix **milliseconds**. Immutable and
  * thread-safe.
  */
 open class RailsCookie: Disposable, AutoCloseable, RailsCookieInterface
@@ -4193,10 +5040,10 @@ open class RailsCookie: Disposable, AutoCloseable, RailsCookieInterface
         this.cleanable = null
     }
     /**
-     * An empty `secretKeyBase` is `INVALID_KEY`; another digest, or a cookie
-     * name that is not a token, `INVALID_ARGUMENT`.
+     * An empty `secretKeyBase` (or rotation key) is `INVALID_KEY`; another
+     * digest, or a cookie name that is not a token, `INVALID_ARGUMENT`.
      */
-    constructor(`secretKeyBase`: kotlin.ByteArray, `cookieName`: kotlin.String, `digest`: kotlin.String = "sha256") :
+    constructor(`secretKeyBase`: kotlin.ByteArray, `cookieName`: kotlin.String, `digest`: kotlin.String? = null, `rotations`: List<RailsRotation> = listOf()) :
         this(UniffiWithHandle, 
     uniffiRustCallWithError(TesseraException) { _status ->
     UniffiLib.uniffi_tessera_uniffi_fn_constructor_railscookie_new(
@@ -4204,7 +5051,8 @@ open class RailsCookie: Disposable, AutoCloseable, RailsCookieInterface
         
         FfiConverterByteArray.lower(`secretKeyBase`),
         FfiConverterString.lower(`cookieName`),
-        FfiConverterString.lower(`digest`),_status)
+        FfiConverterOptionalString.lower(`digest`),
+        FfiConverterSequenceTypeRailsRotation.lower(`rotations`),_status)
 }
     )
 
@@ -4359,6 +5207,654 @@ public object FfiConverterTypeRailsCookie: FfiConverter<RailsCookie, Long> {
     override fun allocationSize(value: RailsCookie) = 8UL
 
     override fun write(value: RailsCookie, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
+ * A store on Redis, standalone (one URL) or Cluster (`cluster = true`, the
+ * URLs are seed nodes): `redis://[user:pass@]host:port/db`, `rediss://…`
+ * (TLS), `redis+unix:///path`. `prefix` starts every key (`null`:
+ * `"tessera:"`; apps sharing sessions use the same one); `poolSize`
+ * (`null`: 16), `connectTimeoutMs` and `ioTimeoutMs` (`null`: 2000 each).
+ * Nothing connects at construction: an unreachable Redis throws
+ * `STORE_UNAVAILABLE` on first use (never "no session"), and after a
+ * restart the next call works on the same object.
+ */
+public interface RedisStoreInterface {
+    
+    /**
+     * Checks that Redis answers `PING`; `STORE_UNAVAILABLE` otherwise.
+     */
+    fun `ping`()
+    
+    companion object
+}
+
+/**
+ * A store on Redis, standalone (one URL) or Cluster (`cluster = true`, the
+ * URLs are seed nodes): `redis://[user:pass@]host:port/db`, `rediss://…`
+ * (TLS), `redis+unix:///path`. `prefix` starts every key (`null`:
+ * `"tessera:"`; apps sharing sessions use the same one); `poolSize`
+ * (`null`: 16), `connectTimeoutMs` and `ioTimeoutMs` (`null`: 2000 each).
+ * Nothing connects at construction: an unreachable Redis throws
+ * `STORE_UNAVAILABLE` on first use (never "no session"), and after a
+ * restart the next call works on the same object.
+ */
+open class RedisStore: Disposable, AutoCloseable, RedisStoreInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+    /**
+     * A URL that does not parse, no URL, several without `cluster`, a pool
+     * size of 0 or a timeout under 1 ms is `INVALID_ARGUMENT`.
+     */
+    constructor(`urls`: List<kotlin.String>, `prefix`: kotlin.String? = null, `poolSize`: kotlin.Long? = null, `connectTimeoutMs`: kotlin.Long? = null, `ioTimeoutMs`: kotlin.Long? = null, `cluster`: kotlin.Boolean = false) :
+        this(UniffiWithHandle, 
+    uniffiRustCallWithError(TesseraException) { _status ->
+    UniffiLib.uniffi_tessera_uniffi_fn_constructor_redisstore_new(
+    
+        
+        FfiConverterSequenceString.lower(`urls`),
+        FfiConverterOptionalString.lower(`prefix`),
+        FfiConverterOptionalLong.lower(`poolSize`),
+        FfiConverterOptionalLong.lower(`connectTimeoutMs`),
+        FfiConverterOptionalLong.lower(`ioTimeoutMs`),
+        FfiConverterBoolean.lower(`cluster`),_status)
+}
+    )
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_tessera_uniffi_fn_free_redisstore(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_tessera_uniffi_fn_clone_redisstore(handle, status)
+        }
+    }
+
+    
+    /**
+     * Checks that Redis answers `PING`; `STORE_UNAVAILABLE` otherwise.
+     */
+    @Throws(TesseraException::class)override fun `ping`()
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(TesseraException) { _status ->
+    UniffiLib.uniffi_tessera_uniffi_fn_method_redisstore_ping(
+        it,
+        _status)
+}
+    }
+    
+    
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeRedisStore: FfiConverter<RedisStore, Long> {
+    override fun lower(value: RedisStore): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): RedisStore {
+        return RedisStore(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): RedisStore {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: RedisStore) = 8UL
+
+    override fun write(value: RedisStore, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
+ * Opaque refresh tokens (256 random bits, base64url) in families, each
+ * valid for `ttlMs` (every rotation starts a fresh one). `rotate` retires
+ * the token presented and returns the next; presenting a retired token
+ * again revokes the whole family (`REFRESH_TOKEN_REUSED`). When several
+ * threads or devices present one token at once, exactly one wins.
+ * Thread-safe; blocking.
+ */
+public interface RefreshTokensInterface {
+    
+    /**
+     * Starts a family for `userId` with optional `dataJson` (JSON object
+     * text) handed back by every rotation; returns its first token.
+     */
+    fun `issue`(`userId`: kotlin.String, `dataJson`: kotlin.String? = null): kotlin.String
+    
+    /**
+     * Revokes the family of `token` (any token of it, current or retired):
+     * its tokens then throw `REVOKED`. `false` if the token is unknown.
+     */
+    fun `revokeFamily`(`token`: kotlin.String): kotlin.Boolean
+    
+    /**
+     * Retires `token` and returns the next one of its family.
+     * `REFRESH_TOKEN_REUSED` (already rotated: the family is now revoked),
+     * `REVOKED` (family revoked), `SESSION_NOT_FOUND` (unknown or expired),
+     * `MALFORMED` (not a refresh token).
+     */
+    fun `rotate`(`token`: kotlin.String): Rotated
+    
+    companion object
+}
+
+/**
+ * Opaque refresh tokens (256 random bits, base64url) in families, each
+ * valid for `ttlMs` (every rotation starts a fresh one). `rotate` retires
+ * the token presented and returns the next; presenting a retired token
+ * again revokes the whole family (`REFRESH_TOKEN_REUSED`). When several
+ * threads or devices present one token at once, exactly one wins.
+ * Thread-safe; blocking.
+ */
+open class RefreshTokens: Disposable, AutoCloseable, RefreshTokensInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+    /**
+     * A `ttlMs` of 0 or less is `INVALID_ARGUMENT`.
+     */
+    constructor(`store`: SessionStore, `ttlMs`: kotlin.Long) :
+        this(UniffiWithHandle, 
+    uniffiRustCallWithError(TesseraException) { _status ->
+    UniffiLib.uniffi_tessera_uniffi_fn_constructor_refreshtokens_new(
+    
+        
+        FfiConverterTypeSessionStore.lower(`store`),
+        FfiConverterLong.lower(`ttlMs`),_status)
+}
+    )
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_tessera_uniffi_fn_free_refreshtokens(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_tessera_uniffi_fn_clone_refreshtokens(handle, status)
+        }
+    }
+
+    
+    /**
+     * Starts a family for `userId` with optional `dataJson` (JSON object
+     * text) handed back by every rotation; returns its first token.
+     */
+    @Throws(TesseraException::class)override fun `issue`(`userId`: kotlin.String, `dataJson`: kotlin.String?): kotlin.String {
+            return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCallWithError(TesseraException) { _status ->
+    UniffiLib.uniffi_tessera_uniffi_fn_method_refreshtokens_issue(
+        it,
+        
+        FfiConverterString.lower(`userId`),
+        FfiConverterOptionalString.lower(`dataJson`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Revokes the family of `token` (any token of it, current or retired):
+     * its tokens then throw `REVOKED`. `false` if the token is unknown.
+     */
+    @Throws(TesseraException::class)override fun `revokeFamily`(`token`: kotlin.String): kotlin.Boolean {
+            return FfiConverterBoolean.lift(
+    callWithHandle {
+    uniffiRustCallWithError(TesseraException) { _status ->
+    UniffiLib.uniffi_tessera_uniffi_fn_method_refreshtokens_revoke_family(
+        it,
+        
+        FfiConverterString.lower(`token`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Retires `token` and returns the next one of its family.
+     * `REFRESH_TOKEN_REUSED` (already rotated: the family is now revoked),
+     * `REVOKED` (family revoked), `SESSION_NOT_FOUND` (unknown or expired),
+     * `MALFORMED` (not a refresh token).
+     */
+    @Throws(TesseraException::class)override fun `rotate`(`token`: kotlin.String): Rotated {
+            return FfiConverterTypeRotated.lift(
+    callWithHandle {
+    uniffiRustCallWithError(TesseraException) { _status ->
+    UniffiLib.uniffi_tessera_uniffi_fn_method_refreshtokens_rotate(
+        it,
+        
+        FfiConverterString.lower(`token`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeRefreshTokens: FfiConverter<RefreshTokens, Long> {
+    override fun lower(value: RefreshTokens): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): RefreshTokens {
+        return RefreshTokens(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): RefreshTokens {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: RefreshTokens) = 8UL
+
+    override fun write(value: RefreshTokens, buf: ByteBuffer) {
         buf.putLong(lower(value))
     }
 }
@@ -4837,6 +6333,492 @@ public object FfiConverterTypeSessionCookie: FfiConverter<SessionCookie, Long> {
     override fun allocationSize(value: SessionCookie) = 8UL
 
     override fun write(value: SessionCookie, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
+ * Server-side sessions: the data lives in the store, the client holds only
+ * the id (256 random bits, base64url; the store keys on its SHA-256).
+ * Sessions live at most `ttlMs` from creation and, with `idleTimeoutMs`, at
+ * most that long between uses. Saves are versioned: a save that lost a race
+ * throws `SESSION_CONFLICT` instead of silently dropping a write.
+ * Immutable and thread-safe; blocking (see the module docs).
+ */
+public interface SessionManagerInterface {
+    
+    /**
+     * Creates a session holding `dataJson` (JSON object text), optionally
+     * for `userId` (then `destroyUser` reaches it), and returns its id.
+     * Data that is not an object, or a user id that is empty, over 256
+     * bytes or has control characters, is `INVALID_ARGUMENT`.
+     */
+    fun `create`(`dataJson`: kotlin.String, `userId`: kotlin.String? = null): kotlin.String
+    
+    /**
+     * Ends the session; `false` if there was none.
+     */
+    fun `destroy`(`id`: kotlin.String): kotlin.Boolean
+    
+    /**
+     * Ends every session created for `userId` ("log out everywhere", in
+     * every language sharing the store); returns how many were live.
+     */
+    fun `destroyUser`(`userId`: kotlin.String): kotlin.Long
+    
+    /**
+     * The session under `id`, or `null` when there is none (unknown,
+     * expired, destroyed, or not an id at all). Restarts the idle timer.
+     */
+    fun `load`(`id`: kotlin.String): Session?
+    
+    /**
+     * Applies the RFC 7396 merge patch `patchJson` (`{"k": v}` sets `k`,
+     * `{"k": null}` removes it) atomically, retrying against concurrent
+     * writers; returns the new version. `SESSION_NOT_FOUND` if there is no
+     * such session.
+     */
+    fun `merge`(`id`: kotlin.String, `patchJson`: kotlin.String): kotlin.Long
+    
+    /**
+     * Moves the session to a new id and returns it (`null` if there is no
+     * session under `id`); call it on log-in (session fixation defence).
+     * The old id stops working before the new one exists.
+     * `SESSION_CONFLICT` if the session changed meanwhile.
+     */
+    fun `rotate`(`id`: kotlin.String): kotlin.String?
+    
+    /**
+     * Replaces the data if the session is still at `version` (what `load`
+     * returned) and returns the new version. `SESSION_CONFLICT` if another
+     * request saved it since (reload and reapply, or use `merge`);
+     * `SESSION_NOT_FOUND` if it no longer exists.
+     */
+    fun `save`(`id`: kotlin.String, `dataJson`: kotlin.String, `version`: kotlin.Long): kotlin.Long
+    
+    /**
+     * Restarts the idle timer; `false` if there is no such session.
+     */
+    fun `touch`(`id`: kotlin.String): kotlin.Boolean
+    
+    companion object
+}
+
+/**
+ * Server-side sessions: the data lives in the store, the client holds only
+ * the id (256 random bits, base64url; the store keys on its SHA-256).
+ * Sessions live at most `ttlMs` from creation and, with `idleTimeoutMs`, at
+ * most that long between uses. Saves are versioned: a save that lost a race
+ * throws `SESSION_CONFLICT` instead of silently dropping a write.
+ * Immutable and thread-safe; blocking (see the module docs).
+ */
+open class SessionManager: Disposable, AutoCloseable, SessionManagerInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+    /**
+     * A `ttlMs` or `idleTimeoutMs` of 0 or less is `INVALID_ARGUMENT`.
+     */
+    constructor(`store`: SessionStore, `ttlMs`: kotlin.Long, `idleTimeoutMs`: kotlin.Long? = null) :
+        this(UniffiWithHandle, 
+    uniffiRustCallWithError(TesseraException) { _status ->
+    UniffiLib.uniffi_tessera_uniffi_fn_constructor_sessionmanager_new(
+    
+        
+        FfiConverterTypeSessionStore.lower(`store`),
+        FfiConverterLong.lower(`ttlMs`),
+        FfiConverterOptionalLong.lower(`idleTimeoutMs`),_status)
+}
+    )
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_tessera_uniffi_fn_free_sessionmanager(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_tessera_uniffi_fn_clone_sessionmanager(handle, status)
+        }
+    }
+
+    
+    /**
+     * Creates a session holding `dataJson` (JSON object text), optionally
+     * for `userId` (then `destroyUser` reaches it), and returns its id.
+     * Data that is not an object, or a user id that is empty, over 256
+     * bytes or has control characters, is `INVALID_ARGUMENT`.
+     */
+    @Throws(TesseraException::class)override fun `create`(`dataJson`: kotlin.String, `userId`: kotlin.String?): kotlin.String {
+            return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCallWithError(TesseraException) { _status ->
+    UniffiLib.uniffi_tessera_uniffi_fn_method_sessionmanager_create(
+        it,
+        
+        FfiConverterString.lower(`dataJson`),
+        FfiConverterOptionalString.lower(`userId`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Ends the session; `false` if there was none.
+     */
+    @Throws(TesseraException::class)override fun `destroy`(`id`: kotlin.String): kotlin.Boolean {
+            return FfiConverterBoolean.lift(
+    callWithHandle {
+    uniffiRustCallWithError(TesseraException) { _status ->
+    UniffiLib.uniffi_tessera_uniffi_fn_method_sessionmanager_destroy(
+        it,
+        
+        FfiConverterString.lower(`id`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Ends every session created for `userId` ("log out everywhere", in
+     * every language sharing the store); returns how many were live.
+     */
+    @Throws(TesseraException::class)override fun `destroyUser`(`userId`: kotlin.String): kotlin.Long {
+            return FfiConverterLong.lift(
+    callWithHandle {
+    uniffiRustCallWithError(TesseraException) { _status ->
+    UniffiLib.uniffi_tessera_uniffi_fn_method_sessionmanager_destroy_user(
+        it,
+        
+        FfiConverterString.lower(`userId`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The session under `id`, or `null` when there is none (unknown,
+     * expired, destroyed, or not an id at all). Restarts the idle timer.
+     */
+    @Throws(TesseraException::class)override fun `load`(`id`: kotlin.String): Session? {
+            return FfiConverterOptionalTypeSession.lift(
+    callWithHandle {
+    uniffiRustCallWithError(TesseraException) { _status ->
+    UniffiLib.uniffi_tessera_uniffi_fn_method_sessionmanager_load(
+        it,
+        
+        FfiConverterString.lower(`id`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Applies the RFC 7396 merge patch `patchJson` (`{"k": v}` sets `k`,
+     * `{"k": null}` removes it) atomically, retrying against concurrent
+     * writers; returns the new version. `SESSION_NOT_FOUND` if there is no
+     * such session.
+     */
+    @Throws(TesseraException::class)override fun `merge`(`id`: kotlin.String, `patchJson`: kotlin.String): kotlin.Long {
+            return FfiConverterLong.lift(
+    callWithHandle {
+    uniffiRustCallWithError(TesseraException) { _status ->
+    UniffiLib.uniffi_tessera_uniffi_fn_method_sessionmanager_merge(
+        it,
+        
+        FfiConverterString.lower(`id`),
+        FfiConverterString.lower(`patchJson`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Moves the session to a new id and returns it (`null` if there is no
+     * session under `id`); call it on log-in (session fixation defence).
+     * The old id stops working before the new one exists.
+     * `SESSION_CONFLICT` if the session changed meanwhile.
+     */
+    @Throws(TesseraException::class)override fun `rotate`(`id`: kotlin.String): kotlin.String? {
+            return FfiConverterOptionalString.lift(
+    callWithHandle {
+    uniffiRustCallWithError(TesseraException) { _status ->
+    UniffiLib.uniffi_tessera_uniffi_fn_method_sessionmanager_rotate(
+        it,
+        
+        FfiConverterString.lower(`id`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Replaces the data if the session is still at `version` (what `load`
+     * returned) and returns the new version. `SESSION_CONFLICT` if another
+     * request saved it since (reload and reapply, or use `merge`);
+     * `SESSION_NOT_FOUND` if it no longer exists.
+     */
+    @Throws(TesseraException::class)override fun `save`(`id`: kotlin.String, `dataJson`: kotlin.String, `version`: kotlin.Long): kotlin.Long {
+            return FfiConverterLong.lift(
+    callWithHandle {
+    uniffiRustCallWithError(TesseraException) { _status ->
+    UniffiLib.uniffi_tessera_uniffi_fn_method_sessionmanager_save(
+        it,
+        
+        FfiConverterString.lower(`id`),
+        FfiConverterString.lower(`dataJson`),
+        FfiConverterLong.lower(`version`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Restarts the idle timer; `false` if there is no such session.
+     */
+    @Throws(TesseraException::class)override fun `touch`(`id`: kotlin.String): kotlin.Boolean {
+            return FfiConverterBoolean.lift(
+    callWithHandle {
+    uniffiRustCallWithError(TesseraException) { _status ->
+    UniffiLib.uniffi_tessera_uniffi_fn_method_sessionmanager_touch(
+        it,
+        
+        FfiConverterString.lower(`id`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeSessionManager: FfiConverter<SessionManager, Long> {
+    override fun lower(value: SessionManager): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): SessionManager {
+        return SessionManager(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): SessionManager {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: SessionManager) = 8UL
+
+    override fun write(value: SessionManager, buf: ByteBuffer) {
         buf.putLong(lower(value))
     }
 }
@@ -5965,15 +7947,22 @@ open class Verifier: Disposable, AutoCloseable, VerifierInterface
      * A verifier for `keys` with the `validation` policy (default: the strict
      * defaults). `INVALID_ARGUMENT` for an empty key set or an unusable
      * policy; `UNSUPPORTED_ALGORITHM` for an unknown name in `algorithms`.
+     *
+     * With a `denylist`, tokens whose `jti` is on it throw `REVOKED` (claim
+     * `jti`), checked after the signature and every claim; every token must
+     * then carry a `jti` (`MISSING_CLAIM`), and `verify` blocks on the
+     * denylist's store (`STORE_UNAVAILABLE` when it cannot answer: never
+     * "not revoked").
      */
-    constructor(`keys`: KeySet, `validation`: Validation = Validation()) :
+    constructor(`keys`: KeySet, `validation`: Validation = Validation(), `denylist`: Denylist? = null) :
         this(UniffiWithHandle, 
     uniffiRustCallWithError(TesseraException) { _status ->
     UniffiLib.uniffi_tessera_uniffi_fn_constructor_verifier_new(
     
         
         FfiConverterTypeKeySet.lower(`keys`),
-        FfiConverterTypeValidation.lower(`validation`),_status)
+        FfiConverterTypeValidation.lower(`validation`),
+        FfiConverterOptionalTypeDenylist.lower(`denylist`),_status)
 }
     )
 
@@ -6532,6 +8521,189 @@ public object FfiConverterTypeOpenedCookie: FfiConverterRustBuffer<OpenedCookie>
 
 
 /**
+ * An older `secret_key_base` that still decrypts (Rails'
+ * `cookies_rotations.rotate :encrypted`), with its key generator digest
+ * (`null`: `sha256`, Rails 7.0+; `sha1` for apps on 5.2–6.1 defaults).
+ */
+data class RailsRotation (
+    /**
+     * The old `secret_key_base`.
+     */
+    var `secretKeyBase`: kotlin.ByteArray
+    , 
+    /**
+     * Its digest (`null`: `sha256`).
+     */
+    var `digest`: kotlin.String? = null 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeRailsRotation: FfiConverterRustBuffer<RailsRotation> {
+    override fun read(buf: ByteBuffer): RailsRotation {
+        return RailsRotation(
+            FfiConverterByteArray.read(buf),
+            FfiConverterOptionalString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: RailsRotation) = (
+            FfiConverterByteArray.allocationSize(value.`secretKeyBase`) +
+            FfiConverterOptionalString.allocationSize(value.`digest`)
+    )
+
+    override fun write(value: RailsRotation, buf: ByteBuffer) {
+            FfiConverterByteArray.write(value.`secretKeyBase`, buf)
+            FfiConverterOptionalString.write(value.`digest`, buf)
+    }
+}
+
+
+
+/**
+ * The outcome of a refresh-token rotation.
+ */
+data class Rotated (
+    /**
+     * The user the token family belongs to.
+     */
+    var `userId`: kotlin.String
+    , 
+    /**
+     * The data given to `issue` (JSON object text), if any.
+     */
+    var `data`: kotlin.String?
+    , 
+    /**
+     * The new refresh token (the one presented is now retired).
+     */
+    var `token`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeRotated: FfiConverterRustBuffer<Rotated> {
+    override fun read(buf: ByteBuffer): Rotated {
+        return Rotated(
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Rotated) = (
+            FfiConverterString.allocationSize(value.`userId`) +
+            FfiConverterOptionalString.allocationSize(value.`data`) +
+            FfiConverterString.allocationSize(value.`token`)
+    )
+
+    override fun write(value: Rotated, buf: ByteBuffer) {
+            FfiConverterString.write(value.`userId`, buf)
+            FfiConverterOptionalString.write(value.`data`, buf)
+            FfiConverterString.write(value.`token`, buf)
+    }
+}
+
+
+
+/**
+ * A loaded session.
+ */
+data class Session (
+    /**
+     * Its id (what was loaded).
+     */
+    var `id`: kotlin.String
+    , 
+    /**
+     * The data: JSON object text, exactly as stored.
+     */
+    var `data`: kotlin.String
+    , 
+    /**
+     * The user it was created for, if any.
+     */
+    var `userId`: kotlin.String?
+    , 
+    /**
+     * Pass this to `SessionManager.save`.
+     */
+    var `version`: kotlin.Long
+    , 
+    /**
+     * Creation time (Unix milliseconds).
+     */
+    var `createdAtMs`: kotlin.Long
+    , 
+    /**
+     * Absolute expiry (Unix milliseconds); an idle timeout may end it sooner.
+     */
+    var `expiresAtMs`: kotlin.Long
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeSession: FfiConverterRustBuffer<Session> {
+    override fun read(buf: ByteBuffer): Session {
+        return Session(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterLong.read(buf),
+            FfiConverterLong.read(buf),
+            FfiConverterLong.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Session) = (
+            FfiConverterString.allocationSize(value.`id`) +
+            FfiConverterString.allocationSize(value.`data`) +
+            FfiConverterOptionalString.allocationSize(value.`userId`) +
+            FfiConverterLong.allocationSize(value.`version`) +
+            FfiConverterLong.allocationSize(value.`createdAtMs`) +
+            FfiConverterLong.allocationSize(value.`expiresAtMs`)
+    )
+
+    override fun write(value: Session, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
+            FfiConverterString.write(value.`data`, buf)
+            FfiConverterOptionalString.write(value.`userId`, buf)
+            FfiConverterLong.write(value.`version`, buf)
+            FfiConverterLong.write(value.`createdAtMs`, buf)
+            FfiConverterLong.write(value.`expiresAtMs`, buf)
+    }
+}
+
+
+
+/**
  * A value and the time it was signed (Unix seconds).
  */
 data class TimestampedValue (
@@ -6869,6 +9041,119 @@ public object FfiConverterTypeErrorCode: FfiConverterRustBuffer<ErrorCode> {
 
 
 
+/**
+ * The store a service works on: Kotlin `SessionStore.Memory(store)` or
+ * `SessionStore.Redis(store)`; Swift `.memory(store:)` or `.redis(store:)`.
+ */
+sealed class SessionStore: Disposable  {
+    
+    /**
+     * The embedded memory store.
+     */
+    data class Memory(
+        val `store`: dev.tessera.MemoryStore) : SessionStore()
+        
+    {
+        
+
+        companion object
+    }
+    
+    /**
+     * A Redis store.
+     */
+    data class Redis(
+        val `store`: dev.tessera.RedisStore) : SessionStore()
+        
+    {
+        
+
+        companion object
+    }
+    
+
+    
+    @Suppress("UNNECESSARY_SAFE_CALL") // codegen is much simpler if we unconditionally emit safe calls here
+    override fun destroy() {
+        when(this) {
+            is SessionStore.Memory -> {
+                
+    Disposable.destroy(
+        this.`store`
+    )
+                
+            }
+            is SessionStore.Redis -> {
+                
+    Disposable.destroy(
+        this.`store`
+    )
+                
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+    
+
+    
+    
+
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeSessionStore : FfiConverterRustBuffer<SessionStore>{
+    override fun read(buf: ByteBuffer): SessionStore {
+        return when(buf.getInt()) {
+            1 -> SessionStore.Memory(
+                FfiConverterTypeMemoryStore.read(buf),
+                )
+            2 -> SessionStore.Redis(
+                FfiConverterTypeRedisStore.read(buf),
+                )
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: SessionStore): ULong = when(value) {
+        is SessionStore.Memory -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterTypeMemoryStore.allocationSize(value.`store`)
+            )
+        }
+        is SessionStore.Redis -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterTypeRedisStore.allocationSize(value.`store`)
+            )
+        }
+    }
+
+    override fun write(value: SessionStore, buf: ByteBuffer) {
+        when(value) {
+            is SessionStore.Memory -> {
+                buf.putInt(1)
+                FfiConverterTypeMemoryStore.write(value.`store`, buf)
+                Unit
+            }
+            is SessionStore.Redis -> {
+                buf.putInt(2)
+                FfiConverterTypeRedisStore.write(value.`store`, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+}
+
+
+
+
+
 
 
 /**
@@ -7091,6 +9376,38 @@ public object FfiConverterOptionalString: FfiConverterRustBuffer<kotlin.String?>
 /**
  * @suppress
  */
+public object FfiConverterOptionalTypeDenylist: FfiConverterRustBuffer<Denylist?> {
+    override fun read(buf: ByteBuffer): Denylist? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeDenylist.read(buf)
+    }
+
+    override fun allocationSize(value: Denylist?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeDenylist.allocationSize(value)
+        }
+    }
+
+    override fun write(value: Denylist?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeDenylist.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterOptionalTypeKey: FfiConverterRustBuffer<Key?> {
     override fun read(buf: ByteBuffer): Key? {
         if (buf.get().toInt() == 0) {
@@ -7145,6 +9462,38 @@ public object FfiConverterOptionalTypeCookieAttributes: FfiConverterRustBuffer<C
         } else {
             buf.put(1)
             FfiConverterTypeCookieAttributes.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeSession: FfiConverterRustBuffer<Session?> {
+    override fun read(buf: ByteBuffer): Session? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeSession.read(buf)
+    }
+
+    override fun allocationSize(value: Session?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeSession.allocationSize(value)
+        }
+    }
+
+    override fun write(value: Session?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeSession.write(value, buf)
         }
     }
 }
@@ -7289,6 +9638,34 @@ public object FfiConverterSequenceTypeCookiePair: FfiConverterRustBuffer<List<Co
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeCookiePair.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeRailsRotation: FfiConverterRustBuffer<List<RailsRotation>> {
+    override fun read(buf: ByteBuffer): List<RailsRotation> {
+        val len = buf.getInt()
+        return List<RailsRotation>(len) {
+            FfiConverterTypeRailsRotation.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<RailsRotation>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeRailsRotation.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<RailsRotation>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeRailsRotation.write(it, buf)
         }
     }
 }

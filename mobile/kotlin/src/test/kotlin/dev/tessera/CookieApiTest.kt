@@ -301,4 +301,25 @@ class CookieApiTest {
         fails(ErrorCode.EXPIRED) { rc.decrypt(rc.encrypt("1", nowMs)) } // the clock is past it
         assertEquals("null", rc.decrypt(rc.encrypt("null")))
     }
+
+    @Test
+    fun railsCookieRotation() {
+        val base = "rails-secret-key-base-0123456789".toByteArray()
+        val next = "rails-secret-key-base-NEXT-56789".toByteArray()
+        val rc = RailsCookie(base, "_app_session")
+        val legacy = RailsCookie(base, "_app_session", "sha1")
+        val rotated = RailsCookie(
+            next, "_app_session",
+            rotations = listOf(RailsRotation(base), RailsRotation(base, digest = "sha1")),
+        )
+        val nextOnly = RailsCookie(next, "_app_session")
+        assertEquals("""{"v":"current"}""", rotated.decrypt(rc.encrypt("""{"v":"current"}""")))
+        assertEquals("""{"v":"legacy"}""", rotated.decrypt(legacy.encrypt("""{"v":"legacy"}""")))
+        val fresh = rotated.encrypt("""{"v":"next"}""") // the first key encrypts
+        assertEquals("""{"v":"next"}""", nextOnly.decrypt(fresh))
+        fails(ErrorCode.INVALID_SIGNATURE) { rc.decrypt(fresh) }
+        fails(ErrorCode.INVALID_SIGNATURE) { nextOnly.decrypt(rc.encrypt("1")) }
+        fails(ErrorCode.INVALID_ARGUMENT) { RailsCookie(next, "_app_session", rotations = listOf(RailsRotation(base, "md5"))) }
+        fails(ErrorCode.INVALID_KEY) { RailsCookie(next, "_app_session", rotations = listOf(RailsRotation(ByteArray(0)))) }
+    }
 }
