@@ -552,8 +552,8 @@ export namespace sessions {
     touch(id: string): Promise<boolean>;
     /** Ends the session; false if there was none. */
     destroy(id: string): Promise<boolean>;
-    /** Moves the session to a new id (the old one stops working first); null if there is none. */
-    rotate(id: string): Promise<string | null>;
+    /** Moves the session to a new id (the old one stops working first); null if there is none. With `userId` it also becomes that user's (log-in). */
+    rotate(id: string, opts?: { userId?: string }): Promise<string | null>;
     /** Ends every session of the user; resolves to how many were live. */
     destroyUser(userId: string): Promise<number>;
   }

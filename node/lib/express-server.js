@@ -88,7 +88,7 @@ class ServerSession {
   /**
    * Keeps the data under a new id when the response is committed (the old id
    * stops working first). With `{ userId }` the session becomes that user's
-   * (a new session with the same data).
+   * in the same atomic step (log-in on an anonymous session).
    * @param {{userId?: string}|Function} [opts]
    * @param {Function} [cb]
    */
@@ -405,16 +405,18 @@ function serverSession(options) {
         state.login = undefined;
       }
       if (state.rotate) {
-        let next;
-        if (state.login !== undefined && state.login !== state.userId) {
-          await manager.destroy(state.sid); // the old id dies first
-          next = await manager.create(json, { userId: state.login });
-          Object.assign(state, { version: 0, userId: state.login, loadedJson: json });
-        } else {
-          if (json !== state.loadedJson) await save(data, json);
-          next = (await manager.rotate(state.sid)) ?? (await manager.create(JSON.stringify(dataOf(sess)), { userId: state.userId ?? undefined }));
+        // Saved first (versioned), then moved to a new id atomically: the old
+        // id stops working before the new one exists; with a log-in the
+        // session becomes the user's in the same step.
+        if (json !== state.loadedJson) await save(data, json);
+        const userId = state.login ?? state.userId ?? undefined;
+        let next = await manager.rotate(state.sid, { userId });
+        if (next === null) {
+          // Ended meanwhile (expired, logged out elsewhere): start afresh for the log-in.
+          next = await manager.create(JSON.stringify(dataOf(sess)), { userId });
+          state.version = 0;
         }
-        Object.assign(state, { sid: next, rotate: false, login: undefined });
+        Object.assign(state, { sid: next, userId: userId ?? null, rotate: false, login: undefined });
         return setLine(next);
       }
       if (json !== state.loadedJson) await save(data, json);

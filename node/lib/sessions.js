@@ -307,11 +307,20 @@ class SessionManager {
   /**
    * Moves the session to a new id and resolves to it (null if there is no
    * session under `id`): the old id stops working before the new one exists.
-   * Call it on login (session fixation defence). SESSION_CONFLICT if the
-   * session changed meanwhile.
+   * Call it on login (session fixation defence); with `{ userId }` the
+   * session (same data, same expiry) also becomes that user's, so
+   * `destroyUser` reaches it. SESSION_CONFLICT if the session changed
+   * meanwhile.
+   * @param {string} id
+   * @param {{userId?: string}} [opts]
    */
-  rotate(id) {
-    return run(() => this.#native.rotate(checkString('sessionManager.rotate', 'id', id)), (v) => v ?? null);
+  rotate(id, opts) {
+    const w = 'sessionManager.rotate';
+    return run(() => {
+      checkString(w, 'id', id);
+      const o = options(w, opts, ['userId']);
+      return this.#native.rotate(id, optionalString(w, 'option userId', o.userId));
+    }, (v) => v ?? null);
   }
 
   /** Ends every session created for `userId` ("log out everywhere"); resolves to how many were live. */

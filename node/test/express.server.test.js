@@ -169,6 +169,23 @@ test('regenerate on login: a new id, the old one dead, data dropped; rotate keep
   assert.match(stale.setCookies[0] || '', /^sid=; /);
 });
 
+test('rotate({ userId }) on an anonymous session: log-in keeping the data, reachable by destroyUser', async () => {
+  const manager = new SessionManager(new MemoryStore(), { ttl: 600 });
+  const base = await app(manager);
+  const jar = new Jar();
+  await ok(base, 'POST', '/views', jar);
+  await ok(base, 'POST', '/set?key=cart&value=7', jar);
+  const anon = jar.sid;
+  await ok(base, 'POST', '/rotate?user=eve', jar);
+  assert.notEqual(jar.sid, anon);
+  assert.equal(await manager.load(anon), null);
+  const s = await manager.load(jar.sid);
+  assert.deepEqual([s.data, s.userId, s.version], [{ views: 1, cart: '7' }, 'eve', 1]);
+  assert.equal((await ok(base, 'GET', '/me', jar)).body.userId, 'eve');
+  assert.equal(await manager.destroyUser('eve'), 1);
+  assert.equal((await ok(base, 'GET', '/me', jar)).body.isNew, true);
+});
+
 test('req.session = null destroys, an object replaces the data, emptying it logs out', async () => {
   const manager = new SessionManager(new MemoryStore(), { ttl: 600 });
   const base = await app(manager);

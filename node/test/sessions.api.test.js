@@ -83,6 +83,26 @@ test('SessionManager: every method returns a promise; results have the documente
   assert.equal(await m.destroyUser('bob'), 0);
 });
 
+test('SessionManager.rotate with userId: log-in on an anonymous session, atomically', async () => {
+  const m = manager();
+  const anon = await m.create({ cart: [7] });
+  const before = await m.load(anon);
+  const next = await m.rotate(anon, { userId: 'ada' });
+  assert.equal(await m.load(anon), null);
+  const s = await m.load(next);
+  assert.deepEqual([s.data, s.userId, s.version], [{ cart: [7] }, 'ada', before.version]);
+  assert.equal(s.createdAt.getTime(), before.createdAt.getTime(), 'the same session: its expiry does not move');
+  assert.equal(s.expiresAt.getTime(), before.expiresAt.getTime());
+  const moved = await m.rotate(next, { userId: 'bea' });
+  assert.equal((await m.load(moved)).userId, 'bea');
+  assert.equal(await m.destroyUser('ada'), 0, 'no longer in the old user\'s index');
+  assert.equal(await m.destroyUser('bea'), 1);
+  assert.equal(await m.rotate(moved, { userId: 'bea' }), null);
+  await rejectsWith(m.rotate(await m.create({}), { userId: '' }), 'INVALID_ARGUMENT');
+  await rejectsType(() => m.rotate(anon, { userId: 1 }), /userId must be a string/);
+  await rejectsType(() => m.rotate(anon, { user: 'x' }), /unknown option "user"/);
+});
+
 test('SessionManager: versioned saves never lose a write; errors carry the codes', async () => {
   const m = manager();
   const id = await m.create({ n: 0 });

@@ -263,7 +263,9 @@ for (const kind of KINDS) {
     assert.deepEqual(await cli('save', theirs, '{"lost":true}', '0'), { error: 'SESSION_CONFLICT', message: (await cli('save', theirs, '{}', '0')).message });
     assert.deepEqual(await cli('merge', theirs, '{"n":null}'), { version: 2 });
     assert.deepEqual(await cli('touch', theirs), { touched: true });
-    const { id: rotated } = await cli('rotate', theirs);
+    const { id: rotated0 } = await cli('rotate', theirs);
+    const { id: rotated } = await cli('rotate', rotated0, 'gus');
+    assert.equal(await m.load(rotated0), null);
     assert.equal(await m.load(theirs), null);
     assert.deepEqual((await m.load(rotated)).data, { from: 'cli' });
     assert.deepEqual(await cli('rotate', theirs), { id: null });

@@ -254,6 +254,7 @@ async function sessionsUsage(): Promise<void> {
   const merged: number = await manager.merge(id, { theme: 'dark', cart: null });
   const flags: [boolean, boolean] = [await manager.touch(id), await manager.destroy(anon)];
   const rotated: string | null = await manager.rotate(id);
+  const loggedIn: string | null = await manager.rotate(anon, { userId: 'alice' });
   const ended: number = await manager.destroyUser('alice');
 
   const denylist = new sessions.Denylist(redis);
@@ -284,7 +285,7 @@ async function sessionsUsage(): Promise<void> {
   // @ts-expect-error the denylist is a sessions.Denylist
   new Verifier(Key.hmac('0123456789abcdef0123456789abcdef'), { denylist: memory });
   const ts: { value: { a: number }; timestamp: number } = new cookies.URLSafeTimedSerializer('k').loads<{ a: number }>('x', { returnTimestamp: true });
-  console.log(size, ttl, idle, merged, flags, rotated, ended, revoked, claims, t1, device, fam, ts);
+  console.log(size, ttl, idle, merged, flags, rotated, loggedIn, ended, revoked, claims, t1, device, fam, ts);
 }
 void sessionsUsage;
 

@@ -19,7 +19,7 @@
 //   save <id> <data-json> <version> {"version": n}
 //   merge <id> <patch-json>        {"version": n}
 //   touch <id>                     {"touched": bool}
-//   rotate <id>                    {"id": "<new id>" | null}
+//   rotate <id> [user]             {"id": "<new id>" | null}   (with user: the session becomes that user's)
 //   destroy <id>                   {"destroyed": bool}
 //   destroy_user <user>            {"count": n}
 //   revoke <jti> <exp>             {"revoked": true}               (exp: Unix seconds)
@@ -69,7 +69,7 @@ const [url, op, ...args] = positional;
 if (!url || !op) usage('a Redis URL and an op are required');
 
 const ARITY = {
-  create: [1, 2], load: [1, 1], save: [3, 3], merge: [2, 2], touch: [1, 1], rotate: [1, 1], destroy: [1, 1],
+  create: [1, 2], load: [1, 1], save: [3, 3], merge: [2, 2], touch: [1, 1], rotate: [1, 2], destroy: [1, 1],
   destroy_user: [1, 1], revoke: [2, 2], is_revoked: [1, 1], issue: [1, 2], rotate_refresh: [1, 1], revoke_family: [1, 1],
 };
 if (!ARITY[op]) usage(`unknown op ${op} (known: ${Object.keys(ARITY).join(', ')})`);
@@ -103,7 +103,7 @@ async function main() {
     case 'touch':
       return { touched: await manager().touch(a) };
     case 'rotate':
-      return { id: await manager().rotate(a) };
+      return { id: await manager().rotate(a, b === undefined ? undefined : { userId: b }) };
     case 'destroy':
       return { destroyed: await manager().destroy(a) };
     case 'destroy_user':

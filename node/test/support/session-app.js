@@ -50,7 +50,7 @@ function app(manager, opts = {}, verifier = undefined) {
     res.json({ unset: req.query.key });
   });
   a.post('/rotate', (req, res, next) => {
-    req.session.rotate(undefined, (err) => (err ? next(err) : res.json({ rotated: true })));
+    req.session.rotate(req.query.user ? { userId: req.query.user } : undefined, (err) => (err ? next(err) : res.json({ rotated: true })));
   });
   a.post('/logout', async (req, res) => {
     await req.session.destroy();

@@ -95,11 +95,19 @@ impl SessionManager {
         Blocking::task(move || m.destroy(&id))
     }
 
-    /// Moves the session to a new id (`null` if there is none).
+    /// Moves the session to a new id (`null` if there is none); with
+    /// `user_id`, the session also becomes that user's (`rotate_for_user`).
     #[napi(catch_unwind)]
-    pub fn rotate(&self, id: String) -> AsyncTask<Blocking<Option<String>>> {
+    pub fn rotate(
+        &self,
+        id: String,
+        user_id: Option<String>,
+    ) -> AsyncTask<Blocking<Option<String>>> {
         let m = self.inner.clone();
-        Blocking::task(move || m.rotate(&id))
+        Blocking::task(move || match user_id {
+            None => m.rotate(&id),
+            Some(u) => m.rotate_for_user(&id, &u),
+        })
     }
 
     /// Ends every session of `user_id`; resolves to how many were live.

@@ -9,7 +9,7 @@ use tessera::session::{
     MemoryStore, RedisOptions, RedisStore, SessionStore, DEFAULT_MAX_BYTES, DEFAULT_MAX_ENTRIES,
 };
 
-use super::{count, duration, invalid};
+use super::{count, duration};
 use crate::errors::{to_js_err, Result};
 use crate::tasks::Blocking;
 
@@ -39,18 +39,13 @@ impl Store {
     }
 }
 
-/// A timeout in seconds: positive (the pool cannot wait zero seconds).
+/// A timeout in seconds, or the default (zero is the core's INVALID_ARGUMENT).
 fn timeout(
     what: &str,
     seconds: Option<f64>,
     default: std::time::Duration,
 ) -> tessera::Result<std::time::Duration> {
-    let Some(s) = seconds else { return Ok(default) };
-    let d = duration(what, s)?;
-    if d.is_zero() {
-        return Err(invalid(format!("{what} must be more than 0 seconds")));
-    }
-    Ok(d)
+    seconds.map_or(Ok(default), |s| duration(what, s))
 }
 
 #[napi]
