@@ -50,6 +50,12 @@ fn managers_reject_bad_arguments() {
             .code(),
         ErrorCode::InvalidArgument
     );
+    assert_eq!(
+        SessionManager::new(store.clone(), Duration::from_secs(1_000_000_000_000_000), None)
+            .unwrap_err()
+            .code(),
+        ErrorCode::InvalidArgument
+    );
     let m = SessionManager::new(store.clone(), Duration::from_secs(1), None).unwrap();
     assert_eq!(
         m.create("{}", Some("")).unwrap_err().code(),

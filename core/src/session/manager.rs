@@ -239,6 +239,60 @@ impl SessionManager {
         Err(conflict())
     }
 
+    /// Saves what a request changed, on top of whatever was saved meanwhile:
+    /// the top-level members whose value differs between `loaded` (the data
+    /// as the request loaded it) and `data` (as it wants it now) are set, the
+    /// ones absent from `data` removed, all applied to the newest version and
+    /// retried against concurrent writers. This is the "merge" answer to
+    /// `SESSION_CONFLICT` that the framework integrations offer. Returns the
+    /// session as saved; `SESSION_NOT_FOUND` if it ended meanwhile.
+    pub fn save_changes(&self, id: &str, loaded: &str, data: &str) -> Result<Session> {
+        use serde_json::{Map, Value};
+        let object = |what: &'static str, text: &str| -> Result<Map<String, Value>> {
+            object(what, text)?;
+            match serde_json::from_str(text) {
+                Ok(Value::Object(m)) => Ok(m),
+                _ => Err(invalid_argument(format!("{what} is not a JSON object"))),
+            }
+        };
+        let (before, after) = (
+            object("loaded data", loaded)?,
+            object("session data", data)?,
+        );
+        let changed: Vec<(&String, &Value)> = after
+            .iter()
+            .filter(|(k, v)| before.get(*k) != Some(*v))
+            .collect();
+        let removed: Vec<&String> = before.keys().filter(|k| !after.contains_key(*k)).collect();
+        for _ in 0..MERGE_ATTEMPTS {
+            let (key, current, s) = self.fetch(id, false)?.ok_or_else(not_found)?;
+            let Value::Object(mut latest) = serde_json::from_str(&s.data).map_err(|e| {
+                Error::new(ErrorCode::Malformed, format!("stored session data: {e}"))
+            })?
+            else {
+                return Err(Error::new(
+                    ErrorCode::Malformed,
+                    "stored session data is not an object",
+                ));
+            };
+            for k in &removed {
+                latest.remove(*k);
+            }
+            for (k, v) in &changed {
+                latest.insert((*k).clone(), (*v).clone());
+            }
+            let text = Value::Object(latest).to_string();
+            if let Some(version) = self.write(&key, &current, &s, &text)? {
+                return Ok(Session {
+                    data: text,
+                    version,
+                    ..s
+                });
+            }
+        }
+        Err(conflict())
+    }
+
     /// Resets the idle timer; `false` if there is no such session.
     pub fn touch(&self, id: &str) -> Result<bool> {
         Ok(self.fetch(id, true)?.is_some())
@@ -385,6 +439,14 @@ mod tests {
         );
         assert_eq!(m.merge(&id, r#"{"m":true,"n":null}"#).unwrap(), 2);
         assert_eq!(m.load(&id).unwrap().unwrap().data, r#"{"m":true}"#);
+        // Two requests loaded version 2; one saved first; the other's changes merge on top.
+        m.save(&id, r#"{"m":true,"a":1}"#, 2).unwrap();
+        let saved = m.save_changes(&id, r#"{"m":true}"#, r#"{"b":2}"#).unwrap();
+        assert_eq!(
+            (saved.data.as_str(), saved.version),
+            (r#"{"a":1,"b":2}"#, 4)
+        );
+        assert_eq!(m.load(&id).unwrap().unwrap().data, r#"{"a":1,"b":2}"#);
         let new = m.rotate(&id).unwrap().unwrap();
         assert!(m.load(&id).unwrap().is_none());
         let anon = m.create(r#"{"cart":[7]}"#, None).unwrap();
@@ -395,7 +457,7 @@ mod tests {
             (s.data.as_str(), s.user_id.as_deref()),
             (r#"{"cart":[7]}"#, Some("alice"))
         );
-        assert_eq!(m.load(&new).unwrap().unwrap().version, 2);
+        assert_eq!(m.load(&new).unwrap().unwrap().version, 4);
         let other = m.create("{}", Some("alice")).unwrap();
         m.create("{}", Some("bob")).unwrap();
         assert_eq!(m.destroy_user("alice").unwrap(), 3);

@@ -83,9 +83,14 @@ pub(crate) fn check_label(what: &'static str, s: &str) -> Result<()> {
 
 /// A duration in whole milliseconds, at least 1 (`INVALID_ARGUMENT` for zero).
 pub(crate) fn millis(what: &'static str, d: std::time::Duration) -> Result<u64> {
+    /// 100 years: beyond it absolute times stop being representable dates in
+    /// every binding (JavaScript's `Date` ends in the year 275760).
+    const MAX_MS: u64 = 100 * 366 * 86_400_000;
     let ms = u64::try_from(d.as_millis()).unwrap_or(u64::MAX);
-    if ms == 0 {
-        return Err(invalid_argument(format!("{what} must be at least 1 ms")));
+    if ms == 0 || ms > MAX_MS {
+        return Err(invalid_argument(format!(
+            "{what} must be between 1 ms and 100 years"
+        )));
     }
     Ok(ms)
 }
