@@ -1006,13 +1006,16 @@ tessera_status tessera_url_safe_timed_serializer_dumps(const tessera_url_safe_ti
 /**
  * Verifies and decodes the `value_len` bytes at `value` (`max_age` and
  * `now` as in `tessera_timestamp_signer_unsign`). On success `*json_out`
- * is the payload as compact JSON text (free with `tessera_string_free`).
+ * is the payload as compact JSON text (free with `tessera_string_free`)
+ * and, when `timestamp_out` is not NULL, `*timestamp_out` the signing time
+ * (Unix seconds; itsdangerous' `loads(..., return_timestamp=True)`).
  *
  * # Safety
  * `serializer` is a live serializer or NULL; `value` is readable for
- * `value_len` bytes; `json_out` is writable.
+ * `value_len` bytes; `json_out` is writable; `timestamp_out` is NULL or
+ * writable.
  */
-tessera_status tessera_url_safe_timed_serializer_loads(const tessera_url_safe_timed_serializer *serializer, const uint8_t *value, size_t value_len, int64_t max_age, int64_t now, char **json_out);
+tessera_status tessera_url_safe_timed_serializer_loads(const tessera_url_safe_timed_serializer *serializer, const uint8_t *value, size_t value_len, int64_t max_age, int64_t now, char **json_out, int64_t *timestamp_out);
 
 /**
  * Frees a serializer. NULL is a no-op; never twice.

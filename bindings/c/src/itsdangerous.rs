@@ -396,11 +396,14 @@ pub unsafe extern "C" fn tessera_url_safe_timed_serializer_dumps(
 
 /// Verifies and decodes the `value_len` bytes at `value` (`max_age` and
 /// `now` as in `tessera_timestamp_signer_unsign`). On success `*json_out`
-/// is the payload as compact JSON text (free with `tessera_string_free`).
+/// is the payload as compact JSON text (free with `tessera_string_free`)
+/// and, when `timestamp_out` is not NULL, `*timestamp_out` the signing time
+/// (Unix seconds; itsdangerous' `loads(..., return_timestamp=True)`).
 ///
 /// # Safety
 /// `serializer` is a live serializer or NULL; `value` is readable for
-/// `value_len` bytes; `json_out` is writable.
+/// `value_len` bytes; `json_out` is writable; `timestamp_out` is NULL or
+/// writable.
 #[no_mangle]
 pub unsafe extern "C" fn tessera_url_safe_timed_serializer_loads(
     serializer: *const tessera_url_safe_timed_serializer,
@@ -409,15 +412,21 @@ pub unsafe extern "C" fn tessera_url_safe_timed_serializer_loads(
     max_age: i64,
     now: i64,
     json_out: *mut *mut c_char,
+    timestamp_out: *mut i64,
 ) -> tessera_status {
     boundary(|| {
         // SAFETY: per the contract.
         let ser = unsafe { try_ref(serializer, "serializer") }?;
         let value = unsafe { cookie_text(value, value_len, "value") }?;
         let json_out = unsafe { out(json_out, "json_out") }?;
+        // SAFETY: NULL or writable per the contract.
+        let timestamp_out = unsafe { timestamp_out.as_mut() };
         let max_age = self::max_age(max_age, "max_age")?;
-        let json = ser.loads(value, max_age, now_or_clock(now))?;
+        let (json, timestamp) = ser.loads_with_timestamp(value, max_age, now_or_clock(now))?;
         *json_out = c_string(json, "JSON")?.into_raw();
+        if let Some(t) = timestamp_out {
+            *t = timestamp;
+        }
         Ok(())
     })
 }

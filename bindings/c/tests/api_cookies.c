@@ -361,24 +361,32 @@ static void test_serializer(void)
     OK(tessera_url_safe_timed_serializer_dumps(s, "[\"\xc3\xa9\", {\"z\": 1, \"a\": 2}]", NOW,
                                                &value));
     size_t len = strlen(value);
-    FAILS(tessera_url_safe_timed_serializer_loads(NULL, U8(value), len, 10, NOW, &json),
+    FAILS(tessera_url_safe_timed_serializer_loads(NULL, U8(value), len, 10, NOW, &json, NULL),
           TESSERA_STATUS_INVALID_ARGUMENT, json);
-    FAILS(tessera_url_safe_timed_serializer_loads(s, NULL, len, 10, NOW, &json),
+    FAILS(tessera_url_safe_timed_serializer_loads(s, NULL, len, 10, NOW, &json, NULL),
           TESSERA_STATUS_INVALID_ARGUMENT, json);
-    FAILS(tessera_url_safe_timed_serializer_loads(s, U8(NOT_UTF8), 2, 10, NOW, &json),
+    FAILS(tessera_url_safe_timed_serializer_loads(s, U8(NOT_UTF8), 2, 10, NOW, &json, NULL),
           TESSERA_STATUS_MALFORMED, json);
-    FAILS(tessera_url_safe_timed_serializer_loads(s, U8(value), len, -3, NOW, &json),
+    FAILS(tessera_url_safe_timed_serializer_loads(s, U8(value), len, -3, NOW, &json, NULL),
           TESSERA_STATUS_INVALID_ARGUMENT, json);
-    STATUS(tessera_url_safe_timed_serializer_loads(s, U8(value), len, 10, NOW, NULL),
+    STATUS(tessera_url_safe_timed_serializer_loads(s, U8(value), len, 10, NOW, NULL, NULL),
            TESSERA_STATUS_INVALID_ARGUMENT);
-    FAILS(tessera_url_safe_timed_serializer_loads(s, U8(value), len, 10, NOW + 11, &json),
+    FAILS(tessera_url_safe_timed_serializer_loads(s, U8(value), len, 10, NOW + 11, &json, NULL),
           TESSERA_STATUS_EXPIRED, json);
     char *tampered = strdup(value);
     flip(tampered, 2);
-    FAILS(tessera_url_safe_timed_serializer_loads(s, U8(tampered), len, 10, NOW, &json),
+    FAILS(tessera_url_safe_timed_serializer_loads(s, U8(tampered), len, 10, NOW, &json, NULL),
           TESSERA_STATUS_INVALID_SIGNATURE, json);
     free(tampered);
-    OK(tessera_url_safe_timed_serializer_loads(s, U8(value), len, TESSERA_NO_MAX_AGE, NOW, &json));
+    int64_t ts = -1;
+    FAILS(tessera_url_safe_timed_serializer_loads(s, U8(value), len, 10, NOW + 11, &json, &ts),
+          TESSERA_STATUS_EXPIRED, json);
+    CHECK(ts == -1); /* written only on success */
+    OK(tessera_url_safe_timed_serializer_loads(s, U8(value), len, 10, NOW + 5, &json, &ts));
+    CHECK(ts == NOW); /* the signing time, as itsdangerous' return_timestamp */
+    tessera_string_free(json);
+    OK(tessera_url_safe_timed_serializer_loads(s, U8(value), len, TESSERA_NO_MAX_AGE, NOW, &json,
+                                               NULL));
     STREQ(json, "[\"\xc3\xa9\",{\"z\":1,\"a\":2}]");
     tessera_string_free(json);
     tessera_string_free(value);
@@ -389,7 +397,7 @@ static void test_serializer(void)
     OK(tessera_url_safe_timed_serializer_dumps(s, big, NOW, &value));
     CHECK(value[0] == '.' && strlen(value) < 200);
     OK(tessera_url_safe_timed_serializer_loads(s, U8(value), strlen(value), TESSERA_NO_MAX_AGE,
-                                               NOW, &json));
+                                               NOW, &json, NULL));
     STREQ(json, big);
     tessera_string_free(json);
     tessera_string_free(value);

@@ -397,11 +397,15 @@ static void itsdangerous_case(const json_value *c)
             same_text("dumps (byte-identical with itsdangerous)", value, strlen(value), cookie);
         }
         char *json = NULL;
+        int64_t ts = -1;
         if (outcome("loads", tessera_url_safe_timed_serializer_loads(
-                                 s, u8(cookie), cookie->len, max_age, open_now, &json),
+                                 s, u8(cookie), cookie->len, max_age, open_now, &json, &ts),
                     want)) {
             keep(json, free_string);
             same_json("loads", json, field(expect, "json"));
+            if (minted && ts != integer(c, "now"))
+                mismatch("loads: timestamp %lld, signed at %lld", (long long)ts,
+                         (long long)integer(c, "now"));
         }
     } else {
         broken("unknown kind \"%s\"", kind);
