@@ -35,7 +35,7 @@ pub use cookie::{
     default_cookie_attributes, delete_cookie, parse_cookie, parse_cookie_pairs, set_cookie,
     CookieAttributes, CookiePair, CsrfTokens, ExpressCookieSession, ExpressSessionId,
     ExpressSignedCookie, ExpressVerified, FlaskCookie, OpenedCookie, RailsCookie, RailsRotation,
-    SessionCookie, Signer, TimestampSigner, TimestampedValue, UnsignedSessionId,
+    SessionCookie, Signer, TimestampSigner, TimestampedJson, TimestampedValue, UnsignedSessionId,
     UrlSafeTimedSerializer,
 };
 pub use errors::{error_code_string, TesseraError};

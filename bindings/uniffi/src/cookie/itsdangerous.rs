@@ -87,6 +87,15 @@ pub struct TimestampedValue {
     pub timestamp: i64,
 }
 
+/// A payload (JSON text) and the time it was signed (Unix seconds).
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct TimestampedJson {
+    /// The payload as compact JSON text.
+    pub json: String,
+    /// When it was signed (Unix seconds).
+    pub timestamp: i64,
+}
+
 /// itsdangerous' `TimestampSigner`: `value + sep + timestamp + sep +
 /// signature`. Arguments and defaults as [`Signer`]. Immutable and thread-safe.
 #[derive(uniffi::Object)]
@@ -201,5 +210,21 @@ impl UrlSafeTimedSerializer {
         Ok(self
             .inner
             .loads(&signed_value, max_age, now_or_clock(now))?)
+    }
+
+    /// `loads`, also returning when the value was signed (itsdangerous'
+    /// `loads(..., return_timestamp=True)`).
+    #[uniffi::method(default(max_age = None, now = None))]
+    pub fn loads_with_timestamp(
+        &self,
+        signed_value: String,
+        max_age: Option<i64>,
+        now: Option<i64>,
+    ) -> Result<TimestampedJson> {
+        let max_age = self::max_age("maxAge", max_age)?;
+        let (json, timestamp) =
+            self.inner
+                .loads_with_timestamp(&signed_value, max_age, now_or_clock(now))?;
+        Ok(TimestampedJson { json, timestamp })
     }
 }

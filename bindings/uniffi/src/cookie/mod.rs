@@ -24,7 +24,9 @@ pub use header::{
     default_cookie_attributes, delete_cookie, parse_cookie, parse_cookie_pairs, set_cookie,
     CookieAttributes, CookiePair,
 };
-pub use itsdangerous::{Signer, TimestampSigner, TimestampedValue, UrlSafeTimedSerializer};
+pub use itsdangerous::{
+    Signer, TimestampSigner, TimestampedJson, TimestampedValue, UrlSafeTimedSerializer,
+};
 pub use native::{OpenedCookie, SessionCookie};
 pub use rails::{RailsCookie, RailsRotation};
 

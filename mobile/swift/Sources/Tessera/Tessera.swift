@@ -3887,6 +3887,12 @@ public protocol UrlSafeTimedSerializerProtocol: AnyObject, Sendable {
      */
     func loads(signedValue: String, maxAge: Int64?, now: Int64?) throws  -> String
     
+    /**
+     * `loads`, also returning when the value was signed (itsdangerous'
+     * `loads(..., return_timestamp=True)`).
+     */
+    func loadsWithTimestamp(signedValue: String, maxAge: Int64?, now: Int64?) throws  -> TimestampedJson
+    
 }
 /**
  * itsdangerous' `URLSafeTimedSerializer`: JSON (compact, member order kept),
@@ -3984,6 +3990,22 @@ open func loads(signedValue: String, maxAge: Int64? = nil, now: Int64? = nil)thr
     return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeTesseraError_lift) {
         uniffiCallStatus in
     uniffi_tessera_uniffi_fn_method_urlsafetimedserializer_loads(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(signedValue),
+        FfiConverterOptionInt64.lower(maxAge),
+        FfiConverterOptionInt64.lower(now),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * `loads`, also returning when the value was signed (itsdangerous'
+     * `loads(..., return_timestamp=True)`).
+     */
+open func loadsWithTimestamp(signedValue: String, maxAge: Int64? = nil, now: Int64? = nil)throws  -> TimestampedJson  {
+    return try  FfiConverterTypeTimestampedJson_lift(try rustCallWithError(FfiConverterTypeTesseraError_lift) {
+        uniffiCallStatus in
+    uniffi_tessera_uniffi_fn_method_urlsafetimedserializer_loads_with_timestamp(
             self.uniffiCloneHandle(),
         FfiConverterString.lower(signedValue),
         FfiConverterOptionInt64.lower(maxAge),
@@ -5031,6 +5053,75 @@ public func FfiConverterTypeSession_lift(_ buf: RustBuffer) throws -> Session {
 #endif
 public func FfiConverterTypeSession_lower(_ value: Session) -> RustBuffer {
     return FfiConverterTypeSession.lower(value)
+}
+
+
+/**
+ * A payload (JSON text) and the time it was signed (Unix seconds).
+ */
+public struct TimestampedJson: Equatable, Hashable {
+    /**
+     * The payload as compact JSON text.
+     */
+    public var json: String
+    /**
+     * When it was signed (Unix seconds).
+     */
+    public var timestamp: Int64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The payload as compact JSON text.
+         */json: String, 
+        /**
+         * When it was signed (Unix seconds).
+         */timestamp: Int64) {
+        self.json = json
+        self.timestamp = timestamp
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension TimestampedJson: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTimestampedJson: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TimestampedJson {
+        return
+            try TimestampedJson(
+                json: FfiConverterString.read(from: &buf), 
+                timestamp: FfiConverterInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: TimestampedJson, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.json, into: &buf)
+        FfiConverterInt64.write(value.timestamp, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTimestampedJson_lift(_ buf: RustBuffer) throws -> TimestampedJson {
+    return try FfiConverterTypeTimestampedJson.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTimestampedJson_lower(_ value: TimestampedJson) -> RustBuffer {
+    return FfiConverterTypeTimestampedJson.lower(value)
 }
 
 
@@ -6493,6 +6584,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_tessera_uniffi_checksum_method_urlsafetimedserializer_loads() != 35597) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tessera_uniffi_checksum_method_urlsafetimedserializer_loads_with_timestamp() != 38486) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_tessera_uniffi_checksum_method_sessioncookie_clear_cookie_headers() != 22429) {

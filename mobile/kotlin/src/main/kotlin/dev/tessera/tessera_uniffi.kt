@@ -747,6 +747,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_tessera_uniffi_checksum_method_urlsafetimedserializer_loads(
     ): Int
+    external fun uniffi_tessera_uniffi_checksum_method_urlsafetimedserializer_loads_with_timestamp(
+    ): Int
     external fun uniffi_tessera_uniffi_checksum_method_sessioncookie_clear_cookie_headers(
     ): Int
     external fun uniffi_tessera_uniffi_checksum_method_sessioncookie_load(
@@ -980,6 +982,8 @@ internal object UniffiLib {
     external fun uniffi_tessera_uniffi_fn_method_urlsafetimedserializer_dumps(`ptr`: Long,`json`: RustBuffer.ByValue,`now`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_tessera_uniffi_fn_method_urlsafetimedserializer_loads(`ptr`: Long,`signedValue`: RustBuffer.ByValue,`maxAge`: RustBuffer.ByValue,`now`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_tessera_uniffi_fn_method_urlsafetimedserializer_loads_with_timestamp(`ptr`: Long,`signedValue`: RustBuffer.ByValue,`maxAge`: RustBuffer.ByValue,`now`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_tessera_uniffi_fn_clone_sessioncookie(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
@@ -1384,6 +1388,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_tessera_uniffi_checksum_method_urlsafetimedserializer_loads() and 0xFFFF) != 35597) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tessera_uniffi_checksum_method_urlsafetimedserializer_loads_with_timestamp() and 0xFFFF) != 38486) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_tessera_uniffi_checksum_method_sessioncookie_clear_cookie_headers() and 0xFFFF) != 22429) {
@@ -7596,6 +7603,12 @@ public interface UrlSafeTimedSerializerInterface {
      */
     fun `loads`(`signedValue`: kotlin.String, `maxAge`: kotlin.Long? = null, `now`: kotlin.Long? = null): kotlin.String
     
+    /**
+     * `loads`, also returning when the value was signed (itsdangerous'
+     * `loads(..., return_timestamp=True)`).
+     */
+    fun `loadsWithTimestamp`(`signedValue`: kotlin.String, `maxAge`: kotlin.Long? = null, `now`: kotlin.Long? = null): TimestampedJson
+    
     companion object
 }
 
@@ -7750,6 +7763,27 @@ open class UrlSafeTimedSerializer: Disposable, AutoCloseable, UrlSafeTimedSerial
     callWithHandle {
     uniffiRustCallWithError(TesseraException) { _status ->
     UniffiLib.uniffi_tessera_uniffi_fn_method_urlsafetimedserializer_loads(
+        it,
+        
+        FfiConverterString.lower(`signedValue`),
+        FfiConverterOptionalLong.lower(`maxAge`),
+        FfiConverterOptionalLong.lower(`now`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * `loads`, also returning when the value was signed (itsdangerous'
+     * `loads(..., return_timestamp=True)`).
+     */
+    @Throws(TesseraException::class)override fun `loadsWithTimestamp`(`signedValue`: kotlin.String, `maxAge`: kotlin.Long?, `now`: kotlin.Long?): TimestampedJson {
+            return FfiConverterTypeTimestampedJson.lift(
+    callWithHandle {
+    uniffiRustCallWithError(TesseraException) { _status ->
+    UniffiLib.uniffi_tessera_uniffi_fn_method_urlsafetimedserializer_loads_with_timestamp(
         it,
         
         FfiConverterString.lower(`signedValue`),
@@ -8698,6 +8732,53 @@ public object FfiConverterTypeSession: FfiConverterRustBuffer<Session> {
             FfiConverterLong.write(value.`version`, buf)
             FfiConverterLong.write(value.`createdAtMs`, buf)
             FfiConverterLong.write(value.`expiresAtMs`, buf)
+    }
+}
+
+
+
+/**
+ * A payload (JSON text) and the time it was signed (Unix seconds).
+ */
+data class TimestampedJson (
+    /**
+     * The payload as compact JSON text.
+     */
+    var `json`: kotlin.String
+    , 
+    /**
+     * When it was signed (Unix seconds).
+     */
+    var `timestamp`: kotlin.Long
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeTimestampedJson: FfiConverterRustBuffer<TimestampedJson> {
+    override fun read(buf: ByteBuffer): TimestampedJson {
+        return TimestampedJson(
+            FfiConverterString.read(buf),
+            FfiConverterLong.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: TimestampedJson) = (
+            FfiConverterString.allocationSize(value.`json`) +
+            FfiConverterLong.allocationSize(value.`timestamp`)
+    )
+
+    override fun write(value: TimestampedJson, buf: ByteBuffer) {
+            FfiConverterString.write(value.`json`, buf)
+            FfiConverterLong.write(value.`timestamp`, buf)
     }
 }
 

@@ -103,6 +103,8 @@ class CookieApiTest {
         val sv = ser.dumps("""["é", {"z": 1, "a": 2}]""", T0)
         assertEquals("""["é",{"z":1,"a":2}]""", ser.loads(sv, 10, T0))
         fails(ErrorCode.EXPIRED) { ser.loads(sv, 10, T0 + 11) }
+        assertEquals(TimestampedJson("""["é",{"z":1,"a":2}]""", T0), ser.loadsWithTimestamp(sv, 10, T0 + 5))
+        fails(ErrorCode.EXPIRED) { ser.loadsWithTimestamp(sv, 10, T0 + 11) }
         fails(ErrorCode.INVALID_ARGUMENT) { ser.loads(sv, -3, T0) }
         everyChangeRejected(sv) { ser.loads(it, null, T0) }
         // Another salt (the serializer's default is "itsdangerous") is another key.

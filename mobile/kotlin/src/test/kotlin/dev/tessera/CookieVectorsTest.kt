@@ -129,7 +129,11 @@ private fun itsdangerous(k: CookieCase) {
             val s = UrlSafeTimedSerializer(keys, salt, sep, kd, digest)
             if (minted) sameText("dumps", s.dumps(k.text("json"), k.long("now")), cookie)
             val want = k.wantError(k.expect, "json")
-            k.outcome("loads", want) { s.loads(cookie, maxAge, openNow) }?.let { sameJson("loads", it, k.expect.opt("json")) }
+            k.outcome("loads", want) { s.loadsWithTimestamp(cookie, maxAge, openNow) }?.let {
+                sameJson("loads", it.json, k.expect.opt("json"))
+                if (minted && it.timestamp != k.long("now")) throw Mismatch("timestamp ${it.timestamp}")
+                if (it.json != s.loads(cookie, maxAge, openNow)) throw Mismatch("loads and loadsWithTimestamp differ")
+            }
         }
         else -> throw BrokenVector("unknown kind $kind")
     }
