@@ -546,6 +546,8 @@ export namespace sessions {
     load<T extends object = JsonObject>(id: string): Promise<Session<T> | null>;
     /** Saves if still at `version`; resolves to the new version. SESSION_CONFLICT / SESSION_NOT_FOUND. */
     save(id: string, data: JsonObject | string, version: number): Promise<number>;
+    /** A request's top-level changes (loaded → data) onto the newest version (the "merge" answer to SESSION_CONFLICT); resolves to the session as saved. SESSION_NOT_FOUND if it ended. */
+    saveChanges<T extends object = JsonObject>(id: string, loaded: JsonObject | string, data: JsonObject | string): Promise<Session<T>>;
     /** RFC 7396 merge patch, atomic; resolves to the new version. */
     merge(id: string, patch: JsonObject | string): Promise<number>;
     /** Restarts the idle timer; false if there is no such session. */

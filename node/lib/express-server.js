@@ -26,8 +26,6 @@ const { sessions } = require('./sessions.js');
 const { isSecureRequest } = require('./express.js');
 const { Verifier } = require('../index.js');
 
-/** Reload-and-reapply rounds of onConflict 'merge' before giving up (409), as in Python. */
-const MERGE_ATTEMPTS = 8;
 const STATE = Symbol('tessera.serverSession');
 const ATTRIBUTE_OPTIONS = ['path', 'domain', 'secure', 'httpOnly', 'sameSite', 'partitioned', 'maxAge'];
 const OPTIONS = ['manager', 'name', 'onConflict', ...ATTRIBUTE_OPTIONS];
@@ -333,25 +331,9 @@ function serverSession(options) {
       }
     }
 
-    /** onConflict 'merge': this request's top-level changes onto the newest version. */
+    /** onConflict 'merge': this request's top-level changes onto the newest version (the core's saveChanges). */
     async function reapply(data) {
-      const before = JSON.parse(state.loadedJson);
-      const changed = Object.keys(data).filter((k) => !Object.hasOwn(before, k) || JSON.stringify(before[k]) !== JSON.stringify(data[k]));
-      const removed = Object.keys(before).filter((k) => !Object.hasOwn(data, k));
-      for (let i = 0; i < MERGE_ATTEMPTS; i += 1) {
-        const latest = await manager.load(state.sid);
-        if (latest === null) throw new TesseraError('SESSION_NOT_FOUND', 'the session ended while this request ran');
-        for (const k of removed) delete latest.data[k];
-        for (const k of changed) latest.data[k] = data[k];
-        try {
-          latest.version = await manager.save(state.sid, latest.data, latest.version);
-          adopt(latest);
-          return;
-        } catch (e) {
-          if (!(e instanceof TesseraError) || e.code !== 'SESSION_CONFLICT') throw e;
-        }
-      }
-      throw new TesseraError('SESSION_CONFLICT', `the session still conflicted after ${MERGE_ATTEMPTS} merges`);
+      adopt(await manager.saveChanges(state.sid, state.loadedJson, data));
     }
 
     /**
@@ -591,4 +573,4 @@ function bearer(options) {
   };
 }
 
-module.exports = { serverSession, bearer, ServerSession, MERGE_ATTEMPTS };
+module.exports = { serverSession, bearer, ServerSession };

@@ -280,6 +280,25 @@ class SessionManager {
   }
 
   /**
+   * Saves a request's changes on top of whatever was saved meanwhile: the
+   * top-level keys whose value differs between `before` (the data as the
+   * request loaded it) and `data` are set, the keys missing from `data`
+   * removed, on the newest version (retried against concurrent writers, in
+   * the core). Resolves to the session as saved. The "merge" answer to
+   * SESSION_CONFLICT.
+   * @param {string} id
+   * @param {object|string} before the data as the request loaded it
+   * @param {object|string} data
+   */
+  saveChanges(id, before, data) {
+    const w = 'sessionManager.saveChanges';
+    return run(() => {
+      checkString(w, 'id', id);
+      return this.#native.saveChanges(id, jsonObject(w, 'loaded', before), jsonObject(w, 'data', data));
+    }, loaded(id));
+  }
+
+  /**
    * Applies an RFC 7396 merge patch (`{k: v}` sets k, `{k: null}` removes it,
    * nested objects merge) atomically, retrying against concurrent writers;
    * resolves to the new version.

@@ -352,3 +352,19 @@ test('cookies.URLSafeTimedSerializer.loads returnTimestamp (itsdangerous return_
   assert.throws(() => s.loads(signed, { returnTimestamp: 1 }), /returnTimestamp must be a boolean/);
   assert.throws(() => s.loads(signed, { returnTimestamp: true, maxAge: 5, now: 1700000010 }), (e) => e.code === 'EXPIRED');
 });
+
+test('saveChanges: a request\'s top-level changes land on top of a concurrent save', async () => {
+  const m = new SessionManager(new MemoryStore(), { ttl: 60 });
+  const id = await m.create({ a: 1, gone: true });
+  const first = await m.load(id);
+  await m.save(id, { a: 1, gone: true, other: 'x' }, first.version);
+  await rejectsWith(m.save(id, { a: 2 }, first.version), 'SESSION_CONFLICT');
+  const saved = await m.saveChanges(id, first.data, { a: 2 });
+  assert.deepEqual(saved.data, { a: 2, other: 'x' });
+  assert.equal(saved.id, id);
+  assert.equal(saved.version, first.version + 2);
+  assert.deepEqual((await m.load(id)).data, { a: 2, other: 'x' });
+  await m.destroy(id);
+  await rejectsWith(m.saveChanges(id, {}, { a: 1 }), 'SESSION_NOT_FOUND');
+  await assert.rejects(m.saveChanges(id, [], {}), TypeError);
+});

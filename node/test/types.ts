@@ -252,6 +252,8 @@ async function sessionsUsage(): Promise<void> {
     console.log(meta, next);
   }
   const merged: number = await manager.merge(id, { theme: 'dark', cart: null });
+  const changed: sessions.Session<{ theme: string }> = await manager.saveChanges<{ theme: string }>(id, {}, { theme: 'light' });
+  void changed.data.theme;
   const flags: [boolean, boolean] = [await manager.touch(id), await manager.destroy(anon)];
   const rotated: string | null = await manager.rotate(id);
   const loggedIn: string | null = await manager.rotate(anon, { userId: 'alice' });

@@ -6,7 +6,7 @@ from __future__ import annotations
 import copy
 import functools
 import json
-from typing import TYPE_CHECKING, Any, Callable, Dict, Optional, Set, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Callable, Dict, Optional, TypeVar, cast
 
 from flask import g as _g
 from flask import request as _request
@@ -22,8 +22,6 @@ __all__ = ["ServerSession", "ServerSessionInterface", "bearer"]
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 _CONFLICT_MODES = ("error", "merge")
-#: Reload-and-reapply rounds in ``on_conflict="merge"`` before giving up (409).
-MERGE_ATTEMPTS = 8
 
 
 class ServerSession(SecureCookieSession):
@@ -177,27 +175,10 @@ class ServerSessionInterface(SessionInterface):
         response.set_data(json.dumps({"code": error.code, "message": error.message}))
 
     def _reapply(self, session: ServerSession, sid: str) -> None:
-        """``on_conflict="merge"``: reload the newest version and apply this
-        request's top-level changes (keys set or removed) to it."""
-        loaded = session._loaded or {}
-        data = dict(session)
-        changed = {k: v for k, v in data.items() if k not in loaded or loaded[k] != v}
-        removed: Set[str] = set(loaded) - set(data)
-        for _ in range(MERGE_ATTEMPTS):
-            latest = self.manager.load(sid)
-            if latest is None:
-                raise SessionNotFoundError("the session ended while this request ran",
-                                           "SESSION_NOT_FOUND")
-            for k in removed:
-                latest.pop(k, None)
-            latest.update(changed)
-            try:
-                self.manager.save(sid, latest)
-                return
-            except SessionConflictError:
-                continue
-        raise SessionConflictError(f"still conflicting after {MERGE_ATTEMPTS} merges",
-                                   "SESSION_CONFLICT")
+        """``on_conflict="merge"``: this request's top-level changes (keys set
+        or removed) onto the newest version, in the core (``save_changes``)."""
+        saved = self.manager.save_changes(sid, session._loaded or {}, dict(session))
+        session.version = saved.version
 
     def _save(self, session: ServerSession, sid: str) -> None:
         assert session.version is not None

@@ -102,7 +102,7 @@ the other request's data and answers **409** with ``{"code":
 ``ServerSessionInterface.conflict_response`` to answer differently);
 ``on_conflict="merge"`` instead reloads the newest version and reapplies this
 request's top-level changes (keys set or removed; the last writer of a key
-wins), up to ``MERGE_ATTEMPTS`` times. A session that ended while the request
+wins), in the core (``SessionManager.save_changes``, 16 attempts). A session that ended while the request
 ran (logged out elsewhere, expired) is never brought back: 409 with
 ``SESSION_NOT_FOUND`` and the cookie removed. The view has already run when
 the conflict is found; make state changes outside the session idempotent.
@@ -137,7 +137,7 @@ from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence, Tuple, Un
 from flask import request as _request
 from flask.sessions import SecureCookieSession, SessionInterface, SessionMixin
 
-from ._flask_server import MERGE_ATTEMPTS, ServerSession, ServerSessionInterface, bearer
+from ._flask_server import ServerSession, ServerSessionInterface, bearer
 from ._native import FlaskCookie, SessionCookie, _flask_tagged_json, _flask_untagged
 from .errors import TesseraError
 
@@ -149,7 +149,6 @@ __all__ = [
     "ServerSessionInterface",
     "ServerSession",
     "bearer",
-    "MERGE_ATTEMPTS",
 ]
 
 _Secret = Union[str, bytes]

@@ -431,3 +431,18 @@ def test_rotate_for_a_user_on_login() -> None:
     assert m.rotate(owned, "alice") is None
     with pytest.raises(InvalidArgumentError):
         m.rotate(m.create({}), "bad\nuser")
+
+
+def test_save_changes_lands_on_top_of_a_concurrent_save() -> None:
+    m = SessionManager(MemoryStore(), ttl=600)
+    sid = m.create({"a": 1, "gone": True})
+    first = m.load(sid)
+    assert first is not None
+    m.save(sid, {"a": 1, "gone": True, "other": "x"}, first.version)
+    with pytest.raises(SessionConflictError):
+        m.save(sid, {"a": 2}, first.version)
+    saved = m.save_changes(sid, first, {"a": 2})
+    assert dict(saved) == {"a": 2, "other": "x"} and saved.version == first.version + 2 and saved.id == sid
+    m.destroy(sid)
+    with pytest.raises(SessionNotFoundError):
+        m.save_changes(sid, {}, {"a": 1})

@@ -74,6 +74,28 @@ impl SessionManager {
         })
     }
 
+    /// A request's top-level changes (`loaded` → `data`) onto the newest
+    /// version (`save_changes`); resolves to the session as saved.
+    #[napi(catch_unwind)]
+    pub fn save_changes(
+        &self,
+        id: String,
+        loaded: String,
+        data: String,
+    ) -> AsyncTask<Blocking<Option<LoadedSession>>> {
+        let m = self.inner.clone();
+        Blocking::task(move || {
+            let s = m.save_changes(&id, &loaded, &data)?;
+            Ok(Some(LoadedSession {
+                data: s.data,
+                user_id: s.user_id,
+                version: number(s.version),
+                created_at: s.created_at,
+                expires_at: s.expires_at,
+            }))
+        })
+    }
+
     /// RFC 7396 merge patch, atomically; resolves to the new version.
     #[napi(catch_unwind)]
     pub fn merge(&self, id: String, patch: String) -> AsyncTask<Blocking<i64>> {

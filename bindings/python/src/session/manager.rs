@@ -110,6 +110,28 @@ impl PySessionManager {
         Ok(new)
     }
 
+    /// Saves a request's changes on top of whatever was saved meanwhile:
+    /// the top-level keys whose value differs between ``loaded`` (the data
+    /// as the request loaded it) and ``data`` are set, the keys missing from
+    /// ``data`` removed, on the newest version (retried against concurrent
+    /// writers). Returns the ``Session`` as saved. The "merge" answer to
+    /// ``SessionConflictError``.
+    fn save_changes<'py>(
+        &self,
+        py: Python<'py>,
+        id: &Bound<'py, PyAny>,
+        loaded: &Bound<'py, PyAny>,
+        data: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let sid = text(id, "id")?;
+        let (loaded, data) = (object_json(loaded)?, object_json(data)?);
+        let s = py
+            .detach(|| self.inner.save_changes(&sid, &loaded, &data))
+            .py_err()?;
+        let data = json_to_py(py, &s.data)?;
+        session_class(py)?.call1((data, sid, s.version, s.user_id, s.created_at, s.expires_at))
+    }
+
     /// Applies an RFC 7396 merge patch (``{"k": v}`` sets ``k``,
     /// ``{"k": None}`` removes it; nested dicts merge) atomically, retrying
     /// against concurrent writers, and returns the new version.
