@@ -34,6 +34,9 @@ for binding in c python node mobile; do
     fi
 done
 
+step "cross-language sessions: Python, Node and C on one Redis (tests/crosslang/run)"
+bash tests/crosslang/run
+
 step "test vectors are fresh (regenerated from ../shared/vectors)"
 python3 tests/vectors/tools/generate.py --check
 
