@@ -1462,6 +1462,18 @@ tessera_status tessera_refresh_tokens_rotate(const tessera_refresh_tokens *token
 tessera_status tessera_refresh_tokens_revoke_family(const tessera_refresh_tokens *tokens, const uint8_t *token, size_t token_len, bool *revoked_out);
 
 /**
+ * Revokes every token family of `user_id` ("log out everywhere" for
+ * refresh tokens; their tokens then fail with `TESSERA_STATUS_REVOKED`). On
+ * success `*count_out` is how many families were still live. A bad user id
+ * is `TESSERA_STATUS_INVALID_ARGUMENT`.
+ *
+ * # Safety
+ * `tokens` is a live service or NULL; `user_id` is NUL-terminated;
+ * `count_out` is writable.
+ */
+tessera_status tessera_refresh_tokens_revoke_user(const tessera_refresh_tokens *tokens, const char *user_id, uint64_t *count_out);
+
+/**
  * Frees a refresh-token service. NULL is a no-op; never twice.
  *
  * # Safety
@@ -1559,17 +1571,40 @@ tessera_status tessera_session_manager_touch(const tessera_session_manager *mana
 tessera_status tessera_session_manager_destroy(const tessera_session_manager *manager, const uint8_t *id, size_t id_len, bool *destroyed_out);
 
 /**
- * Moves the session under `id` to a new id (call it on log-in: session
- * fixation defence); the old id stops working before the new one exists.
- * On success `*found_out` tells whether there was a session: if so,
- * `*new_id_out` is its new id (free with `tessera_string_free`), else NULL.
- * `TESSERA_STATUS_SESSION_CONFLICT` if the session changed meanwhile.
+ * Saves what a request changed on top of whatever was saved meanwhile (the
+ * merge answer to `TESSERA_STATUS_SESSION_CONFLICT`): the top-level members
+ * whose value differs between `loaded_json` (the data as the request loaded
+ * it) and `data_json` (as it wants it now) are set, the ones missing from
+ * `data_json` removed, all on the newest version, atomically, retrying
+ * against concurrent writers. On success `*session_out` is the session as
+ * saved (free with `tessera_session_free`).
+ * `TESSERA_STATUS_SESSION_NOT_FOUND` if it ended meanwhile; JSON that is not
+ * an object is `TESSERA_STATUS_INVALID_ARGUMENT`.
  *
  * # Safety
  * `manager` is a live manager or NULL; `id` is readable for `id_len`
- * bytes; `found_out` and `new_id_out` are writable.
+ * bytes; `loaded_json` and `data_json` are NUL-terminated; `session_out` is
+ * writable.
  */
-tessera_status tessera_session_manager_rotate(const tessera_session_manager *manager, const uint8_t *id, size_t id_len, bool *found_out, char **new_id_out);
+tessera_status tessera_session_manager_save_changes(const tessera_session_manager *manager, const uint8_t *id, size_t id_len, const char *loaded_json, const char *data_json, tessera_session **session_out);
+
+/**
+ * Moves the session under `id` to a new id (call it on log-in: session
+ * fixation defence); the old id stops working before the new one exists.
+ * With `user_id` (not NULL) the session also becomes that user's (log-in on
+ * an anonymous session: `tessera_session_manager_destroy_user` then reaches
+ * it); NULL keeps its user. On success `*found_out` tells whether there was
+ * a session: if so, `*new_id_out` is its new id (free with
+ * `tessera_string_free`), else NULL. `TESSERA_STATUS_SESSION_CONFLICT` if
+ * the session changed meanwhile; a bad user id is
+ * `TESSERA_STATUS_INVALID_ARGUMENT`.
+ *
+ * # Safety
+ * `manager` is a live manager or NULL; `id` is readable for `id_len`
+ * bytes; `user_id` is NULL or NUL-terminated; `found_out` and `new_id_out`
+ * are writable.
+ */
+tessera_status tessera_session_manager_rotate(const tessera_session_manager *manager, const uint8_t *id, size_t id_len, const char *user_id, bool *found_out, char **new_id_out);
 
 /**
  * Ends every session created for `user_id` ("log out everywhere", in every

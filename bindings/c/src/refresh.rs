@@ -148,6 +148,30 @@ pub unsafe extern "C" fn tessera_refresh_tokens_revoke_family(
     })
 }
 
+/// Revokes every token family of `user_id` ("log out everywhere" for
+/// refresh tokens; their tokens then fail with `TESSERA_STATUS_REVOKED`). On
+/// success `*count_out` is how many families were still live. A bad user id
+/// is `TESSERA_STATUS_INVALID_ARGUMENT`.
+///
+/// # Safety
+/// `tokens` is a live service or NULL; `user_id` is NUL-terminated;
+/// `count_out` is writable.
+#[no_mangle]
+pub unsafe extern "C" fn tessera_refresh_tokens_revoke_user(
+    tokens: *const tessera_refresh_tokens,
+    user_id: *const c_char,
+    count_out: *mut u64,
+) -> tessera_status {
+    boundary(|| {
+        // SAFETY: per the contract.
+        let tokens = unsafe { try_ref(tokens, "tokens") }?;
+        let user = unsafe { config_str(user_id, "user_id") }?;
+        let count_out = unsafe { out(count_out, "count_out") }?;
+        *count_out = tokens.revoke_user(user)?;
+        Ok(())
+    })
+}
+
 /// Frees a refresh-token service. NULL is a no-op; never twice.
 ///
 /// # Safety

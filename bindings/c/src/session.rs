@@ -284,20 +284,62 @@ pub unsafe extern "C" fn tessera_session_manager_destroy(
     })
 }
 
-/// Moves the session under `id` to a new id (call it on log-in: session
-/// fixation defence); the old id stops working before the new one exists.
-/// On success `*found_out` tells whether there was a session: if so,
-/// `*new_id_out` is its new id (free with `tessera_string_free`), else NULL.
-/// `TESSERA_STATUS_SESSION_CONFLICT` if the session changed meanwhile.
+/// Saves what a request changed on top of whatever was saved meanwhile (the
+/// merge answer to `TESSERA_STATUS_SESSION_CONFLICT`): the top-level members
+/// whose value differs between `loaded_json` (the data as the request loaded
+/// it) and `data_json` (as it wants it now) are set, the ones missing from
+/// `data_json` removed, all on the newest version, atomically, retrying
+/// against concurrent writers. On success `*session_out` is the session as
+/// saved (free with `tessera_session_free`).
+/// `TESSERA_STATUS_SESSION_NOT_FOUND` if it ended meanwhile; JSON that is not
+/// an object is `TESSERA_STATUS_INVALID_ARGUMENT`.
 ///
 /// # Safety
 /// `manager` is a live manager or NULL; `id` is readable for `id_len`
-/// bytes; `found_out` and `new_id_out` are writable.
+/// bytes; `loaded_json` and `data_json` are NUL-terminated; `session_out` is
+/// writable.
+#[no_mangle]
+pub unsafe extern "C" fn tessera_session_manager_save_changes(
+    manager: *const tessera_session_manager,
+    id: *const u8,
+    id_len: usize,
+    loaded_json: *const c_char,
+    data_json: *const c_char,
+    session_out: *mut *mut tessera_session,
+) -> tessera_status {
+    boundary(|| {
+        // SAFETY: per the contract.
+        let manager = unsafe { try_ref(manager, "manager") }?;
+        let id = unsafe { id_text(id, id_len, "id") }?;
+        let loaded = unsafe { config_str(loaded_json, "loaded_json") }?;
+        let data = unsafe { config_str(data_json, "data_json") }?;
+        let session_out = unsafe { out(session_out, "session_out") }?;
+        let saved = SessionData::new(manager.save_changes(&id, loaded, data)?)?;
+        *session_out = box_ptr(saved);
+        Ok(())
+    })
+}
+
+/// Moves the session under `id` to a new id (call it on log-in: session
+/// fixation defence); the old id stops working before the new one exists.
+/// With `user_id` (not NULL) the session also becomes that user's (log-in on
+/// an anonymous session: `tessera_session_manager_destroy_user` then reaches
+/// it); NULL keeps its user. On success `*found_out` tells whether there was
+/// a session: if so, `*new_id_out` is its new id (free with
+/// `tessera_string_free`), else NULL. `TESSERA_STATUS_SESSION_CONFLICT` if
+/// the session changed meanwhile; a bad user id is
+/// `TESSERA_STATUS_INVALID_ARGUMENT`.
+///
+/// # Safety
+/// `manager` is a live manager or NULL; `id` is readable for `id_len`
+/// bytes; `user_id` is NULL or NUL-terminated; `found_out` and `new_id_out`
+/// are writable.
 #[no_mangle]
 pub unsafe extern "C" fn tessera_session_manager_rotate(
     manager: *const tessera_session_manager,
     id: *const u8,
     id_len: usize,
+    user_id: *const c_char,
     found_out: *mut bool,
     new_id_out: *mut *mut c_char,
 ) -> tessera_status {
@@ -305,12 +347,14 @@ pub unsafe extern "C" fn tessera_session_manager_rotate(
         // SAFETY: per the contract.
         let manager = unsafe { try_ref(manager, "manager") }?;
         let id = unsafe { id_text(id, id_len, "id") }?;
+        let user = unsafe { opt_config_str(user_id, "user_id") }?;
         let found_out = unsafe { out(found_out, "found_out") }?;
         let new_id_out = unsafe { out(new_id_out, "new_id_out") }?;
-        let new_id = manager
-            .rotate(&id)?
-            .map(|n| c_string(n, "session id"))
-            .transpose()?;
+        let rotated = match user {
+            None => manager.rotate(&id)?,
+            Some(u) => manager.rotate_for_user(&id, u)?,
+        };
+        let new_id = rotated.map(|n| c_string(n, "session id")).transpose()?;
         *found_out = new_id.is_some();
         *new_id_out = new_id.map_or(ptr::null_mut(), CString::into_raw);
         Ok(())

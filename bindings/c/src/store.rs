@@ -94,17 +94,6 @@ pub(crate) fn opt_duration_ms(n: i64, what: &'static str) -> Result<Option<Durat
     duration_ms(n, what).map(Some)
 }
 
-/// A Redis timeout: at least 1 ms. (The connection pool cannot wait zero
-/// time: the core would panic on it; reported to the core.)
-fn timeout_ms(n: i64, what: &'static str) -> Result<Option<Duration>, Error> {
-    match opt_duration_ms(n, what)? {
-        Some(d) if d.is_zero() => Err(invalid_argument(format!(
-            "{what} must be at least 1 ms, or TESSERA_UNSET"
-        ))),
-        d => Ok(d),
-    }
-}
-
 /// A new embedded memory store holding at most `max_entries` entries and
 /// `max_bytes` bytes (keys + values + 96 bytes per entry); `TESSERA_UNSET`
 /// for the core's defaults (1,000,000 entries, 256 MiB). Expired entries are
@@ -180,9 +169,9 @@ pub unsafe extern "C" fn tessera_redis_store_new(
         let opts = RedisOptions {
             prefix: prefix.map_or(d.prefix, str::to_owned),
             pool_size: opt_count(pool_size, "pool_size")?.unwrap_or(d.pool_size),
-            connect_timeout: timeout_ms(connect_timeout_ms, "connect_timeout_ms")?
+            connect_timeout: opt_duration_ms(connect_timeout_ms, "connect_timeout_ms")?
                 .unwrap_or(d.connect_timeout),
-            io_timeout: timeout_ms(io_timeout_ms, "io_timeout_ms")?.unwrap_or(d.io_timeout),
+            io_timeout: opt_duration_ms(io_timeout_ms, "io_timeout_ms")?.unwrap_or(d.io_timeout),
             cluster: flags & TESSERA_REDIS_CLUSTER != 0,
         };
         *store_out = arc_ptr(Store::Redis(Arc::new(RedisStore::new(&urls, opts)?)));
@@ -238,8 +227,5 @@ mod tests {
         assert_eq!(duration_ms(1500, "d").unwrap(), Duration::from_millis(1500));
         assert!(duration_ms(-1, "d").is_err());
         assert_eq!(opt_duration_ms(TESSERA_UNSET, "d").unwrap(), None);
-        assert_eq!(timeout_ms(TESSERA_UNSET, "t").unwrap(), None);
-        assert!(timeout_ms(0, "t").is_err());
-        assert_eq!(timeout_ms(1, "t").unwrap(), Some(Duration::from_millis(1)));
     }
 }

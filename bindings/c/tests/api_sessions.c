@@ -235,6 +235,8 @@ static void test_manager_arguments(tessera_store *store)
     FAILS(tessera_session_manager_new(store, HOUR_MS, 0, &m), TESSERA_STATUS_INVALID_ARGUMENT, m);
     FAILS(tessera_session_manager_new(store, HOUR_MS, -2, &m), TESSERA_STATUS_INVALID_ARGUMENT,
           m);
+    FAILS(tessera_session_manager_new(store, INT64_MAX, TESSERA_UNSET, &m),
+          TESSERA_STATUS_INVALID_ARGUMENT, m); /* the core caps lifetimes at 100 years */
     STATUS(tessera_session_manager_new(store, HOUR_MS, TESSERA_UNSET, NULL),
            TESSERA_STATUS_INVALID_ARGUMENT);
     OK(tessera_session_manager_new(store, HOUR_MS, 60000, &m));
@@ -301,11 +303,32 @@ static void test_manager_arguments(tessera_store *store)
     STATUS(tessera_session_manager_destroy(m, NULL, 1, &flag), TESSERA_STATUS_INVALID_ARGUMENT);
     STATUS(tessera_session_manager_destroy(m, U8(id), n, NULL), TESSERA_STATUS_INVALID_ARGUMENT);
     char *new_id = SENTINEL;
-    FAILS(tessera_session_manager_rotate(NULL, U8(id), n, &found, &new_id),
+    FAILS(tessera_session_manager_rotate(NULL, U8(id), n, NULL, &found, &new_id),
           TESSERA_STATUS_INVALID_ARGUMENT, new_id);
-    FAILS(tessera_session_manager_rotate(m, U8(id), n, NULL, &new_id),
+    FAILS(tessera_session_manager_rotate(m, U8(id), n, NULL, NULL, &new_id),
           TESSERA_STATUS_INVALID_ARGUMENT, new_id);
-    STATUS(tessera_session_manager_rotate(m, U8(id), n, &found, NULL),
+    STATUS(tessera_session_manager_rotate(m, U8(id), n, NULL, &found, NULL),
+           TESSERA_STATUS_INVALID_ARGUMENT);
+    FAILS(tessera_session_manager_rotate(m, U8(id), n, "", &found, &new_id),
+          TESSERA_STATUS_INVALID_ARGUMENT, new_id);
+    FAILS(tessera_session_manager_rotate(m, U8(id), n, NOT_UTF8, &found, &new_id),
+          TESSERA_STATUS_INVALID_ARGUMENT, new_id);
+    FAILS(tessera_session_manager_rotate(m, U8(id), n, long_user, &found, &new_id),
+          TESSERA_STATUS_INVALID_ARGUMENT, new_id);
+    tessera_session *saved = SENTINEL;
+    FAILS(tessera_session_manager_save_changes(NULL, U8(id), n, "{}", "{}", &saved),
+          TESSERA_STATUS_INVALID_ARGUMENT, saved);
+    FAILS(tessera_session_manager_save_changes(m, U8(id), n, NULL, "{}", &saved),
+          TESSERA_STATUS_INVALID_ARGUMENT, saved);
+    FAILS(tessera_session_manager_save_changes(m, U8(id), n, "{}", NULL, &saved),
+          TESSERA_STATUS_INVALID_ARGUMENT, saved);
+    FAILS(tessera_session_manager_save_changes(m, U8(id), n, "[]", "{}", &saved),
+          TESSERA_STATUS_INVALID_ARGUMENT, saved);
+    FAILS(tessera_session_manager_save_changes(m, U8(id), n, "{}", "1", &saved),
+          TESSERA_STATUS_INVALID_ARGUMENT, saved);
+    FAILS(tessera_session_manager_save_changes(m, U8(id), n, "{}", NOT_UTF8, &saved),
+          TESSERA_STATUS_INVALID_ARGUMENT, saved);
+    STATUS(tessera_session_manager_save_changes(m, U8(id), n, "{}", "{}", NULL),
            TESSERA_STATUS_INVALID_ARGUMENT);
     uint64_t count = 5;
     STATUS(tessera_session_manager_destroy_user(NULL, "alice", &count),
@@ -391,31 +414,68 @@ static void test_manager_lifecycle(tessera_store *store)
     OK(tessera_session_manager_touch(m, U8(id), n, &touched));
     CHECK(touched);
 
+    /* Two requests loaded version 2; one saved first; the other's changes
+     * land on top with save_changes (the merge answer to a conflict). */
+    OK(tessera_session_manager_save(m, U8(id), n, "{\"theme\":\"dark\",\"a\":1}", 2, &version));
+    CHECK(version == 3);
+    tessera_session *saved = SENTINEL;
+    FAILS(tessera_session_manager_save_changes(m, U8(NO_SUCH_ID), 43, "{}", "{}", &saved),
+          TESSERA_STATUS_SESSION_NOT_FOUND, saved);
+    OK(tessera_session_manager_save_changes(m, U8(id), n, "{\"theme\":\"dark\"}",
+                                            "{\"b\":2}", &saved));
+    STREQ(tessera_session_data(saved), "{\"a\":1,\"b\":2}"); /* theme removed, b set, a kept */
+    CHECK(tessera_session_version(saved) == 4);
+    STREQ(tessera_session_user_id(saved), "bob");
+    tessera_session_free(saved);
+    OK(tessera_session_manager_load(m, U8(id), n, &found, &s));
+    STREQ(tessera_session_data(s), "{\"a\":1,\"b\":2}");
+    tessera_session_free(s);
+
     /* Rotation: new id, same session; the old id is gone. */
     char *new_id = NULL;
-    OK(tessera_session_manager_rotate(m, U8(id), n, &found, &new_id));
+    OK(tessera_session_manager_rotate(m, U8(id), n, NULL, &found, &new_id));
     CHECK(found && new_id && strlen(new_id) == 43 && strcmp(new_id, id) != 0);
     OK(tessera_session_manager_load(m, U8(id), n, &found, &s));
     CHECK(!found);
     OK(tessera_session_manager_load(m, U8(new_id), strlen(new_id), &found, &s));
-    CHECK(found && tessera_session_version(s) == 2);
+    CHECK(found && tessera_session_version(s) == 4);
     STREQ(tessera_session_user_id(s), "bob");
     tessera_session_free(s);
     char *none = SENTINEL;
     found = true;
-    OK(tessera_session_manager_rotate(m, U8(id), n, &found, &none));
+    OK(tessera_session_manager_rotate(m, U8(id), n, NULL, &found, &none));
     CHECK(!found && none == NULL);
+    none = SENTINEL;
+    OK(tessera_session_manager_rotate(m, U8(id), n, "bob", &found, &none));
+    CHECK(!found && none == NULL);
+
+    /* Log-in on an anonymous session: rotated to the user, same data. */
+    char *guest = NULL, *logged_in = NULL;
+    OK(tessera_session_manager_create(m, "{\"cart\":[7]}", NULL, &guest));
+    OK(tessera_session_manager_rotate(m, U8(guest), strlen(guest), "bob", &found, &logged_in));
+    CHECK(found && logged_in != NULL);
+    OK(tessera_session_manager_load(m, U8(guest), strlen(guest), &found, &s));
+    CHECK(!found);
+    OK(tessera_session_manager_load(m, U8(logged_in), strlen(logged_in), &found, &s));
+    CHECK(found);
+    STREQ(tessera_session_data(s), "{\"cart\":[7]}");
+    STREQ(tessera_session_user_id(s), "bob");
+    tessera_session_free(s);
+    tessera_string_free(guest);
 
     /* Log out everywhere: only bob's sessions. */
     char *other = NULL;
     OK(tessera_session_manager_create(m, "{}", "bob", &other));
     uint64_t count = 0;
     OK(tessera_session_manager_destroy_user(m, "bob", &count));
-    CHECK(count == 2);
+    CHECK(count == 3); /* rotated, created for bob, logged in as bob */
     OK(tessera_session_manager_destroy_user(m, "bob", &count));
     CHECK(count == 0);
     OK(tessera_session_manager_load(m, U8(other), strlen(other), &found, &s));
     CHECK(!found);
+    OK(tessera_session_manager_load(m, U8(logged_in), strlen(logged_in), &found, &s));
+    CHECK(!found);
+    tessera_string_free(logged_in);
     OK(tessera_session_manager_load(m, U8(anon), strlen(anon), &found, &s));
     CHECK(found);
     tessera_session_free(s);
@@ -594,6 +654,34 @@ static void test_refresh_tokens(tessera_store *store)
     revoked = true;
     OK(tessera_refresh_tokens_revoke_family(rt, U8(NOT_UTF8), 2, &revoked));
     CHECK(!revoked);
+
+    /* revoke_user: every live family of a user. */
+    uint64_t families = 99;
+    STATUS(tessera_refresh_tokens_revoke_user(NULL, "dave", &families),
+           TESSERA_STATUS_INVALID_ARGUMENT);
+    STATUS(tessera_refresh_tokens_revoke_user(rt, NULL, &families),
+           TESSERA_STATUS_INVALID_ARGUMENT);
+    STATUS(tessera_refresh_tokens_revoke_user(rt, "", &families), TESSERA_STATUS_INVALID_ARGUMENT);
+    STATUS(tessera_refresh_tokens_revoke_user(rt, "dave", NULL), TESSERA_STATUS_INVALID_ARGUMENT);
+    CHECK(families == 99);
+    char *phone = NULL, *laptop = NULL, *erin = NULL;
+    OK(tessera_refresh_tokens_issue(rt, "dave", NULL, &phone));
+    OK(tessera_refresh_tokens_issue(rt, "dave", NULL, &laptop));
+    OK(tessera_refresh_tokens_issue(rt, "erin", NULL, &erin));
+    OK(tessera_refresh_tokens_revoke_user(rt, "dave", &families));
+    CHECK(families == 2);
+    user = data = t1 = SENTINEL;
+    ROTATE_FAILS(rt, U8(phone), 43, TESSERA_STATUS_REVOKED);
+    ROTATE_FAILS(rt, U8(laptop), 43, TESSERA_STATUS_REVOKED);
+    OK(tessera_refresh_tokens_revoke_user(rt, "dave", &families));
+    CHECK(families == 0);
+    char *next = NULL;
+    OK(tessera_refresh_tokens_rotate(rt, U8(erin), 43, &user, &data, &next)); /* not erin's */
+    tessera_string_free(user);
+    tessera_string_free(next);
+    tessera_string_free(erin);
+    tessera_string_free(laptop);
+    tessera_string_free(phone);
 #undef ROTATE_FAILS
     tessera_string_free(c1);
     tessera_string_free(c0);

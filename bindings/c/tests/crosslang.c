@@ -17,7 +17,8 @@
  *   load ID                  {"found":true,"data":{…},"version":N,"user":"…"|null,
  *                             "created":MS,"expires":MS} or {"found":false}
  *   save ID DATA-JSON VERSION {"version":N}
- *   rotate ID                {"found":true,"id":"…"} or {"found":false}
+ *   rotate ID [USER]         {"found":true,"id":"…"} or {"found":false}; with USER
+ *                            the session becomes that user's (log-in)
  *   destroy ID               {"destroyed":true|false}
  *   destroy_user USER        {"count":N}
  *   ping                     {"ok":true}
@@ -40,7 +41,7 @@ static void usage(void)
     fprintf(stderr, "usage: crosslang [--prefix P] [--cluster] [--ttl-ms N] [--idle-ms N] "
                     "REDIS-URL[,URL...] OP [ARGS...]\n"
                     "  OP: create DATA-JSON [USER] | load ID | save ID DATA-JSON VERSION |\n"
-                    "      rotate ID | destroy ID | destroy_user USER | ping\n");
+                    "      rotate ID [USER] | destroy ID | destroy_user USER | ping\n");
     exit(2);
 }
 
@@ -128,9 +129,10 @@ static int run(const tessera_store *store, int64_t ttl_ms, int64_t idle_ms, cons
         if ((st = tessera_session_manager_save(m, id, id_len, argv[1], (uint64_t)version,
                                                &new_version)) == 0)
             printf("{\"version\":%" PRIu64 "}\n", new_version);
-    } else if (strcmp(op, "rotate") == 0 && argc == 1) {
+    } else if (strcmp(op, "rotate") == 0 && (argc == 1 || argc == 2)) {
         char *new_id = NULL;
-        if ((st = tessera_session_manager_rotate(m, id, id_len, &found, &new_id)) == 0) {
+        if ((st = tessera_session_manager_rotate(m, id, id_len, argc == 2 ? argv[1] : NULL, &found,
+                                                 &new_id)) == 0) {
             if (found) {
                 printf("{\"found\":true,\"id\":");
                 put_string(new_id);

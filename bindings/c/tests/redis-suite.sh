@@ -63,7 +63,9 @@ PY
     [ "$("${cl[@]}" load "$id")" = '{"found":false}' ]
     [ "$("${cl[@]}" rotate "$id")" = '{"found":false}' ]
     [ "$(field "$("${cl[@]}" load "$new")" version)" = 1 ]
-    other=$(field "$("${cl[@]}" create '{}' 'smoke"user')" id)
+    anon=$(field "$("${cl[@]}" create '{}')" id)
+    other=$(field "$("${cl[@]}" rotate "$anon" 'smoke"user')" id)  # log-in: now the user's
+    [ "$(field "$("${cl[@]}" load "$other")" user)" = 'smoke"user' ]
     [ "$("${cl[@]}" destroy_user 'smoke"user')" = '{"count":2}' ]
     [ "$("${cl[@]}" load "$new")" = '{"found":false}' ]
     [ "$("${cl[@]}" destroy "$other")" = '{"destroyed":false}' ]
@@ -71,5 +73,5 @@ PY
     out=$("$build/crosslang" --prefix x redis://127.0.0.1:1/0 load "$id"); rc=$?
     set -e
     [ "$rc" = 1 ] && [ "$(field "$out" error)" = STORE_UNAVAILABLE ]
-    echo "crosslang ($mode): create, load, save, conflict, rotate, destroy_user, destroy, store down: ok"
+    echo "crosslang ($mode): create, load, save, conflict, rotate (and to a user), destroy_user, destroy, store down: ok"
 done

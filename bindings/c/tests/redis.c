@@ -289,6 +289,13 @@ static void check_layout(const tessera_store *store, direct *d)
           json_get(fam, "revoked")->type == JSON_NULL);
     json_free(fam);
     free(text);
+    /* g:<user>: the user's families, for revoke_user. */
+    snprintf(index, sizeof index, "%sg:%s", prefix, user);
+    r = cmd2(d, "SMEMBERS", index);
+    CHECK(r && r->type == R_ARRAY && r->count == 1 &&
+          strcmp(r->items[0].str, family + strlen(prefix) + 2) == 0);
+    resp_free(r);
+    CHECK(pttl(d, index) > 0);
     OK(tessera_refresh_tokens_rotate(rt, (const uint8_t *)token, strlen(token), &u, &data, &next));
     rec = get_json(d, key, &text);
     CHECK(rec && is_string(json_get(rec, "state"), "rotated"));
@@ -300,6 +307,17 @@ static void check_layout(const tessera_store *store, direct *d)
     CHECK(revoked && fam && is_string(json_get(fam, "revoked"), "revoked"));
     json_free(fam);
     free(text);
+    /* revoke_user ends every family of the user through g:<user>. */
+    char *other = NULL, *u2 = NULL, *d2 = NULL, *n2 = NULL;
+    uint64_t families = 0;
+    OK(tessera_refresh_tokens_issue(rt, user, NULL, &other));
+    OK(tessera_refresh_tokens_revoke_user(rt, user, &families));
+    CHECK(families == 1); /* the other family was revoked already */
+    if (other)
+        STATUS(tessera_refresh_tokens_rotate(rt, (const uint8_t *)other, strlen(other), &u2, &d2,
+                                             &n2),
+               TESSERA_STATUS_REVOKED);
+    tessera_string_free(other);
 
     /* No key anywhere holds an id or a token in the clear. */
     char pattern[192];
@@ -315,7 +333,7 @@ static void check_layout(const tessera_store *store, direct *d)
         }
         resp_free(r);
     }
-    CHECK(keys >= 6); /* s, u, d, r (two tokens), f */
+    CHECK(keys >= 8); /* s, u, d, r (three tokens), f (two families); g emptied by revoke_user */
 
     tessera_string_free(u);
     tessera_string_free(data);
@@ -428,7 +446,8 @@ static void check_sharing(char **urls, size_t n, uint32_t flags)
     tessera_session_free(s);
     OK(tessera_session_manager_load(mo, (const uint8_t *)id, strlen(id), &found, &s));
     CHECK(!found);
-    OK(tessera_session_manager_rotate(mb, (const uint8_t *)id, strlen(id), &found, &new_id));
+    OK(tessera_session_manager_rotate(mb, (const uint8_t *)id, strlen(id), NULL, &found,
+                                      &new_id));
     CHECK(found);
     OK(tessera_session_manager_load(ma, (const uint8_t *)id, strlen(id), &found, &s));
     CHECK(!found);

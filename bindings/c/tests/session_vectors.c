@@ -276,7 +276,7 @@ static void run_step(const json_value *step, const char *op)
     } else if (strcmp(op, "rotate") == 0) {
         const char *sid = resolve(step, "id");
         must("rotate", tessera_session_manager_rotate(manager, (const uint8_t *)sid, strlen(sid),
-                                                      &flag, &id));
+                                                      NULL, &flag, &id));
         if (expect && expect->type == JSON_NULL) {
             if (flag || id) {
                 tessera_string_free(id);
