@@ -37,18 +37,6 @@ fn millis(name: &str, ms: i64) -> Result<Duration> {
         .map_err(|_| TesseraError::invalid_argument(format!("{name} must not be negative")))
 }
 
-/// A Redis timeout: at least 1 ms (the connection pool cannot wait zero
-/// time; the core would panic on it).
-fn timeout(name: &str, ms: i64) -> Result<Duration> {
-    let d = millis(name, ms)?;
-    if d.is_zero() {
-        return Err(TesseraError::invalid_argument(format!(
-            "{name} must be at least 1 ms"
-        )));
-    }
-    Ok(d)
-}
-
 /// A count or size in range for `T`: otherwise `INVALID_ARGUMENT`.
 fn count<T: TryFrom<i64>>(name: &str, n: i64) -> Result<T> {
     T::try_from(n).map_err(|_| {
@@ -157,11 +145,11 @@ impl RedisStore {
                 .transpose()?
                 .unwrap_or(d.pool_size),
             connect_timeout: connect_timeout_ms
-                .map(|n| timeout("connectTimeoutMs", n))
+                .map(|n| millis("connectTimeoutMs", n))
                 .transpose()?
                 .unwrap_or(d.connect_timeout),
             io_timeout: io_timeout_ms
-                .map(|n| timeout("ioTimeoutMs", n))
+                .map(|n| millis("ioTimeoutMs", n))
                 .transpose()?
                 .unwrap_or(d.io_timeout),
             cluster,
@@ -213,6 +201,19 @@ pub struct Session {
     pub expires_at_ms: i64,
 }
 
+impl Session {
+    fn new(id: String, s: core::Session) -> Result<Session> {
+        Ok(Session {
+            version: long("version", s.version)?,
+            id,
+            data: s.data,
+            user_id: s.user_id,
+            created_at_ms: s.created_at,
+            expires_at_ms: s.expires_at,
+        })
+    }
+}
+
 /// Server-side sessions: the data lives in the store, the client holds only
 /// the id (256 random bits, base64url; the store keys on its SHA-256).
 /// Sessions live at most `ttlMs` from creation and, with `idleTimeoutMs`, at
@@ -254,17 +255,10 @@ impl SessionManager {
     /// The session under `id`, or `null` when there is none (unknown,
     /// expired, destroyed, or not an id at all). Restarts the idle timer.
     pub fn load(&self, id: String) -> Result<Option<Session>> {
-        let Some(s) = self.inner.load(&id)? else {
-            return Ok(None);
-        };
-        Ok(Some(Session {
-            version: long("version", s.version)?,
-            id,
-            data: s.data,
-            user_id: s.user_id,
-            created_at_ms: s.created_at,
-            expires_at_ms: s.expires_at,
-        }))
+        self.inner
+            .load(&id)?
+            .map(|s| Session::new(id, s))
+            .transpose()
     }
 
     /// Replaces the data if the session is still at `version` (what `load`
@@ -274,6 +268,22 @@ impl SessionManager {
     pub fn save(&self, id: String, data_json: String, version: i64) -> Result<i64> {
         let version = count("version", version)?;
         long("version", self.inner.save(&id, &data_json, version)?)
+    }
+
+    /// Saves what a request changed on top of whatever was saved meanwhile
+    /// (the merge answer to `SESSION_CONFLICT`): the top-level members whose
+    /// value differs between `loadedJson` (the data as loaded) and
+    /// `dataJson` (as wanted now) are set, the ones missing from `dataJson`
+    /// removed, on the newest version, atomically. Returns the session as
+    /// saved; `SESSION_NOT_FOUND` if it ended meanwhile.
+    pub fn save_changes(
+        &self,
+        id: String,
+        loaded_json: String,
+        data_json: String,
+    ) -> Result<Session> {
+        let saved = self.inner.save_changes(&id, &loaded_json, &data_json)?;
+        Session::new(id, saved)
     }
 
     /// Applies the RFC 7396 merge patch `patchJson` (`{"k": v}` sets `k`,
@@ -296,10 +306,16 @@ impl SessionManager {
 
     /// Moves the session to a new id and returns it (`null` if there is no
     /// session under `id`); call it on log-in (session fixation defence).
-    /// The old id stops working before the new one exists.
+    /// The old id stops working before the new one exists. With `userId`
+    /// the session also becomes that user's (log-in on an anonymous
+    /// session; `destroyUser` then reaches it); `null` keeps its user.
     /// `SESSION_CONFLICT` if the session changed meanwhile.
-    pub fn rotate(&self, id: String) -> Result<Option<String>> {
-        Ok(self.inner.rotate(&id)?)
+    #[uniffi::method(default(user_id = None))]
+    pub fn rotate(&self, id: String, user_id: Option<String>) -> Result<Option<String>> {
+        Ok(match user_id {
+            None => self.inner.rotate(&id)?,
+            Some(u) => self.inner.rotate_for_user(&id, &u)?,
+        })
     }
 
     /// Ends every session created for `userId` ("log out everywhere", in
@@ -399,6 +415,13 @@ impl RefreshTokens {
     pub fn revoke_family(&self, token: String) -> Result<bool> {
         Ok(self.inner.revoke_family(&token)?)
     }
+
+    /// Revokes every family of `userId` ("log out everywhere" for refresh
+    /// tokens; their tokens then throw `REVOKED`); returns how many were
+    /// still live.
+    pub fn revoke_user(&self, user_id: String) -> Result<i64> {
+        long("count", self.inner.revoke_user(&user_id)?)
+    }
 }
 
 #[cfg(test)]
@@ -414,7 +437,6 @@ mod tests {
         assert_eq!(millis("t", 1500).unwrap(), Duration::from_millis(1500));
         assert_eq!(millis("t", 0).unwrap(), Duration::ZERO);
         assert_eq!(code(millis("t", -1)), ErrorCode::InvalidArgument);
-        assert_eq!(code(timeout("t", 0)), ErrorCode::InvalidArgument);
         assert_eq!(code(count::<u32>("n", -1)), ErrorCode::InvalidArgument);
         assert_eq!(
             code(count::<u32>("n", i64::from(u32::MAX) + 1)),
@@ -443,7 +465,9 @@ mod tests {
         for (pool, ct, io) in [
             (Some(0), None, None),
             (Some(-1), None, None),
-            (None, Some(0), None),
+            (None, Some(0), None), // the core refuses zero timeouts
+            (None, Some(-1), None),
+            (None, None, Some(0)),
             (None, None, Some(-5)),
         ] {
             assert_eq!(

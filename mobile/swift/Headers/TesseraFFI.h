@@ -763,6 +763,11 @@ RustBuffer uniffi_tessera_uniffi_fn_method_refreshtokens_issue(uint64_t ptr, Rus
 int8_t uniffi_tessera_uniffi_fn_method_refreshtokens_revoke_family(uint64_t ptr, RustBuffer token, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TESSERA_UNIFFI_FN_METHOD_REFRESHTOKENS_REVOKE_USER
+#define UNIFFI_FFIDEF_UNIFFI_TESSERA_UNIFFI_FN_METHOD_REFRESHTOKENS_REVOKE_USER
+int64_t uniffi_tessera_uniffi_fn_method_refreshtokens_revoke_user(uint64_t ptr, RustBuffer user_id, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_TESSERA_UNIFFI_FN_METHOD_REFRESHTOKENS_ROTATE
 #define UNIFFI_FFIDEF_UNIFFI_TESSERA_UNIFFI_FN_METHOD_REFRESHTOKENS_ROTATE
 RustBuffer uniffi_tessera_uniffi_fn_method_refreshtokens_rotate(uint64_t ptr, RustBuffer token, RustCallStatus *_Nonnull out_status
@@ -810,12 +815,17 @@ int64_t uniffi_tessera_uniffi_fn_method_sessionmanager_merge(uint64_t ptr, RustB
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_TESSERA_UNIFFI_FN_METHOD_SESSIONMANAGER_ROTATE
 #define UNIFFI_FFIDEF_UNIFFI_TESSERA_UNIFFI_FN_METHOD_SESSIONMANAGER_ROTATE
-RustBuffer uniffi_tessera_uniffi_fn_method_sessionmanager_rotate(uint64_t ptr, RustBuffer id, RustCallStatus *_Nonnull out_status
+RustBuffer uniffi_tessera_uniffi_fn_method_sessionmanager_rotate(uint64_t ptr, RustBuffer id, RustBuffer user_id, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_TESSERA_UNIFFI_FN_METHOD_SESSIONMANAGER_SAVE
 #define UNIFFI_FFIDEF_UNIFFI_TESSERA_UNIFFI_FN_METHOD_SESSIONMANAGER_SAVE
 int64_t uniffi_tessera_uniffi_fn_method_sessionmanager_save(uint64_t ptr, RustBuffer id, RustBuffer data_json, int64_t version, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TESSERA_UNIFFI_FN_METHOD_SESSIONMANAGER_SAVE_CHANGES
+#define UNIFFI_FFIDEF_UNIFFI_TESSERA_UNIFFI_FN_METHOD_SESSIONMANAGER_SAVE_CHANGES
+RustBuffer uniffi_tessera_uniffi_fn_method_sessionmanager_save_changes(uint64_t ptr, RustBuffer id, RustBuffer loaded_json, RustBuffer data_json, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_TESSERA_UNIFFI_FN_METHOD_SESSIONMANAGER_TOUCH
@@ -1582,6 +1592,12 @@ uint16_t uniffi_tessera_uniffi_checksum_method_refreshtokens_revoke_family(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TESSERA_UNIFFI_CHECKSUM_METHOD_REFRESHTOKENS_REVOKE_USER
+#define UNIFFI_FFIDEF_UNIFFI_TESSERA_UNIFFI_CHECKSUM_METHOD_REFRESHTOKENS_REVOKE_USER
+uint16_t uniffi_tessera_uniffi_checksum_method_refreshtokens_revoke_user(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_TESSERA_UNIFFI_CHECKSUM_METHOD_REFRESHTOKENS_ROTATE
 #define UNIFFI_FFIDEF_UNIFFI_TESSERA_UNIFFI_CHECKSUM_METHOD_REFRESHTOKENS_ROTATE
 uint16_t uniffi_tessera_uniffi_checksum_method_refreshtokens_rotate(void
@@ -1627,6 +1643,12 @@ uint16_t uniffi_tessera_uniffi_checksum_method_sessionmanager_rotate(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_TESSERA_UNIFFI_CHECKSUM_METHOD_SESSIONMANAGER_SAVE
 #define UNIFFI_FFIDEF_UNIFFI_TESSERA_UNIFFI_CHECKSUM_METHOD_SESSIONMANAGER_SAVE
 uint16_t uniffi_tessera_uniffi_checksum_method_sessionmanager_save(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TESSERA_UNIFFI_CHECKSUM_METHOD_SESSIONMANAGER_SAVE_CHANGES
+#define UNIFFI_FFIDEF_UNIFFI_TESSERA_UNIFFI_CHECKSUM_METHOD_SESSIONMANAGER_SAVE_CHANGES
+uint16_t uniffi_tessera_uniffi_checksum_method_sessionmanager_save_changes(void
     
 );
 #endif

@@ -2708,6 +2708,13 @@ public protocol RefreshTokensProtocol: AnyObject, Sendable {
     func revokeFamily(token: String) throws  -> Bool
     
     /**
+     * Revokes every family of `userId` ("log out everywhere" for refresh
+     * tokens; their tokens then throw `REVOKED`); returns how many were
+     * still live.
+     */
+    func revokeUser(userId: String) throws  -> Int64
+    
+    /**
      * Retires `token` and returns the next one of its family.
      * `REFRESH_TOKEN_REUSED` (already rotated: the family is now revoked),
      * `REVOKED` (family revoked), `SESSION_NOT_FOUND` (unknown or expired),
@@ -2815,6 +2822,21 @@ open func revokeFamily(token: String)throws  -> Bool  {
     uniffi_tessera_uniffi_fn_method_refreshtokens_revoke_family(
             self.uniffiCloneHandle(),
         FfiConverterString.lower(token),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Revokes every family of `userId` ("log out everywhere" for refresh
+     * tokens; their tokens then throw `REVOKED`); returns how many were
+     * still live.
+     */
+open func revokeUser(userId: String)throws  -> Int64  {
+    return try  FfiConverterInt64.lift(try rustCallWithError(FfiConverterTypeTesseraError_lift) {
+        uniffiCallStatus in
+    uniffi_tessera_uniffi_fn_method_refreshtokens_revoke_user(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(userId),uniffiCallStatus
     )
 })
 }
@@ -3236,10 +3258,12 @@ public protocol SessionManagerProtocol: AnyObject, Sendable {
     /**
      * Moves the session to a new id and returns it (`null` if there is no
      * session under `id`); call it on log-in (session fixation defence).
-     * The old id stops working before the new one exists.
+     * The old id stops working before the new one exists. With `userId`
+     * the session also becomes that user's (log-in on an anonymous
+     * session; `destroyUser` then reaches it); `null` keeps its user.
      * `SESSION_CONFLICT` if the session changed meanwhile.
      */
-    func rotate(id: String) throws  -> String?
+    func rotate(id: String, userId: String?) throws  -> String?
     
     /**
      * Replaces the data if the session is still at `version` (what `load`
@@ -3248,6 +3272,16 @@ public protocol SessionManagerProtocol: AnyObject, Sendable {
      * `SESSION_NOT_FOUND` if it no longer exists.
      */
     func save(id: String, dataJson: String, version: Int64) throws  -> Int64
+    
+    /**
+     * Saves what a request changed on top of whatever was saved meanwhile
+     * (the merge answer to `SESSION_CONFLICT`): the top-level members whose
+     * value differs between `loadedJson` (the data as loaded) and
+     * `dataJson` (as wanted now) are set, the ones missing from `dataJson`
+     * removed, on the newest version, atomically. Returns the session as
+     * saved; `SESSION_NOT_FOUND` if it ended meanwhile.
+     */
+    func saveChanges(id: String, loadedJson: String, dataJson: String) throws  -> Session
     
     /**
      * Restarts the idle timer; `false` if there is no such session.
@@ -3408,15 +3442,18 @@ open func merge(id: String, patchJson: String)throws  -> Int64  {
     /**
      * Moves the session to a new id and returns it (`null` if there is no
      * session under `id`); call it on log-in (session fixation defence).
-     * The old id stops working before the new one exists.
+     * The old id stops working before the new one exists. With `userId`
+     * the session also becomes that user's (log-in on an anonymous
+     * session; `destroyUser` then reaches it); `null` keeps its user.
      * `SESSION_CONFLICT` if the session changed meanwhile.
      */
-open func rotate(id: String)throws  -> String?  {
+open func rotate(id: String, userId: String? = nil)throws  -> String?  {
     return try  FfiConverterOptionString.lift(try rustCallWithError(FfiConverterTypeTesseraError_lift) {
         uniffiCallStatus in
     uniffi_tessera_uniffi_fn_method_sessionmanager_rotate(
             self.uniffiCloneHandle(),
-        FfiConverterString.lower(id),uniffiCallStatus
+        FfiConverterString.lower(id),
+        FfiConverterOptionString.lower(userId),uniffiCallStatus
     )
 })
 }
@@ -3435,6 +3472,26 @@ open func save(id: String, dataJson: String, version: Int64)throws  -> Int64  {
         FfiConverterString.lower(id),
         FfiConverterString.lower(dataJson),
         FfiConverterInt64.lower(version),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Saves what a request changed on top of whatever was saved meanwhile
+     * (the merge answer to `SESSION_CONFLICT`): the top-level members whose
+     * value differs between `loadedJson` (the data as loaded) and
+     * `dataJson` (as wanted now) are set, the ones missing from `dataJson`
+     * removed, on the newest version, atomically. Returns the session as
+     * saved; `SESSION_NOT_FOUND` if it ended meanwhile.
+     */
+open func saveChanges(id: String, loadedJson: String, dataJson: String)throws  -> Session  {
+    return try  FfiConverterTypeSession_lift(try rustCallWithError(FfiConverterTypeTesseraError_lift) {
+        uniffiCallStatus in
+    uniffi_tessera_uniffi_fn_method_sessionmanager_save_changes(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(id),
+        FfiConverterString.lower(loadedJson),
+        FfiConverterString.lower(dataJson),uniffiCallStatus
     )
 })
 }
@@ -6682,6 +6739,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_tessera_uniffi_checksum_method_refreshtokens_revoke_family() != 60023) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_tessera_uniffi_checksum_method_refreshtokens_revoke_user() != 35343) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_tessera_uniffi_checksum_method_refreshtokens_rotate() != 13611) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -6700,10 +6760,13 @@ private let initializationResult: InitializationResult = {
     if (uniffi_tessera_uniffi_checksum_method_sessionmanager_merge() != 45926) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_tessera_uniffi_checksum_method_sessionmanager_rotate() != 40088) {
+    if (uniffi_tessera_uniffi_checksum_method_sessionmanager_rotate() != 19334) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_tessera_uniffi_checksum_method_sessionmanager_save() != 21986) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tessera_uniffi_checksum_method_sessionmanager_save_changes() != 46222) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_tessera_uniffi_checksum_method_sessionmanager_touch() != 10752) {

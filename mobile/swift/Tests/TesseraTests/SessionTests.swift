@@ -21,9 +21,12 @@ final class SessionTests: XCTestCase {
         XCTAssertThrowsError(try sessions.save(id: id, dataJson: "{}", version: 0)) { error in
             XCTAssertEqual((error as? TesseraError)?.code, .sessionConflict)
         }
-        let rotated = try XCTUnwrap(try sessions.rotate(id: id))
+        let rotated = try XCTUnwrap(try sessions.rotate(id: id, userId: nil))
         XCTAssertNil(try sessions.load(id: id))
-        XCTAssertEqual(try sessions.destroyUser(userId: "bob"), 1)
+        let guest = try sessions.create(dataJson: "{}", userId: nil)
+        let loggedIn = try XCTUnwrap(try sessions.rotate(id: guest, userId: "bob"))
+        XCTAssertEqual(try sessions.load(id: loggedIn)?.userId, "bob")
+        XCTAssertEqual(try sessions.destroyUser(userId: "bob"), 2)
         XCTAssertNil(try sessions.load(id: rotated))
         XCTAssertNil(try sessions.load(id: "not-a-session-id"))
     }

@@ -811,6 +811,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_tessera_uniffi_checksum_method_refreshtokens_revoke_family(
     ): Int
+    external fun uniffi_tessera_uniffi_checksum_method_refreshtokens_revoke_user(
+    ): Int
     external fun uniffi_tessera_uniffi_checksum_method_refreshtokens_rotate(
     ): Int
     external fun uniffi_tessera_uniffi_checksum_method_sessionmanager_create(
@@ -826,6 +828,8 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_tessera_uniffi_checksum_method_sessionmanager_rotate(
     ): Int
     external fun uniffi_tessera_uniffi_checksum_method_sessionmanager_save(
+    ): Int
+    external fun uniffi_tessera_uniffi_checksum_method_sessionmanager_save_changes(
     ): Int
     external fun uniffi_tessera_uniffi_checksum_method_sessionmanager_touch(
     ): Int
@@ -1103,6 +1107,8 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_tessera_uniffi_fn_method_refreshtokens_revoke_family(`ptr`: Long,`token`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Byte
+    external fun uniffi_tessera_uniffi_fn_method_refreshtokens_revoke_user(`ptr`: Long,`userId`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
     external fun uniffi_tessera_uniffi_fn_method_refreshtokens_rotate(`ptr`: Long,`token`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_tessera_uniffi_fn_clone_sessionmanager(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -1121,10 +1127,12 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_tessera_uniffi_fn_method_sessionmanager_merge(`ptr`: Long,`id`: RustBuffer.ByValue,`patchJson`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
-    external fun uniffi_tessera_uniffi_fn_method_sessionmanager_rotate(`ptr`: Long,`id`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_tessera_uniffi_fn_method_sessionmanager_rotate(`ptr`: Long,`id`: RustBuffer.ByValue,`userId`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_tessera_uniffi_fn_method_sessionmanager_save(`ptr`: Long,`id`: RustBuffer.ByValue,`dataJson`: RustBuffer.ByValue,`version`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
+    external fun uniffi_tessera_uniffi_fn_method_sessionmanager_save_changes(`ptr`: Long,`id`: RustBuffer.ByValue,`loadedJson`: RustBuffer.ByValue,`dataJson`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_tessera_uniffi_fn_method_sessionmanager_touch(`ptr`: Long,`id`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Byte
     external fun uniffi_tessera_uniffi_fn_clone_verifier(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -1486,6 +1494,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_tessera_uniffi_checksum_method_refreshtokens_revoke_family() and 0xFFFF) != 60023) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_tessera_uniffi_checksum_method_refreshtokens_revoke_user() and 0xFFFF) != 35343) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_tessera_uniffi_checksum_method_refreshtokens_rotate() and 0xFFFF) != 13611) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1504,10 +1515,13 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_tessera_uniffi_checksum_method_sessionmanager_merge() and 0xFFFF) != 45926) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_tessera_uniffi_checksum_method_sessionmanager_rotate() and 0xFFFF) != 40088) {
+    if ((lib.uniffi_tessera_uniffi_checksum_method_sessionmanager_rotate() and 0xFFFF) != 19334) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_tessera_uniffi_checksum_method_sessionmanager_save() and 0xFFFF) != 21986) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tessera_uniffi_checksum_method_sessionmanager_save_changes() and 0xFFFF) != 46222) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_tessera_uniffi_checksum_method_sessionmanager_touch() and 0xFFFF) != 10752) {
@@ -5636,6 +5650,13 @@ public interface RefreshTokensInterface {
     fun `revokeFamily`(`token`: kotlin.String): kotlin.Boolean
     
     /**
+     * Revokes every family of `userId` ("log out everywhere" for refresh
+     * tokens; their tokens then throw `REVOKED`); returns how many were
+     * still live.
+     */
+    fun `revokeUser`(`userId`: kotlin.String): kotlin.Long
+    
+    /**
      * Retires `token` and returns the next one of its family.
      * `REFRESH_TOKEN_REUSED` (already rotated: the family is now revoked),
      * `REVOKED` (family revoked), `SESSION_NOT_FOUND` (unknown or expired),
@@ -5801,6 +5822,26 @@ open class RefreshTokens: Disposable, AutoCloseable, RefreshTokensInterface
         it,
         
         FfiConverterString.lower(`token`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Revokes every family of `userId` ("log out everywhere" for refresh
+     * tokens; their tokens then throw `REVOKED`); returns how many were
+     * still live.
+     */
+    @Throws(TesseraException::class)override fun `revokeUser`(`userId`: kotlin.String): kotlin.Long {
+            return FfiConverterLong.lift(
+    callWithHandle {
+    uniffiRustCallWithError(TesseraException) { _status ->
+    UniffiLib.uniffi_tessera_uniffi_fn_method_refreshtokens_revoke_user(
+        it,
+        
+        FfiConverterString.lower(`userId`),_status)
 }
     }
     )
@@ -6486,10 +6527,12 @@ public interface SessionManagerInterface {
     /**
      * Moves the session to a new id and returns it (`null` if there is no
      * session under `id`); call it on log-in (session fixation defence).
-     * The old id stops working before the new one exists.
+     * The old id stops working before the new one exists. With `userId`
+     * the session also becomes that user's (log-in on an anonymous
+     * session; `destroyUser` then reaches it); `null` keeps its user.
      * `SESSION_CONFLICT` if the session changed meanwhile.
      */
-    fun `rotate`(`id`: kotlin.String): kotlin.String?
+    fun `rotate`(`id`: kotlin.String, `userId`: kotlin.String? = null): kotlin.String?
     
     /**
      * Replaces the data if the session is still at `version` (what `load`
@@ -6498,6 +6541,16 @@ public interface SessionManagerInterface {
      * `SESSION_NOT_FOUND` if it no longer exists.
      */
     fun `save`(`id`: kotlin.String, `dataJson`: kotlin.String, `version`: kotlin.Long): kotlin.Long
+    
+    /**
+     * Saves what a request changed on top of whatever was saved meanwhile
+     * (the merge answer to `SESSION_CONFLICT`): the top-level members whose
+     * value differs between `loadedJson` (the data as loaded) and
+     * `dataJson` (as wanted now) are set, the ones missing from `dataJson`
+     * removed, on the newest version, atomically. Returns the session as
+     * saved; `SESSION_NOT_FOUND` if it ended meanwhile.
+     */
+    fun `saveChanges`(`id`: kotlin.String, `loadedJson`: kotlin.String, `dataJson`: kotlin.String): Session
     
     /**
      * Restarts the idle timer; `false` if there is no such session.
@@ -6734,17 +6787,20 @@ open class SessionManager: Disposable, AutoCloseable, SessionManagerInterface
     /**
      * Moves the session to a new id and returns it (`null` if there is no
      * session under `id`); call it on log-in (session fixation defence).
-     * The old id stops working before the new one exists.
+     * The old id stops working before the new one exists. With `userId`
+     * the session also becomes that user's (log-in on an anonymous
+     * session; `destroyUser` then reaches it); `null` keeps its user.
      * `SESSION_CONFLICT` if the session changed meanwhile.
      */
-    @Throws(TesseraException::class)override fun `rotate`(`id`: kotlin.String): kotlin.String? {
+    @Throws(TesseraException::class)override fun `rotate`(`id`: kotlin.String, `userId`: kotlin.String?): kotlin.String? {
             return FfiConverterOptionalString.lift(
     callWithHandle {
     uniffiRustCallWithError(TesseraException) { _status ->
     UniffiLib.uniffi_tessera_uniffi_fn_method_sessionmanager_rotate(
         it,
         
-        FfiConverterString.lower(`id`),_status)
+        FfiConverterString.lower(`id`),
+        FfiConverterOptionalString.lower(`userId`),_status)
 }
     }
     )
@@ -6768,6 +6824,31 @@ open class SessionManager: Disposable, AutoCloseable, SessionManagerInterface
         FfiConverterString.lower(`id`),
         FfiConverterString.lower(`dataJson`),
         FfiConverterLong.lower(`version`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Saves what a request changed on top of whatever was saved meanwhile
+     * (the merge answer to `SESSION_CONFLICT`): the top-level members whose
+     * value differs between `loadedJson` (the data as loaded) and
+     * `dataJson` (as wanted now) are set, the ones missing from `dataJson`
+     * removed, on the newest version, atomically. Returns the session as
+     * saved; `SESSION_NOT_FOUND` if it ended meanwhile.
+     */
+    @Throws(TesseraException::class)override fun `saveChanges`(`id`: kotlin.String, `loadedJson`: kotlin.String, `dataJson`: kotlin.String): Session {
+            return FfiConverterTypeSession.lift(
+    callWithHandle {
+    uniffiRustCallWithError(TesseraException) { _status ->
+    UniffiLib.uniffi_tessera_uniffi_fn_method_sessionmanager_save_changes(
+        it,
+        
+        FfiConverterString.lower(`id`),
+        FfiConverterString.lower(`loadedJson`),
+        FfiConverterString.lower(`dataJson`),_status)
 }
     }
     )

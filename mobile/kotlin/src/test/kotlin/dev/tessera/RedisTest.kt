@@ -189,14 +189,20 @@ class RedisTest {
             val fam = JSONObject(r.cmd("GET", family) as String)
             assertEquals(user, fam.getString("user"))
             assertTrue(fam.isNull("revoked"))
+            assertEquals(listOf(rec2.getString("family")), r.cmd("SMEMBERS", "${prefix}g:$user")) // for revokeUser
+            assertTrue((r.cmd("PTTL", "${prefix}g:$user") as Long) > 0)
             val next = rt.rotate(token).token
             assertEquals("rotated", JSONObject(r.cmd("GET", rkey) as String).getString("state"))
             assertTrue(rt.revokeFamily(next))
             assertEquals("revoked", JSONObject(r.cmd("GET", family) as String).getString("revoked"))
+            val another = rt.issue(user)
+            assertEquals(1L, rt.revokeUser(user))
+            assertEquals(ErrorCode.REVOKED, assertThrows<TesseraException> { rt.rotate(another) }.code)
+            assertEquals(0L, r.cmd("EXISTS", "${prefix}g:$user"))
 
             val keys = r.keys("$prefix*")
             assertTrue(keys.size >= 6, "keys: $keys")
-            for (k in keys) assertFalse(id in k || token in k || next in k, k)
+            for (k in keys) assertFalse(id in k || token in k || next in k || another in k, k)
         }
     }
 
@@ -253,8 +259,12 @@ class RedisTest {
         assertNull(SessionManager(SessionStore.Redis(other), 600_000).load(id))
         val rotated = mb.rotate(id)!!
         assertNull(ma.load(id))
-        assertEquals(1L, ma.destroyUser("sharer-$pid"))
+        val guest = mb.create("{}")
+        val loggedIn = ma.rotate(guest, userId = "sharer-$pid")!! // log-in, seen by the other store
+        assertEquals("sharer-$pid", mb.load(loggedIn)?.userId)
+        assertEquals(2L, ma.destroyUser("sharer-$pid"))
         assertNull(mb.load(rotated))
+        assertNull(mb.load(loggedIn))
     }
 
     @ParameterizedTest

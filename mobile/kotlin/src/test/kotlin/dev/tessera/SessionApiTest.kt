@@ -104,6 +104,7 @@ class SessionApiTest {
         fails(ErrorCode.INVALID_ARGUMENT) { SessionManager(memory, -1) }
         fails(ErrorCode.INVALID_ARGUMENT) { SessionManager(memory, HOUR_MS, 0) }
         fails(ErrorCode.INVALID_ARGUMENT) { SessionManager(memory, HOUR_MS, -5) }
+        fails(ErrorCode.INVALID_ARGUMENT) { SessionManager(memory, Long.MAX_VALUE) } // the core caps at 100 years
         val m = SessionManager(memory, HOUR_MS, idleTimeoutMs = 60_000)
         fails(ErrorCode.INVALID_ARGUMENT) { m.create("[1]") }
         fails(ErrorCode.INVALID_ARGUMENT) { m.create("{") }
@@ -115,6 +116,10 @@ class SessionApiTest {
         fails(ErrorCode.INVALID_ARGUMENT) { m.save(id, "{}", -1) }
         fails(ErrorCode.INVALID_ARGUMENT) { m.merge(id, "1") }
         fails(ErrorCode.INVALID_ARGUMENT) { m.destroyUser("") }
+        fails(ErrorCode.INVALID_ARGUMENT) { m.rotate(id, "") }
+        fails(ErrorCode.INVALID_ARGUMENT) { m.rotate(id, "a\u0001b") }
+        fails(ErrorCode.INVALID_ARGUMENT) { m.saveChanges(id, "[]", "{}") }
+        fails(ErrorCode.INVALID_ARGUMENT) { m.saveChanges(id, "{}", "1") }
         assertEquals(0L, m.load(id)?.version) // untouched by all of that
     }
 
@@ -147,18 +152,33 @@ class SessionApiTest {
         assertEquals(2L, m.merge(id, """{"theme":"dark","cart":null}"""))
         fails(ErrorCode.SESSION_NOT_FOUND) { m.merge(NO_SUCH_ID, "{}") }
         assertEquals("""{"theme":"dark"}""", m.load(id)!!.data)
+        // Two requests loaded version 2; one saved first; the other's changes
+        // land on top with saveChanges (the merge answer to a conflict).
+        assertEquals(3L, m.save(id, """{"theme":"dark","a":1}""", 2))
+        val saved = m.saveChanges(id, """{"theme":"dark"}""", """{"b":2}""")
+        assertEquals(Session(id, """{"a":1,"b":2}""", "bob", 4, s.createdAtMs, s.expiresAtMs), saved)
+        assertEquals(saved, m.load(id))
+        fails(ErrorCode.SESSION_NOT_FOUND) { m.saveChanges(NO_SUCH_ID, "{}", "{}") }
         assertTrue(m.touch(id))
         // Rotation: a new id, the same session; the old id is gone.
         val rotated = m.rotate(id)!!
         assertNotEquals(id, rotated)
         assertNull(m.load(id))
-        assertEquals(2L, m.load(rotated)!!.version)
+        assertEquals(4L, m.load(rotated)!!.version)
         assertEquals("bob", m.load(rotated)!!.userId)
+        assertNull(m.rotate(id, "bob"))
+        // Log-in on an anonymous session: a new id, the same data, now bob's.
+        val guest = m.create("""{"cart":[7]}""")
+        val loggedIn = m.rotate(guest, userId = "bob")!!
+        assertNull(m.load(guest))
+        assertEquals("""{"cart":[7]}""", m.load(loggedIn)!!.data)
+        assertEquals("bob", m.load(loggedIn)!!.userId)
         // Log out everywhere: only bob's sessions.
         val other = m.create("{}", "bob")
-        assertEquals(2L, m.destroyUser("bob"))
+        assertEquals(3L, m.destroyUser("bob"))
         assertEquals(0L, m.destroyUser("bob"))
         assertNull(m.load(other))
+        assertNull(m.load(loggedIn))
         assertNotNull(m.load(anon))
         assertTrue(m.destroy(anon))
         assertFalse(m.destroy(anon))
@@ -234,6 +254,16 @@ class SessionApiTest {
         fails(ErrorCode.REVOKED) { rt.rotate(c1.token) }
         assertFalse(rt.revokeFamily(NO_SUCH_ID))
         assertFalse(rt.revokeFamily("garbage"))
+        // Log out everywhere for refresh tokens.
+        fails(ErrorCode.INVALID_ARGUMENT) { rt.revokeUser("") }
+        val phone = rt.issue("dave")
+        val laptop = rt.issue("dave")
+        val erin = rt.issue("erin")
+        assertEquals(2L, rt.revokeUser("dave"))
+        fails(ErrorCode.REVOKED) { rt.rotate(phone) }
+        fails(ErrorCode.REVOKED) { rt.rotate(laptop) }
+        assertEquals(0L, rt.revokeUser("dave"))
+        assertEquals("erin", rt.rotate(erin).userId)
     }
 
     @Test
