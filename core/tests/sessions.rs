@@ -51,9 +51,13 @@ fn managers_reject_bad_arguments() {
         ErrorCode::InvalidArgument
     );
     assert_eq!(
-        SessionManager::new(store.clone(), Duration::from_secs(1_000_000_000_000_000), None)
-            .unwrap_err()
-            .code(),
+        SessionManager::new(
+            store.clone(),
+            Duration::from_secs(1_000_000_000_000_000),
+            None
+        )
+        .unwrap_err()
+        .code(),
         ErrorCode::InvalidArgument
     );
     let m = SessionManager::new(store.clone(), Duration::from_secs(1), None).unwrap();

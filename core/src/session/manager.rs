@@ -167,6 +167,15 @@ impl SessionManager {
         };
         let Some(bytes) = bytes else { return Ok(None) };
         let rec: SessionRecord<'_> = record::decode("session", &bytes)?;
+        if let Some(u) = &rec.user {
+            // What create accepts, so every binding can hand it back (C strings included).
+            check_label("user_id", u).map_err(|_| {
+                Error::new(
+                    ErrorCode::Malformed,
+                    "store holds a session with an invalid user id",
+                )
+            })?;
+        }
         let session = Session {
             data: rec.data.get().to_owned(),
             user_id: rec.user.clone(),
@@ -509,6 +518,14 @@ mod tests {
             .set(
                 &hashed_key("s", &id),
                 br#"{"v":2,"data":{},"user":null,"created":0,"expires":0,"version":0}"#,
+                60_000,
+            )
+            .unwrap();
+        assert_eq!(m.load(&id).unwrap_err().code(), ErrorCode::Malformed);
+        store
+            .set(
+                &hashed_key("s", &id),
+                br#"{"v":1,"data":{},"user":"a\u0000b","created":0,"expires":99999999999999,"version":0}"#,
                 60_000,
             )
             .unwrap();
