@@ -372,19 +372,48 @@ pub(crate) mod prims {
     }
 
     /// A prepared HMAC key (precomputed pads), reusable across calls.
-    pub(crate) struct Mac(hmac::Key);
+    ///
+    /// HMAC-SHA1 (only ever for framework formats: itsdangerous, Flask,
+    /// keygrip) runs on RustCrypto's `sha1`, which uses the CPU's SHA
+    /// extensions when present; ring's SHA-1 is portable code and about three
+    /// times slower, which showed in every Flask and cookie-session cookie.
+    /// Everything else is ring.
+    pub(crate) enum Mac {
+        Ring(hmac::Key),
+        Sha1(Box<::hmac::Hmac<sha1::Sha1>>),
+    }
 
     impl Mac {
         pub(crate) fn new(hash: Hash, key: &[u8]) -> Mac {
-            Mac(hmac::Key::new(hash.hmac(), key))
+            use ::hmac::digest::KeyInit as _;
+            match hash {
+                // Any key length is valid for HMAC; the fallback is unreachable.
+                Hash::Sha1 => match ::hmac::Hmac::<sha1::Sha1>::new_from_slice(key) {
+                    Ok(m) => Mac::Sha1(Box::new(m)),
+                    Err(_) => Mac::Ring(hmac::Key::new(hash.hmac(), key)),
+                },
+                _ => Mac::Ring(hmac::Key::new(hash.hmac(), key)),
+            }
         }
         /// The full tag over the concatenation of `parts`.
         pub(crate) fn sign(&self, parts: &[&[u8]]) -> Vec<u8> {
-            let mut ctx = hmac::Context::with_key(&self.0);
-            for p in parts {
-                ctx.update(p);
+            match self {
+                Mac::Ring(key) => {
+                    let mut ctx = hmac::Context::with_key(key);
+                    for p in parts {
+                        ctx.update(p);
+                    }
+                    ctx.sign().as_ref().to_vec()
+                }
+                Mac::Sha1(m) => {
+                    use ::hmac::Mac as _;
+                    let mut m = (**m).clone();
+                    for p in parts {
+                        m.update(p);
+                    }
+                    m.finalize().into_bytes().to_vec()
+                }
             }
-            ctx.sign().as_ref().to_vec()
         }
         /// Constant-time check of a full-length `tag` over the concatenation of `parts`.
         pub(crate) fn verify(&self, parts: &[&[u8]], tag: &[u8]) -> bool {
