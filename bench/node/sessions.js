@@ -63,7 +63,7 @@ async function main() {
     console.error('TESSERA_REDIS_URL is not set (bench/sessions/run starts a redis-server)');
     process.exit(2);
   }
-  const pkg = (n) => JSON.parse(require('node:fs').readFileSync(require.resolve(`${n}`).replace(/(node_modules\/[^/]+(\/[^/]+)?)\/.*$/, '$1/package.json'), 'utf8')).version;
+  const pkg = (n) => JSON.parse(require('node:fs').readFileSync(require('node:path').join(__dirname, 'node_modules', n, 'package.json'), 'utf8')).version;
   console.log(`Tessera ${tessera.version} (Node ${process.version}), connect-redis ${pkg('connect-redis')}, redis ${pkg('redis')}; load ${os.loadavg()[0].toFixed(1)}`);
 
   const manager = new tessera.sessions.SessionManager(new tessera.sessions.RedisStore(url), { ttl: 86400 });
