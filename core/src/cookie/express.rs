@@ -371,7 +371,7 @@ fn cookie_parse_value(v: &str) -> String {
 }
 
 /// `decodeURIComponent`: `None` on a bad escape or invalid UTF-8.
-fn percent_decode(s: &str) -> Option<String> {
+pub(crate) fn percent_decode(s: &str) -> Option<String> {
     let b = s.as_bytes();
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;

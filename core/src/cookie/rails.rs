@@ -183,9 +183,12 @@ impl RailsCookie {
                 "Rails cookie is larger than 64 KiB",
             ));
         }
-        // Rack turns a literal `+` into a space; base64 has no spaces, so a
-        // value passed unescaped (its `+` kept) reads the same as the escaped one.
-        let message = form_unescape(cookie)?.replace(' ', "+");
+        // Rack's unescape turns `+` into a space; base64 has no spaces, so a
+        // `+` (literal, or a space however spelled) always reads as base64's
+        // `+`, and a value passed unescaped reads the same as the escaped one.
+        let message = super::express::percent_decode(cookie)
+            .ok_or_else(|| malformed("Rails cookie has a bad %-escape or is not UTF-8"))?
+            .replace(' ', "+");
         let mut parts = message.split("--");
         let (Some(ct), Some(iv), Some(tag), None) =
             (parts.next(), parts.next(), parts.next(), parts.next())
@@ -277,36 +280,6 @@ fn form_escape(s: &str) -> String {
         }
     }
     out
-}
-
-/// `URI.decode_www_form_component`: `+` is a space, `%XX` a byte; a bad escape is `MALFORMED`.
-fn form_unescape(s: &str) -> Result<String> {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        match b[i] {
-            b'%' => {
-                let hex = b
-                    .get(i + 1..i + 3)
-                    .filter(|h| h.iter().all(u8::is_ascii_hexdigit))
-                    .ok_or_else(|| malformed("Rails cookie has a bad %-escape"))?;
-                let hi = (hex[0] as char).to_digit(16).unwrap_or(0);
-                let lo = (hex[1] as char).to_digit(16).unwrap_or(0);
-                out.push((hi * 16 + lo) as u8);
-                i += 3;
-            }
-            b'+' => {
-                out.push(b' ');
-                i += 1;
-            }
-            c => {
-                out.push(c);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8(out).map_err(|_| malformed("Rails cookie is not UTF-8"))
 }
 
 /// `Time#utc.iso8601(3)`: `YYYY-MM-DDTHH:MM:SS.mmmZ`.
@@ -449,6 +422,9 @@ mod tests {
         );
         assert!(parse_iso8601_ms("2023-11-14 22:13:20Z").is_err());
         assert_eq!(form_escape("a+b/c=--"), "a%2Bb%2Fc%3D--");
-        assert_eq!(form_unescape("a%2Bb+c").unwrap(), "a+b c");
+        assert_eq!(
+            super::super::express::percent_decode("a%2Bb+c").as_deref(),
+            Some("a+b+c")
+        );
     }
 }
