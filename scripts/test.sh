@@ -11,6 +11,7 @@ cargo fmt --all -- --check
 
 step "lint (clippy, warnings are errors)"
 cargo clippy --workspace --all-targets -- -D warnings
+cargo clippy -p tessera --features aws-lc --all-targets -- -D warnings
 
 step "Rust tests: core unit + doc tests, vectors, differential, cookies, CLI"
 # The Rails cookie test hands Tessera's cookies to Ruby's ActiveSupport; the
@@ -23,6 +24,9 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 export TESSERA_REQUIRE_RUBY=1 TESSERA_REQUIRE_REDIS=1
 cargo test --workspace
+
+step "Rust core tests again on the aws-lc-rs backend (every vector file, Wycheproof, cookies, sessions)"
+cargo test -p tessera --features aws-lc
 
 # Each binding has its own script (it installs what it needs: pip/npm/Maven
 # packages, Debian packages such as valgrind); run in this order.

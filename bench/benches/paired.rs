@@ -4,21 +4,20 @@
 //! each implementation back to back, rotating the order, for many rounds
 //! (short batches: more of them fall between two preemptions).
 //!
-//! Two estimates per ratio:
-//! * `p10` — the ratio of each implementation's 10th-percentile batch time:
-//!   preemption and cache pollution by other processes only ever add time, so
-//!   the fastest batches are the least disturbed ones. The targets are
-//!   judged on this.
-//! * `median` (with its interquartile range) of the per-round ratios, which
-//!   shows how much the machine's load moved things during the run.
+//! Every row of the output (the runner contract of bench/README.md) holds
+//! Tessera's and the peer's median batch time per operation with their
+//! interquartile ranges, ratio = peer / Tessera of those medians, the IQR of
+//! the per-round ratios (rounds are paired, so load drift cancels), and
+//! `ratio_p10`, the ratio of the 10th-percentile batch times (other processes
+//! only ever add time, so the fastest batches are the least disturbed ones).
 //!
-//! `cargo bench -p tessera-bench --bench paired -- [--rounds N] [--batch-us U] [--out FILE] [FILTER]`
-//! (bench/run does this and merges the result into the table).
+//! `cargo bench -p tessera-bench [--features aws-lc] --bench paired -- [--rounds N] [--batch-us U] [--json FILE] [FILTER]`
+//! (bench/run does this once per crypto backend).
 
-use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 
-use tessera_bench::{Op, Setup, ALGORITHMS, IMPLS};
+use tessera::Algorithm;
+use tessera_bench::{Op, Setup, ALGORITHMS, IMPLS, TESSERA};
 
 struct Args {
     rounds: usize,
@@ -50,7 +49,7 @@ fn args() -> Args {
                     .expect("--batch-us U");
                 a.batch = Duration::from_micros(us);
             }
-            "--out" => a.out = it.next(),
+            "--json" | "--out" => a.out = it.next(),
             "--bench" => {} // passed by `cargo bench`
             other if !other.starts_with('-') => a.filter = Some(other.to_owned()),
             _ => {}
@@ -90,18 +89,37 @@ fn quantile(v: &[f64], p: f64) -> f64 {
     v[lo] + (v[hi] - v[lo]) * (x - lo as f64)
 }
 
+/// The name users know each implementation by (the `peer` of a row).
+fn peer_name(which: usize) -> &'static str {
+    match IMPLS[which] {
+        "ring_floor" => "ring (raw primitive: floor)",
+        "aws_lc_floor" => "aws-lc-rs (raw primitive: floor)",
+        "jsonwebtoken_9" => "jsonwebtoken 9 (ring)",
+        "jsonwebtoken_11" => "jsonwebtoken 11 (aws-lc-rs)",
+        "jwt_simple" if cfg!(feature = "boring") => "jwt-simple (BoringSSL RSA)",
+        "jwt_simple" => "jwt-simple (pure-Rust RSA)",
+        other => other,
+    }
+}
+
+/// The issue's minimum ratio (peer / Tessera) for a row, if it sets one.
+fn target(alg: Algorithm, op: Op, which: usize) -> Option<f64> {
+    let floor_of_build = match tessera::CRYPTO_BACKEND {
+        "aws-lc-rs" => "aws_lc_floor",
+        _ => "ring_floor",
+    };
+    match IMPLS[which] {
+        // "HS256 verify in Rust within 2x of the raw HMAC floor".
+        f if f == floor_of_build => (alg == Algorithm::HS256 && op == Op::Verify).then_some(0.5),
+        "ring_floor" | "aws_lc_floor" => None,
+        // "Faster than every peer on every row in its language."
+        _ => Some(1.0),
+    }
+}
+
 fn main() {
     let a = args();
-    let mut json = String::from("{\n");
-    let _ = write!(
-        json,
-        "  \"rounds\": {},\n  \"batch_us\": {},\n  \"groups\": {{",
-        a.rounds,
-        a.batch.as_micros()
-    );
-    let mut first = true;
-    // (numerator, denominator) pairs reported per group.
-    const RATIOS: [(usize, usize); 3] = [(1, 0), (2, 1), (3, 1)];
+    let mut rows: Vec<String> = Vec::new();
     for alg in ALGORITHMS {
         let groups = [Op::Sign, Op::Verify].map(|op| (op, format!("{alg}/{}", op.as_str())));
         if groups
@@ -129,62 +147,63 @@ fn main() {
                     per_round[w].push(time(&s, op, w, iters[w]));
                 }
             }
-            let p10: Vec<f64> = per_round.iter().map(|v| quantile(v, 0.1)).collect();
-            let median: Vec<f64> = per_round.iter().map(|v| quantile(v, 0.5)).collect();
-            print!("{group:<14}");
-            for (w, t) in p10.iter().enumerate() {
-                print!("  {}={:.3}µs", IMPLS[w], t / 1000.0);
-            }
-            println!("  (p10 batch times)");
-            let _ = write!(
-                json,
-                "{}\n    \"{group}\": {{\n      \"p10_ns\": {{",
-                if first { "" } else { "," }
+            let us = |w: usize, p: f64| quantile(&per_round[w], p) / 1000.0;
+            println!(
+                "{group:<14} tessera {:.3} µs (IQR {:.3}–{:.3})",
+                us(TESSERA, 0.5),
+                us(TESSERA, 0.25),
+                us(TESSERA, 0.75)
             );
-            first = false;
-            let list = |v: &[f64]| {
-                v.iter()
-                    .enumerate()
-                    .map(|(w, t)| format!("\"{}\": {t:.1}", IMPLS[w]))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            };
-            let _ = write!(
-                json,
-                "{}}},\n      \"median_ns\": {{{}}},\n      \"ratios\": {{",
-                list(&p10),
-                list(&median)
-            );
-            for (k, (num, den)) in RATIOS.into_iter().enumerate() {
+            for w in (0..IMPLS.len()).filter(|&w| w != TESSERA) {
                 let ratios: Vec<f64> = (0..a.rounds)
-                    .map(|r| per_round[num][r] / per_round[den][r])
+                    .map(|r| per_round[w][r] / per_round[TESSERA][r])
                     .collect();
-                let (m, q1, q3) = (
-                    quantile(&ratios, 0.5),
-                    quantile(&ratios, 0.25),
-                    quantile(&ratios, 0.75),
-                );
-                let r10 = p10[num] / p10[den];
+                let (t, p) = (us(TESSERA, 0.5), us(w, 0.5));
+                let p10 = quantile(&per_round[w], 0.1) / quantile(&per_round[TESSERA], 0.1);
+                let (q1, q3) = (quantile(&ratios, 0.25), quantile(&ratios, 0.75));
                 println!(
-                    "    {}/{}: p10 {r10:.3}, per-round median {m:.3} (IQR {q1:.3}–{q3:.3})",
-                    IMPLS[num], IMPLS[den]
+                    "    {:<34} {p:>9.3} µs  ratio {:.3} (IQR {q1:.3}–{q3:.3}; p10 {p10:.3})",
+                    peer_name(w),
+                    p / t
                 );
-                let _ = write!(
-                    json,
-                    "{}\"{}/{}\": {{\"p10\": {r10:.4}, \"median\": {m:.4}, \"q1\": {q1:.4}, \"q3\": {q3:.4}}}",
-                    if k == 0 { "" } else { ", " },
-                    IMPLS[num],
-                    IMPLS[den]
-                );
+                let target = target(alg, op, w)
+                    .map(|t| format!(", \"target\": {t}"))
+                    .unwrap_or_default();
+                rows.push(format!(
+                    "{{\"language\": \"rust\", \"operation\": \"{}\", \"algorithm\": \"{alg}\", \
+                     \"tessera\": \"{}\", \"tessera_us\": {t:.4}, \"peer\": \"{}\", \"peer_us\": {p:.4}, \
+                     \"ratio\": {:.4}, \"tessera_iqr\": [{:.4}, {:.4}], \"peer_iqr\": [{:.4}, {:.4}], \
+                     \"ratio_iqr\": [{q1:.4}, {q3:.4}], \"ratio_p10\": {p10:.4}, \"rounds\": {}{target}}}",
+                    op.as_str(),
+                    match op {
+                        Op::Sign => "jwt::encode",
+                        Op::Verify => "Verifier::verify",
+                    },
+                    peer_name(w),
+                    p / t,
+                    us(TESSERA, 0.25),
+                    us(TESSERA, 0.75),
+                    us(w, 0.25),
+                    us(w, 0.75),
+                    a.rounds
+                ));
             }
-            json.push_str("}\n    }");
         }
     }
-    json.push_str("\n  }\n}\n");
+    let json = format!(
+        "{{\"language\": \"rust\", \"env\": {{\"tessera\": \"{}\", \"backend\": \"{}\", \
+         \"runtime\": \"rustc (release)\", \"rounds\": {}, \"batch_us\": {}}}, \
+         \"rows\": [\n{}\n], \"memory\": [], \"scaling\": []}}\n",
+        env!("CARGO_PKG_VERSION"),
+        tessera::CRYPTO_BACKEND,
+        a.rounds,
+        a.batch.as_micros(),
+        rows.join(",\n")
+    );
     if let Some(out) = a.out {
         if let Some(dir) = std::path::Path::new(&out).parent() {
             std::fs::create_dir_all(dir).expect("create output directory");
         }
-        std::fs::write(&out, json).expect("write --out");
+        std::fs::write(&out, json).expect("write --json");
     }
 }

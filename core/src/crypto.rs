@@ -12,9 +12,23 @@
 //! RSA key *generation* is the one operation ring lacks; it uses the `rsa`
 //! crate only to produce a PKCS#1 document that is then loaded into ring.
 
-use ring::rand::{SecureRandom, SystemRandom};
-use ring::signature::{self, KeyPair};
-use ring::{digest, hmac};
+// The backend: ring by default, aws-lc-rs with the `aws-lc` feature. Their
+// APIs are the same apart from the few places marked `cfg(feature = "aws-lc")`.
+#[cfg(feature = "aws-lc")]
+use aws_lc_rs as backend;
+#[cfg(not(feature = "aws-lc"))]
+use ring as backend;
+
+use backend::rand::{SecureRandom, SystemRandom};
+use backend::signature::{self, KeyPair};
+use backend::{digest, hmac};
+
+/// The crypto library this build uses.
+#[cfg(feature = "aws-lc")]
+pub const BACKEND: &str = "aws-lc-rs";
+/// The crypto library this build uses.
+#[cfg(not(feature = "aws-lc"))]
+pub const BACKEND: &str = "ring";
 
 use crate::alg::Algorithm;
 use crate::error::{invalid_key, Error, ErrorCode, Result};
@@ -110,8 +124,8 @@ pub(crate) struct RsaComponents<'a> {
 /// Builds an RSA key pair from its components (ring validates them; it
 /// accepts moduli of 2048 to 4096 bits and e ≥ 65537).
 pub(crate) fn rsa_private(c: &RsaComponents<'_>) -> Result<Material> {
-    let pair = signature::RsaKeyPair::from_components(&ring::rsa::KeyPairComponents {
-        public_key: ring::rsa::PublicKeyComponents { n: c.n, e: c.e },
+    let pair = signature::RsaKeyPair::from_components(&backend::rsa::KeyPairComponents {
+        public_key: backend::rsa::PublicKeyComponents { n: c.n, e: c.e },
         d: c.d,
         p: c.p,
         q: c.q,
@@ -164,8 +178,17 @@ pub(crate) fn rsa_public(n: &[u8], e: &[u8]) -> Material {
 
 /// An ECDSA key pair from the private scalar and the uncompressed public point.
 pub(crate) fn ec_private(alg: Algorithm, d: &[u8], point: &[u8]) -> Result<Material> {
-    signature::EcdsaKeyPair::from_private_key_and_public_key(ec_signing_alg(alg), d, point, rng())
-        .map(Material::EcPrivate)
+    #[cfg(not(feature = "aws-lc"))]
+    let pair = signature::EcdsaKeyPair::from_private_key_and_public_key(
+        ec_signing_alg(alg),
+        d,
+        point,
+        rng(),
+    );
+    #[cfg(feature = "aws-lc")]
+    let pair =
+        signature::EcdsaKeyPair::from_private_key_and_public_key(ec_signing_alg(alg), d, point);
+    pair.map(Material::EcPrivate)
         .map_err(|e| invalid_key(format!("EC private key rejected: {e}")))
 }
 
@@ -212,7 +235,7 @@ pub(crate) fn sign(m: &Material, alg: Algorithm, msg: &[u8]) -> Result<Vec<u8>> 
     let internal = |what: &str| Error::new(ErrorCode::Internal, format!("{what} signing failed"));
     match m {
         Material::Hmac(key) => Ok(hmac::sign(key, msg).as_ref().to_vec()),
-        Material::RsaPrivate { pair, .. } => {
+        Material::RsaPrivate { pair, n, .. } => {
             let padding: &'static dyn signature::RsaEncoding = match alg {
                 Algorithm::RS256 => &signature::RSA_PKCS1_SHA256,
                 Algorithm::RS384 => &signature::RSA_PKCS1_SHA384,
@@ -221,7 +244,8 @@ pub(crate) fn sign(m: &Material, alg: Algorithm, msg: &[u8]) -> Result<Vec<u8>> 
                 Algorithm::PS384 => &signature::RSA_PSS_SHA384,
                 _ => &signature::RSA_PSS_SHA512,
             };
-            let mut sig = vec![0u8; pair.public().modulus_len()];
+            // `n` has no leading zero bytes: its length is the modulus length.
+            let mut sig = vec![0u8; n.len()];
             pair.sign(padding, rng(), msg, &mut sig)
                 .map_err(|_| internal("RSA"))?;
             Ok(sig)
@@ -315,7 +339,7 @@ pub(crate) fn generate_rsa_pkcs1(bits: usize) -> Result<Vec<u8>> {
 /// Whether `point` is a valid uncompressed public point on the curve of `alg`
 /// (checked with an ECDH agreement, which validates the point fully).
 pub(crate) fn ec_point_is_valid(alg: Algorithm, point: &[u8]) -> bool {
-    use ring::agreement;
+    use backend::agreement;
     let curve = match alg {
         Algorithm::ES384 => &agreement::ECDH_P384,
         _ => &agreement::ECDH_P256,
@@ -323,18 +347,18 @@ pub(crate) fn ec_point_is_valid(alg: Algorithm, point: &[u8]) -> bool {
     let Ok(private) = agreement::EphemeralPrivateKey::generate(curve, rng()) else {
         return false;
     };
-    agreement::agree_ephemeral(
-        private,
-        &agreement::UnparsedPublicKey::new(curve, point),
-        |_| (),
-    )
-    .is_ok()
+    let peer = agreement::UnparsedPublicKey::new(curve, point);
+    #[cfg(not(feature = "aws-lc"))]
+    let agreed = agreement::agree_ephemeral(private, &peer, |_| ()).is_ok();
+    #[cfg(feature = "aws-lc")]
+    let agreed = agreement::agree_ephemeral(private, &peer, (), |_| Ok(())).is_ok();
+    agreed
 }
 
 /// Primitives for cookies and sessions: framework formats need SHA-1 HMAC
 /// and PBKDF2; Tessera's own sealed cookies use HKDF and AES-256-GCM.
 pub(crate) mod prims {
-    use ring::{digest, hmac};
+    use super::backend::{self, digest, hmac};
 
     use crate::error::{invalid_argument, invalid_key, Result};
 
@@ -440,13 +464,13 @@ pub(crate) mod prims {
         len: usize,
     ) -> Result<Vec<u8>> {
         struct Len(usize);
-        impl ring::hkdf::KeyType for Len {
+        impl backend::hkdf::KeyType for Len {
             fn len(&self) -> usize {
                 self.0
             }
         }
         let mut out = vec![0u8; len];
-        let prk = ring::hkdf::Salt::new(ring::hkdf::HKDF_SHA256, salt).extract(secret);
+        let prk = backend::hkdf::Salt::new(backend::hkdf::HKDF_SHA256, salt).extract(secret);
         let info = [info];
         prk.expand(&info, Len(len))
             .and_then(|okm| okm.fill(&mut out))
@@ -463,25 +487,25 @@ pub(crate) mod prims {
         len: usize,
     ) -> Vec<u8> {
         let alg = match hash {
-            Hash::Sha1 => ring::pbkdf2::PBKDF2_HMAC_SHA1,
-            Hash::Sha256 => ring::pbkdf2::PBKDF2_HMAC_SHA256,
-            Hash::Sha384 => ring::pbkdf2::PBKDF2_HMAC_SHA384,
-            Hash::Sha512 => ring::pbkdf2::PBKDF2_HMAC_SHA512,
+            Hash::Sha1 => backend::pbkdf2::PBKDF2_HMAC_SHA1,
+            Hash::Sha256 => backend::pbkdf2::PBKDF2_HMAC_SHA256,
+            Hash::Sha384 => backend::pbkdf2::PBKDF2_HMAC_SHA384,
+            Hash::Sha512 => backend::pbkdf2::PBKDF2_HMAC_SHA512,
         };
         let mut out = vec![0u8; len];
         let n = std::num::NonZeroU32::new(iterations.max(1)).unwrap_or(std::num::NonZeroU32::MIN);
-        ring::pbkdf2::derive(alg, n, salt, secret, &mut out);
+        backend::pbkdf2::derive(alg, n, salt, secret, &mut out);
         out
     }
 
     /// An AES-256-GCM key.
-    pub(crate) struct Aead(ring::aead::LessSafeKey);
+    pub(crate) struct Aead(backend::aead::LessSafeKey);
 
     impl Aead {
         /// `key` must be 32 bytes (`INVALID_KEY` otherwise).
         pub(crate) fn new(key: &[u8]) -> Result<Aead> {
-            ring::aead::UnboundKey::new(&ring::aead::AES_256_GCM, key)
-                .map(|k| Aead(ring::aead::LessSafeKey::new(k)))
+            backend::aead::UnboundKey::new(&backend::aead::AES_256_GCM, key)
+                .map(|k| Aead(backend::aead::LessSafeKey::new(k)))
                 .map_err(|_| invalid_key("AES-256-GCM needs a 32-byte key"))
         }
         /// Encrypts `plaintext` with a 12-byte `nonce`; returns ciphertext || 16-byte tag.
@@ -492,19 +516,19 @@ pub(crate) mod prims {
             plaintext: &[u8],
         ) -> Result<Vec<u8>> {
             let mut buf = plaintext.to_vec();
-            let nonce = ring::aead::Nonce::assume_unique_for_key(*nonce);
+            let nonce = backend::aead::Nonce::assume_unique_for_key(*nonce);
             self.0
-                .seal_in_place_append_tag(nonce, ring::aead::Aad::from(aad), &mut buf)
+                .seal_in_place_append_tag(nonce, backend::aead::Aad::from(aad), &mut buf)
                 .map_err(|_| invalid_argument("plaintext too long for AES-GCM"))?;
             Ok(buf)
         }
         /// Decrypts ciphertext || tag; `None` if authentication fails.
         pub(crate) fn open(&self, nonce: &[u8; 12], aad: &[u8], sealed: &[u8]) -> Option<Vec<u8>> {
             let mut buf = sealed.to_vec();
-            let nonce = ring::aead::Nonce::assume_unique_for_key(*nonce);
+            let nonce = backend::aead::Nonce::assume_unique_for_key(*nonce);
             let len = self
                 .0
-                .open_in_place(nonce, ring::aead::Aad::from(aad), &mut buf)
+                .open_in_place(nonce, backend::aead::Aad::from(aad), &mut buf)
                 .ok()?
                 .len();
             buf.truncate(len);

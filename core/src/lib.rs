@@ -47,6 +47,9 @@ mod keyset;
 pub mod session;
 
 pub use alg::{Algorithm, KeyFamily};
+/// The crypto library this build signs and verifies with: `"ring"` (the
+/// default) or `"aws-lc-rs"` (the `aws-lc` cargo feature).
+pub use crypto::BACKEND as CRYPTO_BACKEND;
 pub use error::{Error, ErrorCode, Result};
 pub use json::MAX_DEPTH;
 pub use key::{Key, KeyOptions};
