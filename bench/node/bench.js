@@ -61,8 +61,18 @@ const tesseraKeys = (alg) => {
   return { priv: tessera.Key.fromPem(PEMS[alg][0], { alg }), pub: tessera.Key.fromPem(PEMS[alg][1], { alg }) };
 };
 
-/** The sync call a scaling worker loops on (each thread builds its own key/verifier, once). */
-function scaleOp(op) {
+/** The sync call a scaling worker loops on (each thread builds its own key/verifier, once); lib 'fast-jwt' = the control. */
+function scaleOp(op, lib) {
+  if (lib === 'fast-jwt') {
+    const fastJwt = require('fast-jwt');
+    if (op === 'RS256 sign') {
+      const sign = fastJwt.createSigner({ key: PEMS.RS256[0], algorithm: 'RS256' });
+      return { fn: () => sign(CLAIMS), batch: 1 };
+    }
+    const token = tessera.jwt.encode(CLAIMS_JSON, tessera.Key.hmac(HMAC_SECRET));
+    const verify = fastJwt.createVerifier({ key: HMAC_SECRET, algorithms: ['HS256'], allowedIss: ISSUER, allowedAud: AUDIENCE, cache: false });
+    return { fn: () => verify(token), batch: 16 };
+  }
   if (op === 'RS256 sign') {
     const { priv } = tesseraKeys('RS256');
     return { fn: () => tessera.jwt.encode(CLAIMS, priv), batch: 1 };
@@ -80,7 +90,7 @@ function scaleOp(op) {
 
 if (!isMainThread && workerData && workerData.scale) {
   // Warm up, say ready, wait for "go", loop for `ms`, report the count.
-  const { fn, batch } = scaleOp(workerData.scale);
+  const { fn, batch } = scaleOp(workerData.scale, workerData.lib);
   const until = (ms) => {
     let ops = 0;
     const t0 = performance.now();
@@ -272,13 +282,13 @@ async function signGroup(alg, rows) {
 
 // ------------------------------------------------------------ scaling
 
-/** ops/s of `op` looped synchronously in `n` worker_threads started together. */
-async function workersThroughput(op, n) {
+/** {wall, cpu}: ops per second and per CPU-second of the process, `op` looped synchronously in `n` worker_threads started together. */
+async function workersThroughput(op, n, lib = 'tessera') {
   const workers = [];
   try {
     const ready = [];
     for (let i = 0; i < n; i++) {
-      const w = new Worker(__filename, { workerData: { scale: op, ms: SCALE_MS, warmMs: QUICK ? 150 : 400 } });
+      const w = new Worker(__filename, { workerData: { scale: op, lib, ms: SCALE_MS, warmMs: QUICK ? 150 : 400 } });
       workers.push(w);
       ready.push(new Promise((res, rej) => {
         w.once('message', res);
@@ -290,17 +300,20 @@ async function workersThroughput(op, n) {
       w.once('message', res);
       w.once('error', rej);
     }));
+    const cpu0 = process.cpuUsage(); // the process: the workers' loops (the main thread only waits)
     for (const w of workers) w.postMessage('go');
     const out = await Promise.all(results);
-    return out.reduce((sum, r) => sum + (r.ops * 1000) / r.ms, 0);
+    const cpu = process.cpuUsage(cpu0);
+    const ops = out.reduce((sum, r) => sum + r.ops, 0);
+    return { wall: out.reduce((sum, r) => sum + (r.ops * 1000) / r.ms, 0), cpu: ops / ((cpu.user + cpu.system) / 1e6) };
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
   }
 }
 
-/** ops/s of jwt.encodeAsync (RS256) with POOL_WINDOW in flight, in a child with UV_THREADPOOL_SIZE=n. */
-function poolThroughput(n) {
-  const r = spawnSync(process.execPath, [__filename, '--pool-child', ...(QUICK ? ['--quick'] : [])], {
+/** {wall, cpu}: ops per second and per CPU-second of jwt.encodeAsync (RS256) with POOL_WINDOW in flight, in a child with UV_THREADPOOL_SIZE=n. */
+function poolThroughput(n, lib = 'tessera') {
+  const r = spawnSync(process.execPath, [__filename, '--pool-child', `--lib=${lib}`, ...(QUICK ? ['--quick'] : [])], {
     env: { ...process.env, UV_THREADPOOL_SIZE: String(n) },
     encoding: 'utf8',
   });
@@ -309,42 +322,70 @@ function poolThroughput(n) {
 }
 
 async function poolChild() {
-  const { priv } = tesseraKeys('RS256');
-  const sign = () => tessera.jwt.encodeAsync(CLAIMS, priv);
+  let sign;
+  if (args.has('--lib=jose')) {
+    // control: jose signs with WebCrypto, which runs on the same libuv pool
+    const { SignJWT } = await import('jose');
+    const key = crypto.createPrivateKey(PEMS.RS256[0]);
+    sign = () => new SignJWT(CLAIMS).setProtectedHeader({ alg: 'RS256', typ: 'JWT' }).sign(key);
+  } else {
+    const { priv } = tesseraKeys('RS256');
+    sign = () => tessera.jwt.encodeAsync(CLAIMS, priv);
+  }
   await timeAsync(sign, QUICK ? 150 : 400, POOL_WINDOW); // warm up
-  process.stdout.write(JSON.stringify(1e6 / (await timeAsync(sign, SCALE_MS, POOL_WINDOW))));
+  const c0 = process.cpuUsage(); // all threads: the event loop and the pool
+  const t0 = performance.now();
+  const us = await timeAsync(sign, SCALE_MS, POOL_WINDOW);
+  const ops = ((performance.now() - t0) * 1000) / us;
+  const c = process.cpuUsage(c0);
+  process.stdout.write(JSON.stringify({ wall: 1e6 / us, cpu: ops / ((c.user + c.system) / 1e6) }));
 }
 
 async function scalingGroup(scaling) {
   const kinds = [
     {
-      operation: 'sign', algorithm: 'RS256', measure: (n) => poolThroughput(n),
+      operation: 'sign', algorithm: 'RS256', measure: (n) => poolThroughput(n), control: (n) => poolThroughput(n, 'jose'),
       api: `jwt.encodeAsync on the libuv pool, UV_THREADPOOL_SIZE=threads, ${POOL_WINDOW} in flight (child processes)`,
+      controlApi: 'jose SignJWT (WebCrypto on the same pool, same settings)',
       note: 'what a Node server does to sign off the event loop; the event loop thread also runs (JS side, promise settling)',
     },
     {
-      operation: 'sign', algorithm: 'RS256', measure: (n) => workersThroughput('RS256 sign', n),
-      api: 'jwt.encode (sync) looped in `threads` worker_threads',
+      operation: 'sign', algorithm: 'RS256', measure: (n) => workersThroughput('RS256 sign', n), control: (n) => workersThroughput('RS256 sign', n, 'fast-jwt'),
+      api: 'jwt.encode (sync) looped in `threads` worker_threads', controlApi: 'fast-jwt signer (node:crypto) in the same worker_threads set-up',
     },
     {
-      operation: 'verify', algorithm: 'HS256', measure: (n) => workersThroughput('HS256 verify', n),
-      api: 'Verifier.verify (sync) looped in `threads` worker_threads',
+      operation: 'verify', algorithm: 'HS256', measure: (n) => workersThroughput('HS256 verify', n), control: (n) => workersThroughput('HS256 verify', n, 'fast-jwt'),
+      api: 'Verifier.verify (sync) looped in `threads` worker_threads', controlApi: 'fast-jwt verifier (cache off) in the same worker_threads set-up',
       note: "what a Node user does to spread HMAC verification over cores in one process: Tessera's HMAC verifyAsync runs inline on the event loop, so the libuv pool cannot scale it",
     },
   ];
-  console.log(`\nScaling: ops/s with 1 and 2 threads, ${SCALE_MS} ms each, 1 and 2 alternating x ${SCALE_PAIRS}`);
+  console.log(`\nScaling: ops/s with 1 and 2 threads, ${SCALE_MS} ms each, 1 and 2 alternating x ${SCALE_PAIRS}, each next to a peer as a control (how much of a second core the machine gave); per CPU-second = ops per CPU-second of the process (stays flat when nothing contends)`);
   for (const k of kinds) {
     const runs = { 1: [], 2: [] };
+    const ctl = { 1: [], 2: [] };
     for (let i = 0; i < SCALE_PAIRS; i++) {
-      for (const n of [1, 2]) runs[n].push(await k.measure(n));
+      for (const n of [1, 2]) {
+        runs[n].push(await k.measure(n));
+        ctl[n].push(await k.control(n));
+      }
     }
-    const one = round4(median(runs[1]));
-    const two = round4(median(runs[2]));
+    const med = (xs, f) => round4(median(xs.map((x) => x[f])));
+    const [one, two, cpu1, cpu2] = [med(runs[1], 'wall'), med(runs[2], 'wall'), med(runs[1], 'cpu'), med(runs[2], 'cpu')];
+    const [c1, c2] = [med(ctl[1], 'wall'), med(ctl[2], 'wall')];
     const load = round4(os.loadavg()[0]);
     const base = { language: 'node', operation: k.operation, algorithm: k.algorithm, api: k.api };
-    scaling.push({ ...base, threads: 1, ops_per_s: one, samples: runs[1].map(round4), loadavg: load, ...(k.note ? { note: k.note } : {}) });
-    scaling.push({ ...base, threads: 2, ops_per_s: two, speedup: two / one, samples: runs[2].map(round4), loadavg: load, ...(k.note ? { note: k.note } : {}) });
-    console.log(`  ${k.algorithm} ${k.operation}, ${k.api}:\n    1 thread ${one.toFixed(0)} ops/s, 2 threads ${two.toFixed(0)} ops/s → ${(two / one).toFixed(2)}x  (runs ${runs[1].map((x) => x.toFixed(0)).join(' ')} | ${runs[2].map((x) => x.toFixed(0)).join(' ')}; load ${load})`);
+    const extra = (n) => ({
+      ops_per_cpu_s: n === 1 ? cpu1 : cpu2,
+      samples: runs[n].map((x) => round4(x.wall)),
+      control: { api: k.controlApi, ops_per_s: n === 1 ? c1 : c2, ops_per_cpu_s: med(ctl[n], 'cpu'), samples: ctl[n].map((x) => round4(x.wall)) },
+      loadavg: load,
+      ...(k.note ? { note: k.note } : {}),
+    });
+    scaling.push({ ...base, threads: 1, ops_per_s: one, ...extra(1) });
+    scaling.push({ ...base, threads: 2, ops_per_s: two, speedup: two / one, cpu_efficiency: cpu2 / cpu1, control_speedup: c2 / c1, ...extra(2) });
+    console.log(`  ${k.algorithm} ${k.operation}, ${k.api}:\n    1 thread ${one.toFixed(0)} ops/s, 2 threads ${two.toFixed(0)} ops/s → ${(two / one).toFixed(2)}x  (runs ${runs[1].map((x) => x.wall.toFixed(0)).join(' ')} | ${runs[2].map((x) => x.wall.toFixed(0)).join(' ')}; load ${load})`);
+    console.log(`    per CPU-second: ${cpu1.toFixed(0)} → ${cpu2.toFixed(0)} (${(cpu2 / cpu1).toFixed(2)}x)`);
+    console.log(`    control, ${k.controlApi}: ${c1.toFixed(0)} → ${c2.toFixed(0)} ops/s, ${(c2 / c1).toFixed(2)}x; per CPU-second ${med(ctl[1], 'cpu').toFixed(0)} → ${med(ctl[2], 'cpu').toFixed(0)}`);
   }
 }
 
@@ -383,18 +424,20 @@ function summary(rows) {
 }
 
 function markdown(rows, scaling) {
-  console.log('\n| operation | alg | tessera | µs | peer | peer µs | ratio (IQR) | target |');
-  console.log('|---|---|---|---:|---|---:|---:|---|');
+  if (rows.length) {
+    console.log('\n| operation | alg | tessera | µs | peer | peer µs | ratio (IQR) | target |');
+    console.log('|---|---|---|---:|---|---:|---:|---|');
+  }
   for (const r of rows) {
     const t = r.target === undefined ? '—' : `≥ ${r.target}x ${r.ratio >= r.target ? 'met' : 'MISSED'}`;
     console.log(`| ${r.operation} | ${r.algorithm} | ${r.tessera} | ${r.tessera_us.toFixed(2)} | ${r.peer} | ${r.peer_us.toFixed(2)} | **${r.ratio.toFixed(2)}x** (${r.ratio_iqr.map((x) => x.toFixed(2)).join('–')}) | ${t} |`);
   }
   if (!scaling.length) return;
-  console.log('\n| operation | alg | how | 1 thread ops/s | 2 threads ops/s | speedup |');
-  console.log('|---|---|---|---:|---:|---:|');
+  console.log('\n| operation | alg | how | 1 thread ops/s | 2 threads ops/s | speedup | ops per CPU-second, 2 / 1 | control (peer) speedup |');
+  console.log('|---|---|---|---:|---:|---:|---:|---:|');
   for (let i = 0; i < scaling.length; i += 2) {
     const [a, b] = [scaling[i], scaling[i + 1]];
-    console.log(`| ${a.operation} | ${a.algorithm} | ${a.api} | ${a.ops_per_s.toFixed(0)} | ${b.ops_per_s.toFixed(0)} | **${b.speedup.toFixed(2)}x** |`);
+    console.log(`| ${a.operation} | ${a.algorithm} | ${a.api} | ${a.ops_per_s.toFixed(0)} | ${b.ops_per_s.toFixed(0)} | **${b.speedup.toFixed(2)}x** | ${b.cpu_efficiency.toFixed(2)}x | ${b.control_speedup.toFixed(2)}x (${b.control.api}) |`);
   }
 }
 
