@@ -47,8 +47,9 @@ mod keyset;
 pub mod session;
 
 pub use alg::{Algorithm, KeyFamily};
-/// The crypto library this build signs and verifies with: `"ring"` (the
-/// default) or `"aws-lc-rs"` (the `aws-lc` cargo feature).
+/// The library this build signs and verifies RSA, ECDSA and Ed25519 with:
+/// `"ring"` (the default) or `"aws-lc-rs"` (the `aws-lc` cargo feature).
+/// HMAC always runs on ring.
 pub use crypto::BACKEND as CRYPTO_BACKEND;
 pub use error::{Error, ErrorCode, Result};
 pub use json::MAX_DEPTH;
