@@ -10,10 +10,10 @@ step "format"
 cargo fmt --all -- --check
 
 step "lint (clippy, warnings are errors)"
-# The server bindings enable the core's `aws-lc` feature, so the workspace
-# build signs on aws-lc-rs; the core alone is the ring build (mobile's).
+# The core signs on aws-lc-rs by default; `--no-default-features` is the
+# ring build that the mobile library ships (docs/crypto-backends.md).
 cargo clippy --workspace --all-targets -- -D warnings
-cargo clippy -p tessera --all-targets -- -D warnings
+cargo clippy -p tessera --no-default-features --all-targets -- -D warnings
 
 step "Rust tests: core unit + doc tests, vectors, differential, cookies, CLI"
 # The Rails cookie test hands Tessera's cookies to Ruby's ActiveSupport; the
@@ -28,9 +28,9 @@ export TESSERA_REQUIRE_RUBY=1 TESSERA_REQUIRE_REDIS=1
 cargo test --workspace
 
 step "Rust core tests again on the ring backend (every vector file, Wycheproof, cookies, sessions)"
-# `cargo test --workspace` above built the core with aws-lc-rs (the server
-# bindings enable it); the core alone is the ring build that mobile ships.
-cargo test -p tessera
+# `cargo test --workspace` above built the core with aws-lc-rs (the default);
+# this is the ring build that the mobile library ships.
+cargo test -p tessera --no-default-features
 
 # Each binding has its own script (it installs what it needs: pip/npm/Maven
 # packages, Debian packages such as valgrind); run in this order.
