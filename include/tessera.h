@@ -1864,8 +1864,11 @@ void tessera_store_free(const tessera_store *store);
  * `issuer` (string or list), `audience` (string or list), `subject`,
  * `required` (list; default `["exp"]`), `leeway` (seconds, default 0),
  * `max_age` (seconds), `typ`, `now` (epoch seconds, for tests), `verify_exp`,
- * `verify_nbf` (booleans, default true), `max_token_bytes` (default 16384).
- * NULL means all defaults. An unknown name, a wrong type or an empty key set
+ * `verify_nbf` (booleans, default true), `max_token_bytes` (default 16384),
+ * `cache_size` (entries of the opt-in verified-token cache, 0 to 1000000;
+ * default 0, off: a byte-identical token verified before is answered from
+ * it, with `exp`, `nbf`, `iat`, `max_age` and any denylist re-checked on
+ * every hit; least recently used out). NULL means all defaults. An unknown name, a wrong type or an empty key set
  * is `TESSERA_STATUS_INVALID_ARGUMENT`; an unknown algorithm name
  * `TESSERA_STATUS_UNSUPPORTED_ALGORITHM`.
  *

@@ -288,6 +288,10 @@ function checkSigner(where, key) {
   throw mustBe(where, 'key', 'a Key or KeySet (e.g. Key.hmac(secret), Key.fromPem(pem))', key);
 }
 
+function hasOwn(o, name) {
+  return Object.prototype.hasOwnProperty.call(o, name);
+}
+
 /** HMAC-only work is cheaper than a trip to the thread pool: it runs inline. */
 function isCheap(key) {
   return isKey(key) ? key.alg.startsWith('HS') : keySetHandle(key).isCheap;
@@ -342,17 +346,27 @@ function time(w, n, v) {
   return number(w, n, v);
 }
 
-/** Validation options (camelCase) → the core's JSON text (snake_case), or null for the defaults. */
-function validationJson(where, opts) {
-  if (opts === undefined || opts === null) return null;
+/** Options of `new Verifier` only (not of jwt.decode), for the unknown-option hint. */
+const VERIFIER_ONLY = new Set(['cacheSize', 'denylist']);
+
+/**
+ * Validation options (camelCase) → the core's JSON text (snake_case), or null
+ * for the defaults. `extra` holds core options already checked (snake_case).
+ */
+function validationJson(where, opts, extra) {
+  if (opts === undefined || opts === null) return extra ? JSON.stringify(extra) : null;
   if (!isPlainObject(opts)) throw mustBe(where, 'options', 'an object', opts);
-  const out = {};
-  let any = false;
+  const out = { ...extra };
+  let any = extra !== undefined;
   for (const name of Object.keys(opts)) {
     const spec = VALIDATION.get(name);
     if (spec === undefined) {
       const camel = name.replace(/_([a-z])/g, (_, c) => c.toUpperCase());
-      const hint = VALIDATION.has(camel) ? ` (did you mean "${camel}"?)` : ` (known: ${VALIDATION_NAMES.join(', ')})`;
+      let hint = ` (known: ${VALIDATION_NAMES.join(', ')})`;
+      if (VALIDATION.has(camel)) hint = ` (did you mean "${camel}"?)`;
+      else if (VERIFIER_ONLY.has(camel)) {
+        hint = name === camel ? ` ("${camel}" is an option of new Verifier only)` : ` (did you mean "${camel}"?)`;
+      }
       throw new TypeError(`${where}: unknown option "${name}"${hint}`);
     }
     const v = opts[name];
@@ -377,18 +391,30 @@ class Verifier {
    *   tokens need a `jti` (MISSING_CLAIM), and a store that cannot answer
    *   fails verification (STORE_UNAVAILABLE). On a RedisStore only
    *   verifyAsync works (verify would block the event loop: INVALID_ARGUMENT).
+   *   `cacheSize` (integer, 0 = off, at most 1000000): remember this many
+   *   verified tokens (least recently used out); a byte-identical token is
+   *   answered from the cache, with exp/nbf/iat/maxAge and the denylist
+   *   re-checked on every hit.
    */
   constructor(key, opts) {
     const w = 'new Verifier';
     const keys = verifyKeys(w, key);
     let denylist;
+    let extra;
     let policy = opts;
-    if (isPlainObject(opts) && Object.prototype.hasOwnProperty.call(opts, 'denylist')) {
-      const { denylist: d, ...rest } = opts;
+    if (isPlainObject(opts) && (hasOwn(opts, 'denylist') || hasOwn(opts, 'cacheSize'))) {
+      const { denylist: d, cacheSize: c, ...rest } = opts;
       if (d !== undefined && d !== null) denylist = denylistHandle(w, d);
+      if (c !== undefined && c !== null) {
+        if (typeof c !== 'number' || !Number.isInteger(c)) {
+          throw mustBe(w, 'option cacheSize', 'an integer (entries; 0 is off)', c);
+        }
+        // Range (0 to 1000000) is the core's INVALID_ARGUMENT.
+        extra = { cache_size: c };
+      }
       policy = rest;
     }
-    const json = validationJson(w, policy);
+    const json = validationJson(w, policy, extra);
     this.#native = call(() => new native.Verifier(keys, json, denylist));
     // With a denylist every verification asks the store: always off the loop.
     this.#cheap = keys.isCheap && denylist === undefined;

@@ -70,7 +70,14 @@ pub struct Validation {
     pub verify_nbf: bool,
     /// Longest token accepted, in bytes, checked before decoding. Defaults to 16 KiB.
     pub max_token_bytes: usize,
+    /// Entries in the [`Verifier`]'s verified-token cache; `0` (the default)
+    /// turns it off. At most [`MAX_CACHE_SIZE`]. See [`Verifier`] for what a
+    /// hit re-checks; one-shot [`decode`] never caches.
+    pub cache_size: usize,
 }
+
+/// The largest [`Validation::cache_size`] accepted.
+pub const MAX_CACHE_SIZE: usize = 1_000_000;
 
 impl Default for Validation {
     fn default() -> Self {
@@ -87,6 +94,7 @@ impl Default for Validation {
             verify_exp: true,
             verify_nbf: true,
             max_token_bytes: DEFAULT_MAX_TOKEN_BYTES,
+            cache_size: 0,
         }
     }
 }
@@ -95,7 +103,7 @@ impl Validation {
     /// A policy from a JSON object whose member names are the option names
     /// every binding uses (`algorithms`, `issuer`, `audience`, `subject`,
     /// `required`, `leeway`, `max_age`, `typ`, `now`, `verify_exp`,
-    /// `verify_nbf`, `max_token_bytes`). `issuer` and `audience` may be a
+    /// `verify_nbf`, `max_token_bytes`, `cache_size`). `issuer` and `audience` may be a
     /// string or a list of strings; `null` means "default". Unknown names and
     /// wrong types are `INVALID_ARGUMENT`; unknown algorithm names are
     /// `UNSUPPORTED_ALGORITHM`.
@@ -158,6 +166,7 @@ impl Validation {
                         | "verify_exp"
                         | "verify_nbf"
                         | "max_token_bytes"
+                        | "cache_size"
                 ) {
                     continue;
                 }
@@ -191,6 +200,15 @@ impl Validation {
                 "max_token_bytes" => {
                     v.max_token_bytes = usize::try_from(seconds(name, value)?)
                         .map_err(|_| bad(name, "a byte count"))?
+                }
+                "cache_size" => {
+                    v.cache_size = value
+                        .as_u64()
+                        .and_then(|n| usize::try_from(n).ok())
+                        .filter(|&n| n <= MAX_CACHE_SIZE)
+                        .ok_or_else(|| {
+                            bad(name, "an integer from 0 to 1000000 (entries; 0 is off)")
+                        })?
                 }
                 _ => return Err(invalid_argument(format!("unknown option {name:?}"))),
             }
@@ -330,6 +348,37 @@ fn registered_bit(name: &str) -> Option<u8> {
 
 /// A prepared verifier: keys + policy, built once, then [`Verifier::verify`]
 /// is the hot path. `Send + Sync`; share it between threads.
+///
+/// # Verified-token cache (opt-in)
+///
+/// With [`Validation::cache_size`] `> 0` the verifier remembers the claims of
+/// tokens it has verified successfully, keyed by the **exact token bytes**,
+/// and answers a repeated token without redoing the signature check. This is
+/// not a security regression:
+///
+/// - a cached claim set is only ever returned for the byte-identical token
+///   that verified: the lookup hashes the token with the standard library's
+///   keyed SipHash (`RandomState`, a random key per verifier, so nobody can
+///   aim tokens at a cached entry's bucket) and a hit compares the whole
+///   token, so one changed byte is a miss and goes through full verification;
+/// - everything that depends on the clock is re-checked on every hit against
+///   the verifier's clock ([`Validation::now`] or the system clock), with the
+///   leeway: `exp` (`EXPIRED`), `nbf` (`NOT_YET_VALID`), `iat`
+///   (`ISSUED_IN_FUTURE`) and `max_age` (`TOO_OLD`); an entry that has
+///   expired or grown too old is dropped;
+/// - the denylist ([`Verifier::with_denylist`]) is consulted on every hit,
+///   never cached: a revocation takes effect on the next verification;
+/// - only successful verifications are cached; the other checks (keys,
+///   algorithms, `iss`, `aud`, `sub`, `typ`, required claims) depend only on
+///   the token and this verifier's fixed keys and policy;
+/// - tokens longer than `max_token_bytes` are refused (`TOO_LARGE`) before
+///   any lookup.
+///
+/// The cache holds at most `cache_size` entries and evicts the **least
+/// recently used** one (a hit counts as a use). It is split into up to 16
+/// shards by hash, each behind its own `Mutex`, so threads rarely contend;
+/// each shard holds an equal part of `cache_size`. Clones of a verifier
+/// share its cache. A hit returns claims equal to the first verification's.
 #[derive(Clone, Debug)]
 pub struct Verifier {
     keys: KeySet,
@@ -339,6 +388,23 @@ pub struct Verifier {
     required_registered: u8,
     required_custom: Vec<String>,
     denylist: Option<Arc<Denylist>>,
+    cache: Option<Arc<cache::TokenCache>>,
+}
+
+/// The clock-dependent claims of a verified token, kept to re-check a cache hit.
+#[derive(Clone, Copy, Debug, Default)]
+struct Times {
+    exp: Option<f64>,
+    nbf: Option<f64>,
+    iat: Option<f64>,
+}
+
+fn missing(claim: &'static str) -> Error {
+    Error::claim_error(
+        ErrorCode::MissingClaim,
+        claim,
+        format!("required claim {claim:?} is missing"),
+    )
 }
 
 impl Verifier {
@@ -347,6 +413,11 @@ impl Verifier {
     pub fn new(keys: KeySet, validation: Validation) -> Result<Verifier> {
         let mut verifier = Verifier::new_uncached(keys, validation)?;
         verifier.headers = HeaderCache::for_keys(&verifier.keys);
+        if verifier.validation.cache_size > 0 {
+            verifier.cache = Some(Arc::new(cache::TokenCache::new(
+                verifier.validation.cache_size,
+            )));
+        }
         Ok(verifier)
     }
 
@@ -361,6 +432,11 @@ impl Verifier {
         }
         if validation.max_token_bytes == 0 {
             return Err(invalid_argument("max_token_bytes must be positive"));
+        }
+        if validation.cache_size > MAX_CACHE_SIZE {
+            return Err(invalid_argument(format!(
+                "cache_size must be at most {MAX_CACHE_SIZE} (entries; 0 is off)"
+            )));
         }
         let mut required_registered = 0;
         let mut required_custom = Vec::new();
@@ -383,6 +459,7 @@ impl Verifier {
             required_registered,
             required_custom,
             denylist: None,
+            cache: None,
         })
     }
 
@@ -411,8 +488,36 @@ impl Verifier {
         self.verify_bytes(token.as_bytes())
     }
 
+    /// How many tokens the verified-token cache holds now (`0` when it is off).
+    pub fn cache_len(&self) -> usize {
+        self.cache.as_ref().map_or(0, |c| c.len())
+    }
+
     /// [`Verifier::verify`] for a token given as bytes (non-UTF-8 is `MALFORMED`).
     pub fn verify_bytes(&self, token: &[u8]) -> Result<Claims> {
+        let cache = match &self.cache {
+            // Too large: refused by the full path before any lookup.
+            Some(cache) if token.len() <= self.validation.max_token_bytes => cache,
+            _ => return self.verify_full(token).map(|(claims, _)| claims),
+        };
+        let hash = cache.hash(token);
+        if let Some((claims, times)) = cache.get(hash, token) {
+            if let Err(e) = self.check_times(times) {
+                if matches!(e.code(), ErrorCode::Expired | ErrorCode::TooOld) {
+                    cache.remove(hash, token);
+                }
+                return Err(e);
+            }
+            self.check_denylist(&claims)?;
+            return Ok(claims);
+        }
+        let (claims, times) = self.verify_full(token)?;
+        cache.insert(hash, token, &claims, times);
+        Ok(claims)
+    }
+
+    /// Signature, claims and denylist: everything, no cache.
+    fn verify_full(&self, token: &[u8]) -> Result<(Claims, Times)> {
         let v = jws::verify_compact(
             token,
             &self.keys,
@@ -421,12 +526,18 @@ impl Verifier {
             Some(&self.headers),
         )?;
         let json = String::from_utf8(v.payload).map_err(|_| malformed("claims: not UTF-8"))?;
-        self.check_claims(&json, &v.header)?;
+        let times = self.check_claims(&json, &v.header)?;
         let claims = Claims {
             json,
             header: v.header,
             registered: OnceLock::new(),
         };
+        self.check_denylist(&claims)?;
+        Ok((claims, times))
+    }
+
+    /// `REVOKED` if the verifier has a denylist and `claims`' `jti` is on it.
+    fn check_denylist(&self, claims: &Claims) -> Result<()> {
         if let Some(denylist) = &self.denylist {
             let jti = claims.registered().jti.as_deref().ok_or_else(|| {
                 Error::claim_error(
@@ -443,10 +554,10 @@ impl Verifier {
                 ));
             }
         }
-        Ok(claims)
+        Ok(())
     }
 
-    fn check_claims(&self, payload: &str, header: &Header) -> Result<()> {
+    fn check_claims(&self, payload: &str, header: &Header) -> Result<Times> {
         let mut sink = ClaimsSink::new(&self.required_custom);
         json::parse_object(payload, &mut sink, "claims")?;
         if let Some(claim) = sink.bad {
@@ -456,18 +567,61 @@ impl Verifier {
                 format!("claim {claim:?} has the wrong type"),
             ));
         }
-        self.validate(&sink.reg, sink.present_custom, header)
+        self.validate(&sink.reg, sink.present_custom, header)?;
+        Ok(Times {
+            exp: sink.reg.exp,
+            nbf: sink.reg.nbf,
+            iat: sink.reg.iat,
+        })
+    }
+
+    /// `exp`, `nbf`, `iat` and `max_age` against the verifier's clock.
+    fn check_times(&self, t: Times) -> Result<()> {
+        let v = &self.validation;
+        let now = v.now.unwrap_or_else(system_now) as f64;
+        let leeway = v.leeway as f64;
+        if let (true, Some(exp)) = (v.verify_exp, t.exp) {
+            if exp <= now - leeway {
+                return Err(Error::claim_error(
+                    ErrorCode::Expired,
+                    "exp",
+                    "token has expired",
+                ));
+            }
+        }
+        if let (true, Some(nbf)) = (v.verify_nbf, t.nbf) {
+            if nbf > now + leeway {
+                return Err(Error::claim_error(
+                    ErrorCode::NotYetValid,
+                    "nbf",
+                    "token is not valid yet",
+                ));
+            }
+        }
+        if let Some(iat) = t.iat {
+            if iat > now + leeway {
+                return Err(Error::claim_error(
+                    ErrorCode::IssuedInFuture,
+                    "iat",
+                    "token was issued in the future",
+                ));
+            }
+        }
+        if let Some(max_age) = v.max_age {
+            let iat = t.iat.ok_or_else(|| missing("iat"))?;
+            if iat + max_age as f64 + leeway < now {
+                return Err(Error::claim_error(
+                    ErrorCode::TooOld,
+                    "iat",
+                    "token is older than max_age",
+                ));
+            }
+        }
+        Ok(())
     }
 
     fn validate(&self, r: &Found<'_>, present_custom: u64, header: &Header) -> Result<()> {
         let v = &self.validation;
-        let missing = |claim: &'static str| {
-            Error::claim_error(
-                ErrorCode::MissingClaim,
-                claim,
-                format!("required claim {claim:?} is missing"),
-            )
-        };
         let present = (r.exp.is_some() as u8 * REG_EXP)
             | (r.nbf.is_some() as u8 * REG_NBF)
             | (r.iat.is_some() as u8 * REG_IAT)
@@ -490,45 +644,11 @@ impl Verifier {
                 "a required claim is missing",
             ));
         }
-        let now = v.now.unwrap_or_else(system_now) as f64;
-        let leeway = v.leeway as f64;
-        if let (true, Some(exp)) = (v.verify_exp, r.exp) {
-            if exp <= now - leeway {
-                return Err(Error::claim_error(
-                    ErrorCode::Expired,
-                    "exp",
-                    "token has expired",
-                ));
-            }
-        }
-        if let (true, Some(nbf)) = (v.verify_nbf, r.nbf) {
-            if nbf > now + leeway {
-                return Err(Error::claim_error(
-                    ErrorCode::NotYetValid,
-                    "nbf",
-                    "token is not valid yet",
-                ));
-            }
-        }
-        if let Some(iat) = r.iat {
-            if iat > now + leeway {
-                return Err(Error::claim_error(
-                    ErrorCode::IssuedInFuture,
-                    "iat",
-                    "token was issued in the future",
-                ));
-            }
-        }
-        if let Some(max_age) = v.max_age {
-            let iat = r.iat.ok_or_else(|| missing("iat"))?;
-            if iat + max_age as f64 + leeway < now {
-                return Err(Error::claim_error(
-                    ErrorCode::TooOld,
-                    "iat",
-                    "token is older than max_age",
-                ));
-            }
-        }
+        self.check_times(Times {
+            exp: r.exp,
+            nbf: r.nbf,
+            iat: r.iat,
+        })?;
         if let Some(issuers) = &v.issuer {
             let iss = r.iss.as_deref().ok_or_else(|| missing("iss"))?;
             if !issuers.iter().any(|i| i == iss) {
@@ -717,6 +837,308 @@ pub fn decode_unverified_bytes(token: &[u8]) -> Result<Unverified> {
     })
 }
 
+/// The verified-token cache behind [`Validation::cache_size`]: sharded,
+/// bounded, least recently used out.
+mod cache {
+    use std::collections::hash_map::RandomState;
+    use std::collections::HashMap;
+    use std::fmt;
+    use std::hash::{BuildHasher, BuildHasherDefault, Hasher};
+    use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
+
+    use super::{Claims, Times};
+
+    const MAX_SHARDS: usize = 16;
+    const NIL: usize = usize::MAX;
+
+    /// Tokens → verified claims. The map key is the token's keyed SipHash
+    /// (computed once per lookup, also picking the shard); an entry keeps
+    /// the whole token and a hit compares it, so a 64-bit collision is a
+    /// miss, never someone else's claims.
+    pub(super) struct TokenCache {
+        hasher: RandomState,
+        shards: Box<[Shard]>,
+    }
+
+    /// One shard on its own cache line (two threads on neighbouring shards
+    /// do not bounce a line between cores).
+    #[repr(align(64))]
+    struct Shard(Mutex<Lru>);
+
+    impl fmt::Debug for TokenCache {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.debug_struct("TokenCache")
+                .field("shards", &self.shards.len())
+                .field("len", &self.len())
+                .finish()
+        }
+    }
+
+    impl TokenCache {
+        /// At most `capacity` (≥ 1) entries in all, split evenly over the shards.
+        pub(super) fn new(capacity: usize) -> TokenCache {
+            let n = capacity.clamp(1, MAX_SHARDS);
+            let shards = (0..n)
+                .map(|i| {
+                    Shard(Mutex::new(Lru::new(
+                        capacity / n + usize::from(i < capacity % n),
+                    )))
+                })
+                .collect();
+            TokenCache {
+                hasher: RandomState::new(),
+                shards,
+            }
+        }
+
+        pub(super) fn hash(&self, token: &[u8]) -> u64 {
+            self.hasher.hash_one(token)
+        }
+
+        fn shard(&self, hash: u64) -> MutexGuard<'_, Lru> {
+            // Bits the shard's own table does not use for its bucket index
+            // (low bits) or its tag (top 7 bits).
+            let i = ((hash >> 40) & 0xffff) as usize % self.shards.len();
+            self.shards[i]
+                .0
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+        }
+
+        pub(super) fn len(&self) -> usize {
+            self.shards
+                .iter()
+                .map(|s| s.0.lock().unwrap_or_else(PoisonError::into_inner).map.len())
+                .sum()
+        }
+
+        /// The claims cached for exactly `token` (marked as just used).
+        pub(super) fn get(&self, hash: u64, token: &[u8]) -> Option<(Claims, Times)> {
+            let mut lru = self.shard(hash);
+            let i = lru.find(hash, token)?;
+            lru.unlink(i);
+            lru.push_front(i);
+            let e = lru.slots[i].entry.as_ref()?;
+            Some((fresh(&e.claims), e.times))
+        }
+
+        /// Remembers a successful verification of `token`.
+        pub(super) fn insert(&self, hash: u64, token: &[u8], claims: &Claims, times: Times) {
+            let entry = Entry {
+                token: token.into(),
+                claims: fresh(claims),
+                times,
+            };
+            self.shard(hash).insert(hash, entry);
+        }
+
+        /// Forgets `token` (expired or too old: it will not verify again).
+        pub(super) fn remove(&self, hash: u64, token: &[u8]) {
+            let mut lru = self.shard(hash);
+            if let Some(i) = lru.find(hash, token) {
+                lru.remove(hash, i);
+            }
+        }
+    }
+
+    /// A copy sharing the header, with the registered claims left to parse
+    /// on demand (the cheapest clone).
+    fn fresh(c: &Claims) -> Claims {
+        Claims {
+            json: c.json.clone(),
+            header: Arc::clone(&c.header),
+            registered: OnceLock::new(),
+        }
+    }
+
+    struct Entry {
+        token: Box<[u8]>,
+        claims: Claims,
+        times: Times,
+    }
+
+    struct Slot {
+        hash: u64,
+        prev: usize,
+        next: usize,
+        entry: Option<Entry>,
+    }
+
+    /// The map's keys are already keyed SipHash values: use them as they are.
+    #[derive(Default)]
+    struct Prehashed(u64);
+
+    impl Hasher for Prehashed {
+        fn finish(&self) -> u64 {
+            self.0
+        }
+        fn write(&mut self, bytes: &[u8]) {
+            for &b in bytes {
+                self.0 = self.0.rotate_left(8) ^ u64::from(b);
+            }
+        }
+        fn write_u64(&mut self, n: u64) {
+            self.0 = n;
+        }
+    }
+
+    /// A bounded map with a doubly linked recency list over a slab of slots
+    /// (`head` most recently used, `tail` least).
+    struct Lru {
+        map: HashMap<u64, usize, BuildHasherDefault<Prehashed>>,
+        slots: Vec<Slot>,
+        free: Vec<usize>,
+        head: usize,
+        tail: usize,
+        capacity: usize,
+    }
+
+    impl Lru {
+        fn new(capacity: usize) -> Lru {
+            Lru {
+                map: HashMap::default(),
+                slots: Vec::new(),
+                free: Vec::new(),
+                head: NIL,
+                tail: NIL,
+                capacity,
+            }
+        }
+
+        fn find(&self, hash: u64, token: &[u8]) -> Option<usize> {
+            let &i = self.map.get(&hash)?;
+            let e = self.slots[i].entry.as_ref()?;
+            (*e.token == *token).then_some(i)
+        }
+
+        fn unlink(&mut self, i: usize) {
+            let (prev, next) = (self.slots[i].prev, self.slots[i].next);
+            match prev {
+                NIL => self.head = next,
+                p => self.slots[p].next = next,
+            }
+            match next {
+                NIL => self.tail = prev,
+                n => self.slots[n].prev = prev,
+            }
+        }
+
+        fn push_front(&mut self, i: usize) {
+            self.slots[i].prev = NIL;
+            self.slots[i].next = self.head;
+            match self.head {
+                NIL => self.tail = i,
+                h => self.slots[h].prev = i,
+            }
+            self.head = i;
+        }
+
+        fn remove(&mut self, hash: u64, i: usize) {
+            self.unlink(i);
+            self.slots[i].entry = None;
+            self.free.push(i);
+            self.map.remove(&hash);
+        }
+
+        fn insert(&mut self, hash: u64, entry: Entry) {
+            if self.capacity == 0 {
+                return;
+            }
+            if let Some(&i) = self.map.get(&hash) {
+                // The same token verified twice at once, or (once in 2^64) a
+                // different token with the same hash: the newest wins.
+                self.slots[i].entry = Some(entry);
+                self.unlink(i);
+                self.push_front(i);
+                return;
+            }
+            if self.map.len() >= self.capacity && self.tail != NIL {
+                let t = self.tail;
+                self.remove(self.slots[t].hash, t);
+            }
+            let slot = Slot {
+                hash,
+                prev: NIL,
+                next: NIL,
+                entry: Some(entry),
+            };
+            let i = match self.free.pop() {
+                Some(i) => {
+                    self.slots[i] = slot;
+                    i
+                }
+                None => {
+                    self.slots.push(slot);
+                    self.slots.len() - 1
+                }
+            };
+            self.push_front(i);
+            self.map.insert(hash, i);
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        fn entry(token: &[u8]) -> Entry {
+            Entry {
+                token: token.into(),
+                claims: claims(),
+                times: Times::default(),
+            }
+        }
+
+        fn claims() -> Claims {
+            use crate::{Algorithm, Key, KeySet};
+            let key = Key::hmac(&[9u8; 32], Algorithm::HS256).unwrap();
+            let token = super::super::encode(r#"{"exp":4102444800}"#, &key, None).unwrap();
+            let v = super::super::Validation::default();
+            super::super::decode(&token, &KeySet::from(key), &v).unwrap()
+        }
+
+        fn has(lru: &Lru, hash: u64, token: &[u8]) -> bool {
+            lru.find(hash, token).is_some()
+        }
+
+        #[test]
+        fn least_recently_used_goes_first() {
+            let mut lru = Lru::new(2);
+            lru.insert(1, entry(b"a"));
+            lru.insert(2, entry(b"b"));
+            // Use "a": "b" is now the least recently used.
+            let i = lru.find(1, b"a").unwrap();
+            lru.unlink(i);
+            lru.push_front(i);
+            lru.insert(3, entry(b"c"));
+            assert!(has(&lru, 1, b"a") && !has(&lru, 2, b"b") && has(&lru, 3, b"c"));
+            lru.insert(4, entry(b"d"));
+            assert!(!has(&lru, 1, b"a") && has(&lru, 3, b"c") && has(&lru, 4, b"d"));
+            assert_eq!(lru.map.len(), 2);
+            // Same hash, other token: a miss; the newest insert wins.
+            assert!(!has(&lru, 3, b"x"));
+            lru.insert(3, entry(b"x"));
+            assert!(has(&lru, 3, b"x") && !has(&lru, 3, b"c"));
+            let i = lru.find(4, b"d").unwrap();
+            lru.remove(4, i);
+            assert_eq!(lru.map.len(), 1);
+            lru.insert(5, entry(b"e"));
+            lru.insert(6, entry(b"f"));
+            assert_eq!((lru.map.len(), lru.slots.len()), (2, 2));
+        }
+
+        #[test]
+        fn capacity_split_over_shards() {
+            for n in [1, 2, 15, 16, 17, 100, 1001] {
+                let c = TokenCache::new(n);
+                let total: usize = c.shards.iter().map(|s| s.0.lock().unwrap().capacity).sum();
+                assert_eq!(total, n);
+                assert!(c.shards.iter().all(|s| s.0.lock().unwrap().capacity >= 1));
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -753,6 +1175,262 @@ mod tests {
                 code,
                 "{bad}"
             );
+        }
+    }
+
+    mod cache {
+        use super::super::*;
+        use crate::session::{MemoryStore, SessionStore};
+        use crate::Key;
+
+        fn key() -> Key {
+            Key::hmac(&[9u8; 32], Algorithm::HS256).unwrap()
+        }
+
+        fn cached(size: usize) -> Verifier {
+            let v = Validation {
+                cache_size: size,
+                ..Validation::default()
+            };
+            Verifier::new(KeySet::from(key()), v).unwrap()
+        }
+
+        fn token(claims: &str) -> String {
+            encode(claims, &key(), None).unwrap()
+        }
+
+        #[test]
+        fn option() {
+            assert_eq!(Validation::default().cache_size, 0);
+            let v = Validation::from_json(r#"{"cache_size":1000}"#).unwrap();
+            assert_eq!(v.cache_size, 1000);
+            assert_eq!(
+                Validation::from_json(r#"{"cache_size":null}"#)
+                    .unwrap()
+                    .cache_size,
+                0
+            );
+            for bad in [
+                r#"{"cache_size":-1}"#,
+                r#"{"cache_size":1.5}"#,
+                r#"{"cache_size":"10"}"#,
+                r#"{"cache_size":true}"#,
+                r#"{"cache_size":1000001}"#,
+                r#"{"cache_size":18446744073709551616}"#,
+            ] {
+                let e = Validation::from_json(bad).unwrap_err();
+                assert_eq!(e.code(), ErrorCode::InvalidArgument, "{bad}");
+                assert!(e.message().contains("cache_size"), "{bad}: {}", e.message());
+            }
+            assert_eq!(
+                Validation::from_json(r#"{"cache_size":1000000}"#)
+                    .unwrap()
+                    .cache_size,
+                MAX_CACHE_SIZE
+            );
+            let too_big = Validation {
+                cache_size: MAX_CACHE_SIZE + 1,
+                ..Validation::default()
+            };
+            let e = Verifier::new(KeySet::from(key()), too_big).unwrap_err();
+            assert_eq!(e.code(), ErrorCode::InvalidArgument);
+            assert_eq!(
+                Verifier::new(KeySet::from(key()), Validation::default())
+                    .unwrap()
+                    .cache_len(),
+                0
+            );
+        }
+
+        #[test]
+        fn hit_returns_equal_claims() {
+            let v = cached(10);
+            let t = token(r#"{"sub":"u1","exp":4102444800,"n":[1,2]}"#);
+            let first = v.verify(&t).unwrap();
+            assert_eq!(v.cache_len(), 1);
+            let second = v.verify(&t).unwrap();
+            assert_eq!(v.cache_len(), 1);
+            assert_eq!(first.json(), second.json());
+            assert_eq!(first.registered(), second.registered());
+            assert_eq!(first.header(), second.header());
+            // One-shot decode never caches, and accepts the option.
+            let opts = Validation {
+                cache_size: 10,
+                ..Validation::default()
+            };
+            assert_eq!(
+                decode(&t, &KeySet::from(key()), &opts).unwrap().json(),
+                first.json()
+            );
+        }
+
+        #[test]
+        fn one_byte_changed_is_not_served() {
+            let v = cached(10);
+            let t = token(r#"{"sub":"u1","exp":4102444800}"#);
+            v.verify(&t).unwrap();
+            let mut bytes = t.clone().into_bytes();
+            let last = bytes.len() - 2;
+            bytes[last] = if bytes[last] == b'A' { b'B' } else { b'A' };
+            let e = v.verify_bytes(&bytes).unwrap_err();
+            assert_eq!(e.code(), ErrorCode::InvalidSignature);
+            // A changed payload byte too.
+            let mut bytes = t.clone().into_bytes();
+            let dot = t.find('.').unwrap() + 3;
+            bytes[dot] = if bytes[dot] == b'x' { b'y' } else { b'x' };
+            assert!(v.verify_bytes(&bytes).is_err());
+            // A prefix or an extension of the token is not a hit either.
+            assert!(v.verify(&t[..t.len() - 1]).is_err());
+            assert!(v.verify(&format!("{t}A")).is_err());
+            assert_eq!(v.cache_len(), 1);
+            assert!(v.verify(&t).is_ok());
+        }
+
+        #[test]
+        fn failures_are_not_cached_and_too_large_refused() {
+            let v = Verifier::new(
+                KeySet::from(key()),
+                Validation {
+                    cache_size: 10,
+                    issuer: Some(vec!["good".into()]),
+                    max_token_bytes: 200,
+                    ..Validation::default()
+                },
+            )
+            .unwrap();
+            let bad_iss = token(r#"{"iss":"bad","exp":4102444800}"#);
+            for _ in 0..2 {
+                assert_eq!(
+                    v.verify(&bad_iss).unwrap_err().code(),
+                    ErrorCode::InvalidIssuer
+                );
+            }
+            assert_eq!(v.cache_len(), 0);
+            let long = token(&format!(
+                r#"{{"iss":"good","exp":4102444800,"p":"{}"}}"#,
+                "x".repeat(300)
+            ));
+            assert_eq!(v.verify(&long).unwrap_err().code(), ErrorCode::TooLarge);
+            assert_eq!(v.cache_len(), 0);
+        }
+
+        #[test]
+        fn expired_after_caching() {
+            let v = cached(10);
+            let exp = crate::unix_now() + 1;
+            let t = token(&format!(r#"{{"sub":"u1","exp":{exp}}}"#));
+            v.verify(&t).unwrap();
+            assert_eq!(v.cache_len(), 1);
+            std::thread::sleep(std::time::Duration::from_millis(2100));
+            let e = v.verify(&t).unwrap_err();
+            assert_eq!((e.code(), e.claim()), (ErrorCode::Expired, Some("exp")));
+            // The dead entry is dropped.
+            assert_eq!(v.cache_len(), 0);
+            assert_eq!(v.verify(&t).unwrap_err().code(), ErrorCode::Expired);
+        }
+
+        #[test]
+        fn time_claims_use_the_verifiers_clock() {
+            // A fixed clock: max_age and nbf re-checked on hits against it.
+            let v = Verifier::new(
+                KeySet::from(key()),
+                Validation {
+                    cache_size: 10,
+                    now: Some(1_000),
+                    max_age: Some(100),
+                    ..Validation::default()
+                },
+            )
+            .unwrap();
+            let t = token(r#"{"exp":2000,"iat":950,"nbf":990}"#);
+            v.verify(&t).unwrap();
+            v.verify(&t).unwrap();
+            assert_eq!(v.cache_len(), 1);
+            // Same token, a verifier whose clock is later: TOO_OLD, not cached.
+            let later = Verifier::new(
+                KeySet::from(key()),
+                Validation {
+                    cache_size: 10,
+                    now: Some(1_060),
+                    max_age: Some(100),
+                    ..Validation::default()
+                },
+            )
+            .unwrap();
+            assert_eq!(later.verify(&t).unwrap_err().code(), ErrorCode::TooOld);
+            assert_eq!(later.cache_len(), 0);
+        }
+
+        #[test]
+        fn revoked_after_caching() {
+            let store: Arc<dyn SessionStore> = Arc::new(MemoryStore::default());
+            let deny = Arc::new(Denylist::new(store));
+            let v = cached(10).with_denylist(deny.clone());
+            let t = token(r#"{"sub":"u1","exp":4102444800,"jti":"j-1"}"#);
+            v.verify(&t).unwrap();
+            v.verify(&t).unwrap();
+            assert_eq!(v.cache_len(), 1);
+            deny.revoke("j-1", 4_102_444_800).unwrap();
+            let e = v.verify(&t).unwrap_err();
+            assert_eq!((e.code(), e.claim()), (ErrorCode::Revoked, Some("jti")));
+            assert_eq!(v.verify(&t).unwrap_err().code(), ErrorCode::Revoked);
+            // A token without jti is refused, and so never cached.
+            let no_jti = token(r#"{"sub":"u1","exp":4102444800}"#);
+            assert_eq!(
+                v.verify(&no_jti).unwrap_err().code(),
+                ErrorCode::MissingClaim
+            );
+        }
+
+        #[test]
+        fn bounded_lru() {
+            let v = cached(100);
+            let tokens: Vec<String> = (0..10_000)
+                .map(|i| token(&format!(r#"{{"n":{i},"exp":4102444800}}"#)))
+                .collect();
+            for t in &tokens {
+                v.verify(t).unwrap();
+                assert!(v.cache_len() <= 100);
+            }
+            assert_eq!(v.cache_len(), 100);
+            for t in &tokens {
+                assert!(v.verify(t).is_ok());
+            }
+            assert_eq!(v.cache_len(), 100);
+            let one = cached(1);
+            one.verify(&tokens[0]).unwrap();
+            one.verify(&tokens[1]).unwrap();
+            assert_eq!(one.cache_len(), 1);
+        }
+
+        #[test]
+        fn concurrent_use() {
+            let v = Arc::new(cached(64));
+            let tokens: Arc<Vec<String>> = Arc::new(
+                (0..200)
+                    .map(|i| token(&format!(r#"{{"n":{i},"exp":4102444800}}"#)))
+                    .collect(),
+            );
+            let handles: Vec<_> = (0..8)
+                .map(|t| {
+                    let (v, tokens) = (v.clone(), tokens.clone());
+                    std::thread::spawn(move || {
+                        for round in 0..5 {
+                            for (i, tok) in tokens.iter().enumerate() {
+                                if (i + t + round) % 3 == 0 {
+                                    continue;
+                                }
+                                let c = v.verify(tok).unwrap();
+                                assert_eq!(c.to_value()["n"], i);
+                            }
+                        }
+                    })
+                })
+                .collect();
+            for h in handles {
+                h.join().unwrap();
+            }
+            assert!(v.cache_len() <= 64);
         }
     }
 }

@@ -64,6 +64,9 @@ async function usage(): Promise<void> {
   const v1: JwtClaims = verifier.verify(token);
   const v2: MyClaims = await verifier.verifyAsync<MyClaims>(token);
   const also = new Verifier(pub);
+  const cached = new Verifier(pub, { cacheSize: 1000, maxAge: 60 });
+  const fromCache: JwtClaims = cached.verify(token);
+  console.log(fromCache.sub);
 
   const compact: string = jws.sign(Buffer.from([0, 1]), generated);
   const compact2: string = await jws.signAsync('text', set, { header: { cty: 'text/plain' } });
@@ -94,6 +97,10 @@ async function usage(): Promise<void> {
   new Verifier(pub, { maxage: 5 });
   // @ts-expect-error snake_case is the core's name, not the JS option
   jwt.decode(token, pub, { max_age: 5 });
+  // @ts-expect-error cacheSize is an option of new Verifier, not of jwt.decode
+  jwt.decode(token, pub, { cacheSize: 5 });
+  // @ts-expect-error cacheSize is a number
+  new Verifier(pub, { cacheSize: '5' });
   // @ts-expect-error leeway is a number
   jwt.decode(token, pub, { leeway: '5' });
   // @ts-expect-error keys have no public constructor

@@ -134,6 +134,7 @@ class Verifier:
         verify_exp: Optional[bool] = None,
         verify_nbf: Optional[bool] = None,
         max_token_bytes: Optional[int] = None,
+        cache_size: Optional[int] = None,
         denylist: Optional[Denylist] = None,
     ) -> Verifier: ...
     def verify(self, token: Union[str, bytes]) -> Dict[str, Any]: ...

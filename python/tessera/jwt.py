@@ -7,7 +7,8 @@ The functions are the native ones (no Python wrapper on the hot path)::
     header, claims = tessera.jwt.decode_unverified(token)   # inspection only
 
 To verify many tokens, build a :class:`tessera.Verifier` once (same keyword
-options as ``decode``) and call ``verifier.verify(token)``.
+options as ``decode``, plus ``cache_size`` for its opt-in verified-token
+cache) and call ``verifier.verify(token)``.
 """
 
 from ._native import jwt_decode as decode

@@ -49,7 +49,7 @@ def tokens(secret: Key, ec: Key, ks: KeySet) -> Dict[str, Any]:
         verify_nbf=False,
     )
     header, unverified = jwt.decode_unverified(token.encode())
-    verifier = Verifier(ks, audience="api", leeway=1.5)
+    verifier = Verifier(ks, audience="api", leeway=1.5, cache_size=1000)
     again: Dict[str, Any] = verifier.verify(token)
     payload: bytes = jws.verify(jws.sign(b"data", secret), secret)
     jws.verify_detached(jws.sign(payload, secret), payload, ks)

@@ -8,6 +8,7 @@
 
 #include <stdint.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "check.h"
 
@@ -613,6 +614,90 @@ static void test_jws(void)
     tessera_key_free(key);
 }
 
+/* The opt-in verified-token cache ("cache_size" in the options JSON): a hit
+ * returns the same claims; one changed byte is not a hit; exp and the
+ * denylist are re-checked on every hit; bad sizes are INVALID_ARGUMENT. */
+static void test_verifier_cache(void)
+{
+    tessera_key *key = NULL;
+    tessera_keyset *set = NULL;
+    tessera_verifier *v = SENTINEL;
+    OK(tessera_key_hmac(SECRET, SECRET_LEN, "HS256", NULL, &key));
+    OK(tessera_keyset_new(&set));
+    OK(tessera_keyset_add(set, key));
+
+    FAILS(tessera_verifier_new(set, "{\"cache_size\":-1}", &v), TESSERA_STATUS_INVALID_ARGUMENT,
+          v);
+    FAILS(tessera_verifier_new(set, "{\"cache_size\":1000001}", &v),
+          TESSERA_STATUS_INVALID_ARGUMENT, v);
+    FAILS(tessera_verifier_new(set, "{\"cache_size\":\"10\"}", &v),
+          TESSERA_STATUS_INVALID_ARGUMENT, v);
+    FAILS(tessera_verifier_new(set, "{\"cache_size\":2.5}", &v), TESSERA_STATUS_INVALID_ARGUMENT,
+          v);
+
+    OK(tessera_verifier_new(set, "{\"cache_size\":100,\"audience\":\"a\"}", &v));
+    char *token = NULL, *claims = NULL;
+    OK(tessera_jwt_encode(key, CLAIMS, NULL, &token));
+    size_t len = strlen(token);
+    for (int i = 0; i < 3; i++) {
+        OK(tessera_verifier_verify(v, U8(token), len, &claims));
+        STREQ(claims, CLAIMS);
+        tessera_string_free(claims);
+    }
+    tessera_claims *c = NULL;
+    const char *str = NULL;
+    OK(tessera_verifier_verify_claims(v, U8(token), len, &c));
+    OK(tessera_claims_string(c, "sub", &str, NULL));
+    STREQ(str, "u1");
+    tessera_claims_free(c);
+    char *tampered = strdup(token);
+    tampered[len - 5] = tampered[len - 5] == 'A' ? 'B' : 'A';
+    claims = SENTINEL;
+    FAILS(tessera_verifier_verify(v, U8(tampered), len, &claims), TESSERA_STATUS_INVALID_SIGNATURE,
+          claims);
+    free(tampered);
+    tessera_string_free(token);
+
+    /* Cached with exp = now + 1, EXPIRED two seconds later. */
+    char exp_claims[64];
+    snprintf(exp_claims, sizeof exp_claims, "{\"sub\":\"u1\",\"aud\":\"a\",\"exp\":%lld}",
+             (long long)time(NULL) + 1);
+    OK(tessera_jwt_encode(key, exp_claims, NULL, &token));
+    OK(tessera_verifier_verify(v, U8(token), strlen(token), &claims));
+    tessera_string_free(claims);
+    struct timespec pause = {2, 100000000};
+    nanosleep(&pause, NULL);
+    claims = SENTINEL;
+    FAILS(tessera_verifier_verify(v, U8(token), strlen(token), &claims), TESSERA_STATUS_EXPIRED,
+          claims);
+    STREQ(tessera_last_error_claim(), "exp");
+    tessera_string_free(token);
+    tessera_verifier_free(v);
+
+    /* Revoked after caching. */
+    tessera_store *store = NULL;
+    tessera_denylist *deny = NULL;
+    OK(tessera_memory_store_new(1000, 1 << 20, &store));
+    OK(tessera_denylist_new(store, &deny));
+    OK(tessera_verifier_new_with_denylist(set, "{\"cache_size\":10}", deny, &v));
+    OK(tessera_jwt_encode(key, "{\"exp\":4102444800,\"jti\":\"j-1\"}", NULL, &token));
+    for (int i = 0; i < 2; i++) {
+        OK(tessera_verifier_verify(v, U8(token), strlen(token), &claims));
+        tessera_string_free(claims);
+    }
+    OK(tessera_denylist_revoke(deny, "j-1", 4102444800));
+    claims = SENTINEL;
+    FAILS(tessera_verifier_verify(v, U8(token), strlen(token), &claims), TESSERA_STATUS_REVOKED,
+          claims);
+    STREQ(tessera_last_error_claim(), "jti");
+    tessera_string_free(token);
+    tessera_verifier_free(v);
+    tessera_denylist_free(deny);
+    tessera_store_free(store);
+    tessera_keyset_free(set);
+    tessera_key_free(key);
+}
+
 int main(void)
 {
     test_status_and_errors();
@@ -620,6 +705,7 @@ int main(void)
     test_key_methods();
     test_keysets();
     test_verifier();
+    test_verifier_cache();
     test_jwt();
     test_jws();
     if (check_failures) {

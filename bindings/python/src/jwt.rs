@@ -79,6 +79,7 @@ pub(crate) fn jwt_decode<'py>(
         verify_exp,
         verify_nbf,
         max_token_bytes,
+        cache_size: None,
         denylist,
     };
     if denylist.is_some_and(|d| !d.is_none()) {

@@ -31,6 +31,8 @@ pub(crate) struct Options<'a, 'py> {
     pub verify_exp: Option<&'a Bound<'py, PyAny>>,
     pub verify_nbf: Option<&'a Bound<'py, PyAny>>,
     pub max_token_bytes: Option<&'a Bound<'py, PyAny>>,
+    /// `Verifier` only (`jwt.decode` never caches).
+    pub cache_size: Option<&'a Bound<'py, PyAny>>,
     pub denylist: Option<&'a Bound<'py, PyAny>>,
 }
 
@@ -91,6 +93,17 @@ impl Options<'_, '_> {
             v.max_token_bytes = m
                 .extract::<usize>()
                 .map_err(|_| invalid_argument("max_token_bytes must be a positive byte count"))?;
+        }
+        if let Some(c) = given(self.cache_size) {
+            if c.cast::<PyInt>().is_err() || c.cast::<PyBool>().is_ok() {
+                return Err(type_error(format!(
+                    "cache_size must be int, not {}",
+                    c.get_type().name()?
+                )));
+            }
+            // Out of range (negative, over the core's maximum): the core's
+            // INVALID_ARGUMENT from `Verifier::new`.
+            v.cache_size = c.extract::<usize>().unwrap_or(usize::MAX);
         }
         Ok(v)
     }
@@ -178,7 +191,7 @@ impl PyVerifier {
     #[pyo3(signature = (key, *, algorithms = None, issuer = None, audience = None,
         subject = None, required = None, leeway = None, max_age = None, typ = None,
         now = None, verify_exp = None, verify_nbf = None, max_token_bytes = None,
-        denylist = None))]
+        cache_size = None, denylist = None))]
     #[allow(clippy::too_many_arguments)]
     fn py_new<'py>(
         key: &Bound<'py, PyAny>,
@@ -194,6 +207,7 @@ impl PyVerifier {
         verify_exp: Option<&Bound<'py, PyAny>>,
         verify_nbf: Option<&Bound<'py, PyAny>>,
         max_token_bytes: Option<&Bound<'py, PyAny>>,
+        cache_size: Option<&Bound<'py, PyAny>>,
         denylist: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Self> {
         let keys = Keys::extract(key)?;
@@ -212,13 +226,16 @@ impl PyVerifier {
                 verify_exp,
                 verify_nbf,
                 max_token_bytes,
+                cache_size,
                 denylist,
             },
         )
     }
 
     /// Verifies ``token`` (``str`` or ``bytes``) and returns its claims as a
-    /// dict; raises a ``TesseraError`` subclass otherwise. With a
+    /// dict (with ``cache_size``, a token verified before is answered from
+    /// the cache: ``exp``/``nbf``/``iat``/``max_age`` and the denylist are
+    /// re-checked on every hit); raises a ``TesseraError`` subclass otherwise. With a
     /// ``denylist``, a token must carry a ``jti`` (``MISSING_CLAIM``), a
     /// revoked one is ``REVOKED``, and a store that cannot answer is
     /// ``STORE_UNAVAILABLE`` (never "not revoked").
@@ -239,6 +256,12 @@ impl PyVerifier {
             .map(|k| k.alg().as_str())
             .collect();
         let deny = if self.has_denylist { ", denylist" } else { "" };
-        format!("Verifier(keys=[{}]{deny})", algs.join(", "))
+        let size = self.inner.validation().cache_size;
+        let cache = if size > 0 {
+            format!(", cache_size={size}")
+        } else {
+            String::new()
+        };
+        format!("Verifier(keys=[{}]{deny}{cache})", algs.join(", "))
     }
 }

@@ -53,6 +53,13 @@ pub struct Validation {
     /// Longest token accepted, in bytes, checked before decoding. Default: 16384.
     #[uniffi(default)]
     pub max_token_bytes: Option<i64>,
+    /// Entries of the `Verifier`'s opt-in verified-token cache (least
+    /// recently used out), 0 to 1000000. A byte-identical token verified
+    /// before is answered from it; `exp`, `nbf`, `iat`, `maxAge` and the
+    /// denylist are re-checked on every hit, and a token that differs by one
+    /// byte is never served from it. Default: 0 (off).
+    #[uniffi(default)]
+    pub cache_size: Option<i64>,
 }
 
 /// Integers cross as signed 64-bit (Kotlin `Long`, Swift `Int64`): friendlier
@@ -89,6 +96,11 @@ impl TryFrom<Validation> for tessera::jwt::Validation {
             out.max_token_bytes = usize::try_from(n).map_err(|_| {
                 TesseraError::invalid_argument("maxTokenBytes must not be negative")
             })?;
+        }
+        if let Some(n) = v.cache_size {
+            // Above the maximum: the core's INVALID_ARGUMENT from `Verifier::new`.
+            out.cache_size = usize::try_from(n)
+                .map_err(|_| TesseraError::invalid_argument("cacheSize must not be negative"))?;
         }
         Ok(out)
     }
@@ -203,12 +215,14 @@ mod tests {
             verify_exp: Some(false),
             verify_nbf: Some(false),
             max_token_bytes: Some(100),
+            cache_size: Some(1000),
         };
         let got: tessera::jwt::Validation = v.try_into().unwrap();
         let want = tessera::jwt::Validation::from_json(
             r#"{"algorithms":["ES256","EdDSA"],"issuer":"i","audience":["a","b"],"subject":"s",
                 "required":[],"leeway":5,"max_age":60,"typ":"at+jwt","now":-1,
-                "verify_exp":false,"verify_nbf":false,"max_token_bytes":100}"#,
+                "verify_exp":false,"verify_nbf":false,"max_token_bytes":100,
+                "cache_size":1000}"#,
         )
         .unwrap();
         assert_eq!(format!("{got:?}"), format!("{want:?}"));
@@ -240,8 +254,80 @@ mod tests {
                 max_token_bytes: Some(-1),
                 ..Default::default()
             },
+            Validation {
+                cache_size: Some(-1),
+                ..Default::default()
+            },
         ] {
             assert_eq!(code(v), ErrorCode::InvalidArgument);
+        }
+    }
+
+    mod cache {
+        use super::*;
+        use crate::key::Key;
+        use crate::session::MemoryStore;
+
+        fn key() -> Arc<Key> {
+            Key::hmac(vec![7u8; 32], Some("HS256".into()), None, false).unwrap()
+        }
+
+        fn verifier(cache_size: i64, denylist: Option<Arc<Denylist>>) -> Result<Arc<Verifier>> {
+            let keys = KeySet::new(vec![key()]).unwrap();
+            let v = Validation {
+                cache_size: Some(cache_size),
+                ..Default::default()
+            };
+            Verifier::new(keys, v, denylist)
+        }
+
+        fn encode(claims: &str) -> String {
+            crate::jwt::jwt_encode(claims.into(), key(), None).unwrap()
+        }
+
+        #[test]
+        fn hit_returns_equal_claims() {
+            let v = verifier(100, None).unwrap();
+            let t = encode(r#"{"sub":"u1","exp":4102444800}"#);
+            let first = v.verify_claims(t.clone()).unwrap();
+            assert_eq!(v.verify_claims(t.clone()).unwrap(), first);
+            assert_eq!(v.verify(t.clone()).unwrap(), first.json);
+            let mut other = t.into_bytes();
+            let i = other.len() - 2;
+            other[i] = if other[i] == b'A' { b'B' } else { b'A' };
+            let e = v.verify(String::from_utf8(other).unwrap()).unwrap_err();
+            assert_eq!(e.code(), ErrorCode::InvalidSignature);
+        }
+
+        #[test]
+        fn expired_after_caching() {
+            let v = verifier(100, None).unwrap();
+            let t = encode(&format!(r#"{{"exp":{}}}"#, tessera::unix_now() + 1));
+            v.verify(t.clone()).unwrap();
+            std::thread::sleep(std::time::Duration::from_millis(2100));
+            assert_eq!(v.verify(t).unwrap_err().code(), ErrorCode::Expired);
+        }
+
+        #[test]
+        fn revoked_after_caching() {
+            let store = MemoryStore::new(None, None).unwrap();
+            let deny = Denylist::new(crate::session::SessionStore::Memory { store });
+            let v = verifier(100, Some(deny.clone())).unwrap();
+            let t = encode(r#"{"exp":4102444800,"jti":"j-1"}"#);
+            v.verify(t.clone()).unwrap();
+            v.verify(t.clone()).unwrap();
+            deny.revoke("j-1".into(), 4_102_444_800).unwrap();
+            assert_eq!(v.verify(t).unwrap_err().code(), ErrorCode::Revoked);
+        }
+
+        #[test]
+        fn size_bounds() {
+            assert!(verifier(0, None).is_ok());
+            assert!(verifier(1_000_000, None).is_ok());
+            for bad in [-1, 1_000_001, i64::MAX] {
+                let e = verifier(bad, None).unwrap_err();
+                assert_eq!(e.code(), ErrorCode::InvalidArgument, "{bad}");
+            }
         }
     }
 }

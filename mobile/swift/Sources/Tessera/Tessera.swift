@@ -5447,6 +5447,14 @@ public struct Validation: Equatable, Hashable {
      * Longest token accepted, in bytes, checked before decoding. Default: 16384.
      */
     public var maxTokenBytes: Int64?
+    /**
+     * Entries of the `Verifier`'s opt-in verified-token cache (least
+     * recently used out), 0 to 1000000. A byte-identical token verified
+     * before is answered from it; `exp`, `nbf`, `iat`, `maxAge` and the
+     * denylist are re-checked on every hit, and a token that differs by one
+     * byte is never served from it. Default: 0 (off).
+     */
+    public var cacheSize: Int64?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -5489,7 +5497,14 @@ public struct Validation: Equatable, Hashable {
          */verifyNbf: Bool? = nil, 
         /**
          * Longest token accepted, in bytes, checked before decoding. Default: 16384.
-         */maxTokenBytes: Int64? = nil) {
+         */maxTokenBytes: Int64? = nil, 
+        /**
+         * Entries of the `Verifier`'s opt-in verified-token cache (least
+         * recently used out), 0 to 1000000. A byte-identical token verified
+         * before is answered from it; `exp`, `nbf`, `iat`, `maxAge` and the
+         * denylist are re-checked on every hit, and a token that differs by one
+         * byte is never served from it. Default: 0 (off).
+         */cacheSize: Int64? = nil) {
         self.algorithms = algorithms
         self.issuer = issuer
         self.audience = audience
@@ -5502,6 +5517,7 @@ public struct Validation: Equatable, Hashable {
         self.verifyExp = verifyExp
         self.verifyNbf = verifyNbf
         self.maxTokenBytes = maxTokenBytes
+        self.cacheSize = cacheSize
     }
 
     
@@ -5531,7 +5547,8 @@ public struct FfiConverterTypeValidation: FfiConverterRustBuffer {
                 now: FfiConverterOptionInt64.read(from: &buf), 
                 verifyExp: FfiConverterOptionBool.read(from: &buf), 
                 verifyNbf: FfiConverterOptionBool.read(from: &buf), 
-                maxTokenBytes: FfiConverterOptionInt64.read(from: &buf)
+                maxTokenBytes: FfiConverterOptionInt64.read(from: &buf), 
+                cacheSize: FfiConverterOptionInt64.read(from: &buf)
         )
     }
 
@@ -5548,6 +5565,7 @@ public struct FfiConverterTypeValidation: FfiConverterRustBuffer {
         FfiConverterOptionBool.write(value.verifyExp, into: &buf)
         FfiConverterOptionBool.write(value.verifyNbf, into: &buf)
         FfiConverterOptionInt64.write(value.maxTokenBytes, into: &buf)
+        FfiConverterOptionInt64.write(value.cacheSize, into: &buf)
     }
 }
 

@@ -9075,6 +9075,15 @@ data class Validation (
      * Longest token accepted, in bytes, checked before decoding. Default: 16384.
      */
     var `maxTokenBytes`: kotlin.Long? = null 
+    , 
+    /**
+     * Entries of the `Verifier`'s opt-in verified-token cache (least
+     * recently used out), 0 to 1000000. A byte-identical token verified
+     * before is answered from it; `exp`, `nbf`, `iat`, `maxAge` and the
+     * denylist are re-checked on every hit, and a token that differs by one
+     * byte is never served from it. Default: 0 (off).
+     */
+    var `cacheSize`: kotlin.Long? = null 
     
 ){
     
@@ -9103,6 +9112,7 @@ public object FfiConverterTypeValidation: FfiConverterRustBuffer<Validation> {
             FfiConverterOptionalBoolean.read(buf),
             FfiConverterOptionalBoolean.read(buf),
             FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalLong.read(buf),
         )
     }
 
@@ -9118,7 +9128,8 @@ public object FfiConverterTypeValidation: FfiConverterRustBuffer<Validation> {
             FfiConverterOptionalLong.allocationSize(value.`now`) +
             FfiConverterOptionalBoolean.allocationSize(value.`verifyExp`) +
             FfiConverterOptionalBoolean.allocationSize(value.`verifyNbf`) +
-            FfiConverterOptionalLong.allocationSize(value.`maxTokenBytes`)
+            FfiConverterOptionalLong.allocationSize(value.`maxTokenBytes`) +
+            FfiConverterOptionalLong.allocationSize(value.`cacheSize`)
     )
 
     override fun write(value: Validation, buf: ByteBuffer) {
@@ -9134,6 +9145,7 @@ public object FfiConverterTypeValidation: FfiConverterRustBuffer<Validation> {
             FfiConverterOptionalBoolean.write(value.`verifyExp`, buf)
             FfiConverterOptionalBoolean.write(value.`verifyNbf`, buf)
             FfiConverterOptionalLong.write(value.`maxTokenBytes`, buf)
+            FfiConverterOptionalLong.write(value.`cacheSize`, buf)
     }
 }
 
