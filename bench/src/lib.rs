@@ -117,6 +117,7 @@ macro_rules! floor_module {
             use $backend::signature::{self as rsig, KeyPair as _};
 
             /// The parsed key material of one algorithm.
+            #[allow(clippy::large_enum_variant)] // one per algorithm, built once
             pub enum Floor {
                 /// HMAC key (precomputed pads).
                 Hmac($backend::hmac::Key),
@@ -238,6 +239,7 @@ pub struct SimpleCustom {
 }
 
 /// `jwt-simple`'s keys for one algorithm (a key pair and its public key).
+#[allow(clippy::large_enum_variant)] // one per algorithm, built once
 pub enum Simple {
     /// HS256.
     Hs(jwt_simple::prelude::HS256Key),

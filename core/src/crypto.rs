@@ -356,7 +356,7 @@ pub(crate) fn ec_point_is_valid(alg: Algorithm, point: &[u8]) -> bool {
     #[cfg(not(feature = "aws-lc"))]
     let agreed = agreement::agree_ephemeral(private, &peer, |_| ()).is_ok();
     #[cfg(feature = "aws-lc")]
-    let agreed = agreement::agree_ephemeral(private, &peer, (), |_| Ok(())).is_ok();
+    let agreed = agreement::agree_ephemeral(private, peer, (), |_| Ok(())).is_ok();
     agreed
 }
 

@@ -132,10 +132,13 @@ fn throughput(s: &Arc<Setup>, threads: usize, time: Duration, op: fn(&Setup)) ->
     done.load(Relaxed) as f64 / start.elapsed().as_secs_f64()
 }
 
+/// One scaling case: algorithm, operation, the API timed, and one call of it.
+type Case = (Algorithm, &'static str, &'static str, fn(&Setup));
+
 fn scaling(quick: bool) -> Vec<String> {
     let time = Duration::from_millis(if quick { 500 } else { 2000 });
     let mut rows = Vec::new();
-    let cases: [(Algorithm, &str, &str, fn(&Setup)); 2] = [
+    let cases: [Case; 2] = [
         (Algorithm::RS256, "sign", "jwt::encode", |s| {
             black_box(jwt::encode(black_box(CLAIMS_JSON), &s.key, None).unwrap());
         }),
