@@ -155,7 +155,10 @@ fn verify_tokens(setups: &[Setup], file: &str) {
         assert_eq!(claims.json(), CLAIMS_JSON, "{alg}: claims");
         if alg != "ES256" {
             // Deterministic signatures: byte for byte the same token.
-            assert_eq!(token, setups[i].token, "{alg}: the C ABI signed other bytes");
+            assert_eq!(
+                token, setups[i].token,
+                "{alg}: the C ABI signed other bytes"
+            );
         }
         seen[i] = true;
     }
@@ -174,9 +177,8 @@ fn snapshot_fn() -> Option<unsafe extern "C" fn(*mut u64)> {
     // SAFETY: dlsym with RTLD_DEFAULT and a NUL-terminated name.
     let p = unsafe { dlsym(std::ptr::null_mut(), name.as_ptr()) };
     // SAFETY: the shim defines it as `void malloc_count_snapshot(unsigned long long[3])`.
-    (!p.is_null()).then(|| unsafe {
-        std::mem::transmute::<*mut c_void, unsafe extern "C" fn(*mut u64)>(p)
-    })
+    (!p.is_null())
+        .then(|| unsafe { std::mem::transmute::<*mut c_void, unsafe extern "C" fn(*mut u64)>(p) })
 }
 
 fn memory(setups: &[Setup], ops: u64) {
@@ -194,14 +196,24 @@ fn memory(setups: &[Setup], ops: u64) {
         unsafe { snap(b.as_mut_ptr()) };
         let (op, alg) = case_name(c);
         let per = |i: usize| (b[i] - a[i]) as f64 / n as f64;
-        println!("allocs {op} {alg} {n} {:.3} {:.1} {:.3}", per(0), per(1), per(2));
+        println!(
+            "allocs {op} {alg} {n} {:.3} {:.1} {:.3}",
+            per(0),
+            per(1),
+            per(2)
+        );
     }
 }
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let setups: Vec<Setup> = ALGORITHMS.iter().map(|&a| Setup::new(a)).collect();
-    match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+    match args
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
         ["tokens"] => {
             for s in &setups {
                 // A fresh encode (the same bytes as s.token for deterministic algorithms).
@@ -214,7 +226,9 @@ fn main() {
         ["serve"] => serve(&setups),
         ["memory", ops] => memory(&setups, ops.parse().expect("OPS")),
         _ => {
-            eprintln!("usage: core_rounds backend | tokens | verify-tokens FILE | serve | memory OPS");
+            eprintln!(
+                "usage: core_rounds backend | tokens | verify-tokens FILE | serve | memory OPS"
+            );
             std::process::exit(2);
         }
     }
