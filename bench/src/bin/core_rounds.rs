@@ -173,7 +173,7 @@ extern "C" {
 /// `malloc_count_snapshot` of the LD_PRELOADed shim, if any (RTLD_DEFAULT is
 /// the null handle on glibc).
 fn snapshot_fn() -> Option<unsafe extern "C" fn(*mut u64)> {
-    let name = CStr::from_bytes_with_nul(b"malloc_count_snapshot\0").unwrap();
+    let name: &CStr = c"malloc_count_snapshot";
     // SAFETY: dlsym with RTLD_DEFAULT and a NUL-terminated name.
     let p = unsafe { dlsym(std::ptr::null_mut(), name.as_ptr()) };
     // SAFETY: the shim defines it as `void malloc_count_snapshot(unsigned long long[3])`.
