@@ -52,7 +52,11 @@ pub fn decode(text: &str) -> Result<Vec<u8>, Error> {
 
 /// Decodes strict unpadded base64url from bytes; `MALFORMED` otherwise.
 pub fn decode_bytes(text: &[u8]) -> Result<Vec<u8>, Error> {
-    let mut out = vec![0u8; decoded_len(text.len())?];
+    let len = decoded_len(text.len())?;
+    // One spare byte: a decoded claims set handed to C gets its NUL
+    // terminator without a reallocation.
+    let mut out = Vec::with_capacity(len + 1);
+    out.resize(len, 0);
     decode_slice(text, &mut out)?;
     Ok(out)
 }

@@ -497,6 +497,9 @@ pub(crate) fn finish(key: &Key, header_json: &[u8], payload: &[u8]) -> Result<St
     token.push(b'.');
     b64::encode_to_vec(payload, &mut token);
     let sig = key.sign(&token)?;
+    // Room for the signature and one spare byte, so that the C binding's NUL
+    // terminator never reallocates the finished token.
+    token.reserve(2 + sig.len().div_ceil(3) * 4);
     token.push(b'.');
     b64::encode_to_vec(&sig, &mut token);
     String::from_utf8(token).map_err(|_| Error::new(ErrorCode::Internal, "token is not ASCII"))
