@@ -24,7 +24,8 @@ const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwx
 /// Appends the unpadded base64url encoding of `data` to a byte buffer (the
 /// hot signing path builds the whole token as bytes, then checks it once).
 pub(crate) fn encode_to_vec(data: &[u8], out: &mut Vec<u8>) {
-    out.reserve(data.len().div_ceil(3) * 4);
+    // The exact unpadded length: callers size their buffers exactly.
+    out.reserve(data.len() / 3 * 4 + [0, 2, 3][data.len() % 3]);
     let a = |i: u32| ALPHABET[(i & 63) as usize];
     let chunks = data.chunks_exact(3);
     let tail = chunks.remainder();

@@ -235,6 +235,21 @@ pub(crate) fn ec_point_of(m: &Material) -> Option<&[u8]> {
     }
 }
 
+/// The length of a raw JWS signature by `m` under `alg`: the HMAC output,
+/// the RSA modulus, twice an EC coordinate (fixed-width r || s), or 64 for
+/// Ed25519.
+pub(crate) fn signature_len(m: &Material, alg: Algorithm) -> usize {
+    match m {
+        Material::Hmac(key) => key.algorithm().digest_algorithm().output_len(),
+        Material::RsaPrivate { n, .. } | Material::RsaPublic { n, .. } => n.len(),
+        Material::EcPrivate(_) | Material::EcPublic(_) => match alg {
+            Algorithm::ES384 => 96,
+            _ => 64,
+        },
+        Material::EdPrivate(_) | Material::EdPublic(_) => 64,
+    }
+}
+
 /// Signs `msg`. The caller guarantees `alg` matches the material's family.
 pub(crate) fn sign(m: &Material, alg: Algorithm, msg: &[u8]) -> Result<Vec<u8>> {
     let internal = |what: &str| Error::new(ErrorCode::Internal, format!("{what} signing failed"));

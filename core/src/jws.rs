@@ -492,14 +492,16 @@ pub(crate) fn sign_inner(
 
 /// Encodes header and payload, signs, and appends the signature.
 pub(crate) fn finish(key: &Key, header_json: &[u8], payload: &[u8]) -> Result<String> {
-    let mut token = Vec::with_capacity((header_json.len() + payload.len()) * 4 / 3 + 96);
+    // Exactly the token's length plus one byte: the C binding appends a NUL
+    // and hands the buffer over as is, without a reallocation.
+    let b64_len = |n: usize| n / 3 * 4 + [0, 2, 3][n % 3];
+    let exact =
+        b64_len(header_json.len()) + 1 + b64_len(payload.len()) + 1 + b64_len(key.signature_len());
+    let mut token = Vec::with_capacity(exact + 1);
     b64::encode_to_vec(header_json, &mut token);
     token.push(b'.');
     b64::encode_to_vec(payload, &mut token);
     let sig = key.sign(&token)?;
-    // Room for the signature and one spare byte, so that the C binding's NUL
-    // terminator never reallocates the finished token.
-    token.reserve(2 + sig.len().div_ceil(3) * 4);
     token.push(b'.');
     b64::encode_to_vec(&sig, &mut token);
     String::from_utf8(token).map_err(|_| Error::new(ErrorCode::Internal, "token is not ASCII"))
@@ -564,4 +566,32 @@ pub fn decode_unverified_bytes(token: &[u8]) -> Result<Unverified> {
         header_json,
         payload,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A signed token's buffer is its length plus exactly one byte, so the C
+    /// binding's NUL terminator and `CString::into_raw` never reallocate.
+    #[test]
+    fn token_buffer_is_exact_plus_one() {
+        for alg in [
+            Algorithm::HS256,
+            Algorithm::HS384,
+            Algorithm::HS512,
+            Algorithm::RS256,
+            Algorithm::PS512,
+            Algorithm::ES256,
+            Algorithm::ES384,
+            Algorithm::EdDSA,
+        ] {
+            let key = Key::generate(alg).unwrap();
+            assert_eq!(key.signature_len(), key.sign(b"x").unwrap().len(), "{alg}");
+            for claims in [r#"{}"#, r#"{"a":1}"#, r#"{"sub":"ab"}"#, r#"{"sub":"abc"}"#] {
+                let token = crate::jwt::encode(claims, &key, None).unwrap();
+                assert_eq!(token.capacity(), token.len() + 1, "{alg} {claims}");
+            }
+        }
+    }
 }

@@ -357,6 +357,11 @@ impl Key {
         crypto::sign(&self.inner.material, self.alg, msg)
     }
 
+    /// The length of this key's raw JWS signatures, in bytes.
+    pub(crate) fn signature_len(&self) -> usize {
+        crypto::signature_len(&self.inner.material, self.alg)
+    }
+
     /// Verifies a raw JWS signature over `msg`; `INVALID_SIGNATURE` if it
     /// does not verify. Comparisons of MACs are constant-time.
     pub fn verify(&self, msg: &[u8], sig: &[u8]) -> Result<()> {
