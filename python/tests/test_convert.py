@@ -85,3 +85,28 @@ def test_hand_written_json_text_reads_like_json_loads() -> None:
     for text in texts:
         token = tessera.jwt.encode(text, KEY)
         assert same(tessera.jwt.decode(token, KEY), json.loads(text)), text
+
+
+def test_member_names_are_shared_across_calls_and_exact() -> None:
+    """Short escape-free member names come from a per-thread cache of recent
+    names: the same objects on every call, and never a wrong name (long
+    names, escaped names and colliding names are still exact)."""
+    from tessera import cookies
+
+    fc = cookies.FlaskCookie(b"secret")
+    long_name = "n" * 40
+    session = {"user_id": 1, "csrf_token": "x", "": 2, long_name: 3, "caf\u00e9": 4, 'q"uote': 5}
+    session.update({f"k{i}": i for i in range(200)})  # more names than slots: collisions
+    value = fc.dumps(session)
+    first, second = fc.loads(value), fc.loads(value)
+    assert first == session and second == session
+    names = {k: k for k in first}
+    for k in second:
+        assert k == names[k]
+    small = fc.dumps({"user_id": 1, "csrf_token": "x"})
+    a, b = fc.loads(small), fc.loads(small)
+    assert [id(k) for k in a] == [id(k) for k in b]
+    key = tessera.Key.hmac(b"k" * 32)
+    token = tessera.jwt.encode({"sub": "a", "user_id": 7, "exp": 4102444800}, key)
+    claims = tessera.Verifier(key).verify(token)
+    assert claims["user_id"] == 7 and claims["sub"] == "a"

@@ -15,6 +15,7 @@
 //!   NumericDate (`calendar.timegm(value.utctimetuple())`: naive = UTC).
 //! * small argument helpers (bytes-like, tokens).
 
+use std::cell::RefCell;
 use std::fmt::Write as _;
 
 use pyo3::exceptions::PyValueError;
@@ -68,6 +69,44 @@ const COMMON_NAMES: [&str; 10] = [
     "iss", "sub", "aud", "exp", "nbf", "iat", "jti", "alg", "typ", "kid",
 ];
 static COMMON: PyOnceLock<Vec<Py<PyString>>> = PyOnceLock::new();
+
+/// The longest member name kept in [`RECENT_NAMES`].
+const MAX_CACHED_NAME: usize = 32;
+const RECENT_SLOTS: usize = 64;
+
+thread_local! {
+    /// Member names seen recently on this thread, direct-mapped by a hash of
+    /// the name: a session's or a claim set's own names (`user_id`,
+    /// `csrf_token`, `name`, ...) become shared Python strings instead of
+    /// being created, hashed and freed on every call. Bounded: 64 names of at
+    /// most 32 bytes per thread; a colliding name replaces the slot's.
+    static RECENT_NAMES: RefCell<[Option<(Box<str>, Py<PyString>)>; RECENT_SLOTS]> =
+        RefCell::new(std::array::from_fn(|_| None));
+}
+
+/// `name` as a Python string, shared with earlier calls on this thread when
+/// it is in [`RECENT_NAMES`].
+fn recent_name<'py>(py: Python<'py>, name: &str) -> Bound<'py, PyString> {
+    // FNV-1a: names are short, and the slot only needs a spread.
+    let h = name.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ b as u64).wrapping_mul(0x100_0000_01b3)
+    });
+    let slot = (h as usize) % RECENT_SLOTS;
+    RECENT_NAMES
+        .try_with(|cache| {
+            let mut cache = cache.borrow_mut();
+            match &cache[slot] {
+                Some((n, s)) if **n == *name => s.bind(py).clone(),
+                _ => {
+                    let s = PyString::new(py, name);
+                    cache[slot] = Some((name.into(), s.clone().unbind()));
+                    s
+                }
+            }
+        })
+        // The thread is exiting: no cache.
+        .unwrap_or_else(|_| PyString::new(py, name))
+}
 
 struct Parser<'py, 't> {
     py: Python<'py>,
@@ -215,6 +254,17 @@ impl<'py> Parser<'py, '_> {
                 });
                 return Ok(names[n].bind(self.py).clone());
             }
+        }
+        // Other short names without escapes: the per-thread recent names.
+        let start = self.i + 1;
+        let end = self.b[start..self.b.len().min(start + MAX_CACHED_NAME + 1)]
+            .iter()
+            .position(|&c| c == b'"' || c == b'\\')
+            .map(|n| start + n);
+        if let Some(end) = end.filter(|&e| self.b[e] == b'"') {
+            let name = &self.text[start..end];
+            self.i = end + 1;
+            return Ok(recent_name(self.py, name));
         }
         self.string()
     }
