@@ -246,6 +246,16 @@ pub(crate) fn c_string(s: String, what: &'static str) -> Result<CString, Error> 
     })
 }
 
+/// A string the core guarantees has no NUL byte — a compact token (base64url
+/// and dots), or claims that passed the core's strict JSON parser (which
+/// refuses raw control characters) — handed to C without the scan that
+/// `CString::new` makes. Freed with `tessera_string_free`.
+pub(crate) fn c_string_nul_free(s: String) -> CString {
+    debug_assert!(!s.as_bytes().contains(&0));
+    // SAFETY: no interior NUL byte, per the guarantee above.
+    unsafe { CString::from_vec_unchecked(s.into_bytes()) }
+}
+
 /// Hands a byte buffer to C as (pointer, length), freed with
 /// `tessera_bytes_free`. An empty buffer is (NULL, 0).
 pub(crate) fn into_c_bytes(v: Vec<u8>) -> (*mut u8, usize) {

@@ -6,7 +6,9 @@ use tessera::{jwt, Error, SigningKeys};
 
 use crate::boundary::boundary;
 use crate::error::tessera_status;
-use crate::ffi::{c_string, config_str, opt_config_str, out, token_str, try_ref};
+use crate::ffi::{
+    c_string, c_string_nul_free, config_str, opt_config_str, out, token_str, try_ref,
+};
 use crate::key::tessera_key;
 use crate::keyset::tessera_keyset;
 
@@ -22,7 +24,7 @@ unsafe fn encode(
     let header = unsafe { opt_config_str(header_json, "header_json") }?;
     let token_out = unsafe { out(token_out, "token_out") }?;
     let token = jwt::encode(claims, keys, header)?;
-    *token_out = c_string(token, "token")?.into_raw();
+    *token_out = c_string_nul_free(token).into_raw();
     Ok(())
 }
 

@@ -11,8 +11,8 @@ use crate::boundary::{boundary, guard};
 use crate::denylist::tessera_denylist;
 use crate::error::tessera_status;
 use crate::ffi::{
-    arc_ptr, box_ptr, bytes, c_string, clone_arc, config_str, free_arc, free_box, invalid_argument,
-    opt_config_str, out, try_ref, Castable, OwnershipArc, OwnershipBox,
+    arc_ptr, box_ptr, bytes, c_string_nul_free, clone_arc, config_str, free_arc, free_box,
+    invalid_argument, opt_config_str, out, try_ref, Castable, OwnershipArc, OwnershipBox,
 };
 use crate::keyset::tessera_keyset;
 
@@ -89,7 +89,7 @@ impl ClaimsData {
                 .aud
                 .as_ref()
                 .map(|a| a.iter().map(|s| CText::new(s)).collect()),
-            json: c_string(claims.into_json(), "claims")?,
+            json: c_string_nul_free(claims.into_json()),
         })
     }
 }
@@ -196,7 +196,7 @@ pub unsafe extern "C" fn tessera_verifier_verify(
         let token = unsafe { bytes(token, len, "token") }?;
         let claims_json_out = unsafe { out(claims_json_out, "claims_json_out") }?;
         let claims = verifier.verify_bytes(token)?;
-        *claims_json_out = c_string(claims.into_json(), "claims")?.into_raw();
+        *claims_json_out = c_string_nul_free(claims.into_json()).into_raw();
         Ok(())
     })
 }
