@@ -74,13 +74,16 @@ static COMMON: PyOnceLock<Vec<Py<PyString>>> = PyOnceLock::new();
 const MAX_CACHED_NAME: usize = 32;
 const RECENT_SLOTS: usize = 64;
 
+/// One slot of [`RECENT_NAMES`]: the name and its Python string.
+type NameSlot = Option<(Box<str>, Py<PyString>)>;
+
 thread_local! {
     /// Member names seen recently on this thread, direct-mapped by a hash of
     /// the name: a session's or a claim set's own names (`user_id`,
     /// `csrf_token`, `name`, ...) become shared Python strings instead of
     /// being created, hashed and freed on every call. Bounded: 64 names of at
     /// most 32 bytes per thread; a colliding name replaces the slot's.
-    static RECENT_NAMES: RefCell<[Option<(Box<str>, Py<PyString>)>; RECENT_SLOTS]> =
+    static RECENT_NAMES: RefCell<[NameSlot; RECENT_SLOTS]> =
         RefCell::new(std::array::from_fn(|_| None));
 }
 
