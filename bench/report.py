@@ -57,7 +57,7 @@ def check_row(row: Row, where: str) -> None:
         sys.exit(f"report: a row in {where} has ratio != peer_us / tessera_us: {row}")
 
 
-def collect(docs: List[Dict[str, Any]]):
+def collect(docs: List[Dict[str, Any]], binding_backend: str = ""):
     rows: List[Row] = []
     memory: List[Row] = []
     scaling: List[Row] = []
@@ -65,7 +65,9 @@ def collect(docs: List[Dict[str, Any]]):
     for doc in docs:
         env = doc.get("env", {})
         envs[doc["_file"]] = env
-        backend = env.get("backend")
+        backend = env.get("backend") or env.get("crypto_backend")
+        if not backend and doc.get("language") in ("c", "python", "node"):
+            backend = binding_backend
         for r in doc.get("rows", []):
             check_row(r, doc["_file"])
             r = dict(r)
@@ -207,9 +209,11 @@ def main() -> None:
     ap.add_argument("--out", type=Path, required=True, help="results directory (bench/results)")
     ap.add_argument("--no-chart", action="store_true")
     ap.add_argument("--header", default="", help="a line describing the run (machine, load, commit)")
+    ap.add_argument("--binding-backend", default="",
+                    help="the signature backend the C, Python and Node bindings were built with")
     a = ap.parse_args()
 
-    rows, memory, scaling, envs = collect(load(a.raw))
+    rows, memory, scaling, envs = collect(load(a.raw), a.binding_backend)
     a.out.mkdir(parents=True, exist_ok=True)
     (a.out / "latest.json").write_text(json.dumps(rows, indent=1) + "\n")
     (a.out / "memory.json").write_text(json.dumps(memory, indent=1) + "\n")
