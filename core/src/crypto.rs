@@ -1,10 +1,10 @@
 //! The one place Tessera calls a cryptographic library.
 //!
 //! Everything else in the crate goes through these functions and types.
-//! Signatures (RSA, ECDSA, Ed25519) run on ring by default or on aws-lc-rs
-//! with the `aws-lc` cargo feature (the same API; aws-lc signs Ed25519 about
-//! 3x faster and verifies RSA and Ed25519 faster); HMAC and the cookie
-//! primitives always run on ring.
+//! Signatures (RSA, ECDSA, Ed25519) run on aws-lc-rs with the `aws-lc` cargo
+//! feature (on by default: it signs Ed25519 about 3x faster and verifies RSA
+//! and Ed25519 faster) or on ring without it (the mobile build); the two have
+//! the same API. HMAC and the cookie primitives always run on ring.
 //!
 //! Key material is prepared once ([`Material`]): parsed key pairs and
 //! precomputed HMAC keys. Verification hands the library the stored public
@@ -13,8 +13,8 @@
 //! RSA key *generation* is the one operation ring lacks; it uses the `rsa`
 //! crate only to produce a PKCS#1 document that is then loaded into ring.
 
-// The signature backend: ring by default, aws-lc-rs with the `aws-lc`
-// feature. Their APIs are the same apart from the few places marked
+// The signature backend: aws-lc-rs with the `aws-lc` feature (the default),
+// ring without it. Their APIs are the same apart from the few places marked
 // `cfg(feature = "aws-lc")`. HMAC, digests, HKDF, PBKDF2 and AES-GCM stay on
 // ring in both builds: ring's HMAC measured faster than aws-lc-rs's (0.35 µs
 // against 0.48 µs for an HS256 verification, bench/README.md), and the
@@ -126,8 +126,9 @@ pub(crate) struct RsaComponents<'a> {
     pub qi: &'a [u8],
 }
 
-/// Builds an RSA key pair from its components (ring validates them; it
-/// accepts moduli of 2048 to 4096 bits and e ≥ 65537).
+/// Builds an RSA key pair from its components (the backend validates them:
+/// moduli of 2048 to 4096 bits; aws-lc-rs also checks `d` and the CRT
+/// parameters here, ring when signing, hence the checks below).
 pub(crate) fn rsa_private(c: &RsaComponents<'_>) -> Result<Material> {
     let pair = signature::RsaKeyPair::from_components(&backend::rsa::KeyPairComponents {
         public_key: backend::rsa::PublicKeyComponents { n: c.n, e: c.e },
