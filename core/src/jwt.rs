@@ -1317,11 +1317,11 @@ mod tests {
         #[test]
         fn expired_after_caching() {
             let v = cached(10);
-            let exp = crate::unix_now() + 1;
+            let exp = crate::unix_now() + 2; // valid for at least one more second
             let t = token(&format!(r#"{{"sub":"u1","exp":{exp}}}"#));
             v.verify(&t).unwrap();
             assert_eq!(v.cache_len(), 1);
-            std::thread::sleep(std::time::Duration::from_millis(2100));
+            std::thread::sleep(std::time::Duration::from_millis(3100));
             let e = v.verify(&t).unwrap_err();
             assert_eq!((e.code(), e.claim()), (ErrorCode::Expired, Some("exp")));
             // The dead entry is dropped.

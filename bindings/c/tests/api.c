@@ -658,14 +658,15 @@ static void test_verifier_cache(void)
     free(tampered);
     tessera_string_free(token);
 
-    /* Cached with exp = now + 1, EXPIRED two seconds later. */
+    /* Cached with exp = now + 2 (valid for at least one more second), EXPIRED
+       three seconds later. */
     char exp_claims[64];
     snprintf(exp_claims, sizeof exp_claims, "{\"sub\":\"u1\",\"aud\":\"a\",\"exp\":%lld}",
-             (long long)time(NULL) + 1);
+             (long long)time(NULL) + 2);
     OK(tessera_jwt_encode(key, exp_claims, NULL, &token));
     OK(tessera_verifier_verify(v, U8(token), strlen(token), &claims));
     tessera_string_free(claims);
-    struct timespec pause = {2, 100000000};
+    struct timespec pause = {3, 100000000};
     nanosleep(&pause, NULL);
     claims = SENTINEL;
     FAILS(tessera_verifier_verify(v, U8(token), strlen(token), &claims), TESSERA_STATUS_EXPIRED,

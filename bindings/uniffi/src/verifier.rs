@@ -302,9 +302,9 @@ mod tests {
         #[test]
         fn expired_after_caching() {
             let v = verifier(100, None).unwrap();
-            let t = encode(&format!(r#"{{"exp":{}}}"#, tessera::unix_now() + 1));
+            let t = encode(&format!(r#"{{"exp":{}}}"#, tessera::unix_now() + 2));
             v.verify(t.clone()).unwrap();
-            std::thread::sleep(std::time::Duration::from_millis(2100));
+            std::thread::sleep(std::time::Duration::from_millis(3100));
             assert_eq!(v.verify(t).unwrap_err().code(), ErrorCode::Expired);
         }
 

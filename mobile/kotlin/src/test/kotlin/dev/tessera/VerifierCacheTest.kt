@@ -31,9 +31,9 @@ class VerifierCacheTest {
     @Test
     fun expiredAfterCaching() {
         val v = Verifier(keys, Validation(cacheSize = 100))
-        val token = jwtEncode("""{"exp":${System.currentTimeMillis() / 1000 + 1}}""", key)
+        val token = jwtEncode("""{"exp":${System.currentTimeMillis() / 1000 + 2}}""", key)
         v.verify(token)
-        Thread.sleep(2100)
+        Thread.sleep(3100)
         assertEquals(ErrorCode.EXPIRED, code { v.verify(token) })
     }
 
