@@ -106,6 +106,35 @@ fn jwk_member(key: &Key, name: &str) -> Vec<u8> {
     b64u(jwk[name].as_str().expect("JWK member"))
 }
 
+/// Tessera's private key for `alg` from the fixed key material (the HMAC
+/// secret for HS256).
+pub fn tessera_key(alg: Algorithm) -> Key {
+    match alg {
+        Algorithm::HS256 => Key::hmac(HMAC_SECRET, alg).unwrap(),
+        Algorithm::RS256 => Key::from_pem(RSA_PEM, Some(alg)).unwrap(),
+        Algorithm::ES256 => Key::from_pem(P256_PEM, Some(alg)).unwrap(),
+        Algorithm::EdDSA => Key::from_pem(ED_PEM, Some(alg)).unwrap(),
+        other => panic!("not benchmarked: {other}"),
+    }
+}
+
+/// Tessera's verifier for `key` (its public key; the secret itself for
+/// HMAC) with the workload's policy: exp required and checked, iss and aud
+/// required and checked, no leeway (Tessera's default), real clock.
+pub fn tessera_verifier(key: &Key) -> Verifier {
+    let validation = Validation {
+        issuer: Some(vec![ISSUER.to_owned()]),
+        audience: Some(vec![AUDIENCE.to_owned()]),
+        ..Validation::default()
+    };
+    let verifying = if key.alg() == Algorithm::HS256 {
+        key.clone()
+    } else {
+        key.public().unwrap()
+    };
+    Verifier::new(KeySet::from(verifying), validation).unwrap()
+}
+
 /// The raw primitives of one crypto library, keys already parsed: what a
 /// floor measures. Written once for ring and once for aws-lc-rs, whose APIs
 /// are the same apart from how an ECDSA key pair is loaded.
@@ -393,46 +422,37 @@ impl Setup {
     pub fn new(alg: Algorithm) -> Setup {
         let (key, der, enc9, dec9, enc11, dec11) = match alg {
             Algorithm::HS256 => (
-                Key::hmac(HMAC_SECRET, alg).unwrap(),
+                tessera_key(alg),
                 Vec::new(),
                 jwt9::EncodingKey::from_secret(HMAC_SECRET),
                 jwt9::DecodingKey::from_secret(HMAC_SECRET),
                 jwt11::EncodingKey::from_secret(HMAC_SECRET),
                 jwt11::DecodingKey::from_secret(HMAC_SECRET),
             ),
-            Algorithm::RS256 => {
-                let key = Key::from_pem(RSA_PEM, Some(alg)).unwrap();
-                (
-                    key,
-                    pem_der(RSA_PEM),
-                    jwt9::EncodingKey::from_rsa_pem(RSA_PEM.as_bytes()).unwrap(),
-                    jwt9::DecodingKey::from_rsa_pem(RSA_PUB_PEM.as_bytes()).unwrap(),
-                    jwt11::EncodingKey::from_rsa_pem(RSA_PEM.as_bytes()).unwrap(),
-                    jwt11::DecodingKey::from_rsa_pem(RSA_PUB_PEM.as_bytes()).unwrap(),
-                )
-            }
-            Algorithm::ES256 => {
-                let key = Key::from_pem(P256_PEM, Some(alg)).unwrap();
-                (
-                    key,
-                    pem_der(P256_PEM),
-                    jwt9::EncodingKey::from_ec_pem(P256_PEM.as_bytes()).unwrap(),
-                    jwt9::DecodingKey::from_ec_pem(P256_PUB_PEM.as_bytes()).unwrap(),
-                    jwt11::EncodingKey::from_ec_pem(P256_PEM.as_bytes()).unwrap(),
-                    jwt11::DecodingKey::from_ec_pem(P256_PUB_PEM.as_bytes()).unwrap(),
-                )
-            }
-            Algorithm::EdDSA => {
-                let key = Key::from_pem(ED_PEM, Some(alg)).unwrap();
-                (
-                    key,
-                    pem_der(ED_PEM),
-                    jwt9::EncodingKey::from_ed_pem(ED_PEM.as_bytes()).unwrap(),
-                    jwt9::DecodingKey::from_ed_pem(ED_PUB_PEM.as_bytes()).unwrap(),
-                    jwt11::EncodingKey::from_ed_pem(ED_PEM.as_bytes()).unwrap(),
-                    jwt11::DecodingKey::from_ed_pem(ED_PUB_PEM.as_bytes()).unwrap(),
-                )
-            }
+            Algorithm::RS256 => (
+                tessera_key(alg),
+                pem_der(RSA_PEM),
+                jwt9::EncodingKey::from_rsa_pem(RSA_PEM.as_bytes()).unwrap(),
+                jwt9::DecodingKey::from_rsa_pem(RSA_PUB_PEM.as_bytes()).unwrap(),
+                jwt11::EncodingKey::from_rsa_pem(RSA_PEM.as_bytes()).unwrap(),
+                jwt11::DecodingKey::from_rsa_pem(RSA_PUB_PEM.as_bytes()).unwrap(),
+            ),
+            Algorithm::ES256 => (
+                tessera_key(alg),
+                pem_der(P256_PEM),
+                jwt9::EncodingKey::from_ec_pem(P256_PEM.as_bytes()).unwrap(),
+                jwt9::DecodingKey::from_ec_pem(P256_PUB_PEM.as_bytes()).unwrap(),
+                jwt11::EncodingKey::from_ec_pem(P256_PEM.as_bytes()).unwrap(),
+                jwt11::DecodingKey::from_ec_pem(P256_PUB_PEM.as_bytes()).unwrap(),
+            ),
+            Algorithm::EdDSA => (
+                tessera_key(alg),
+                pem_der(ED_PEM),
+                jwt9::EncodingKey::from_ed_pem(ED_PEM.as_bytes()).unwrap(),
+                jwt9::DecodingKey::from_ed_pem(ED_PUB_PEM.as_bytes()).unwrap(),
+                jwt11::EncodingKey::from_ed_pem(ED_PEM.as_bytes()).unwrap(),
+                jwt11::DecodingKey::from_ed_pem(ED_PUB_PEM.as_bytes()).unwrap(),
+            ),
             other => panic!("not benchmarked: {other}"),
         };
 
@@ -445,19 +465,8 @@ impl Setup {
         let floor = ring_floor::Floor::new(alg, &der, n.clone(), e.clone());
         let aws_floor = aws_lc_floor::Floor::new(alg, &der, n, e);
 
-        // Equivalent policies everywhere: exp required and checked, iss and
-        // aud required and checked, no leeway (Tessera's default), real clock.
-        let validation = Validation {
-            issuer: Some(vec![ISSUER.to_owned()]),
-            audience: Some(vec![AUDIENCE.to_owned()]),
-            ..Validation::default()
-        };
-        let verifying_key = if alg == Algorithm::HS256 {
-            key.clone()
-        } else {
-            key.public().unwrap()
-        };
-        let verifier = Verifier::new(KeySet::from(verifying_key), validation).unwrap();
+        // Equivalent policies everywhere (the peers' below match Tessera's).
+        let verifier = tessera_verifier(&key);
 
         let (alg9, alg11) = match alg {
             Algorithm::HS256 => (jwt9::Algorithm::HS256, jwt11::Algorithm::HS256),

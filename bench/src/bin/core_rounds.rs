@@ -27,14 +27,9 @@ use std::hint::black_box;
 use std::io::{BufRead as _, Write as _};
 use std::time::Instant;
 
-use tessera::jwt::{self, Validation, Verifier};
-use tessera::{Algorithm, Key, KeySet};
-use tessera_bench::{ALGORITHMS, AUDIENCE, CLAIMS_JSON, HMAC_SECRET, ISSUER};
-
-// The test keys of bench/keys, as src/lib.rs loads them.
-const RSA_PEM: &str = include_str!("../../keys/rsa2048.pem");
-const P256_PEM: &str = include_str!("../../keys/p256.pem");
-const ED_PEM: &str = include_str!("../../keys/ed25519.pem");
+use tessera::jwt::{self, Verifier};
+use tessera::{Algorithm, Key};
+use tessera_bench::{tessera_key, tessera_verifier, ALGORITHMS, CLAIMS_JSON};
 
 /// What one algorithm needs, prepared once: what `Setup::new` of
 /// src/lib.rs builds for Tessera (without the other libraries' keys).
@@ -50,23 +45,8 @@ struct Setup {
 
 impl Setup {
     fn new(alg: Algorithm) -> Setup {
-        let key = match alg {
-            Algorithm::HS256 => Key::hmac(HMAC_SECRET, alg).unwrap(),
-            Algorithm::RS256 => Key::from_pem(RSA_PEM, Some(alg)).unwrap(),
-            Algorithm::ES256 => Key::from_pem(P256_PEM, Some(alg)).unwrap(),
-            _ => Key::from_pem(ED_PEM, Some(alg)).unwrap(),
-        };
-        let validation = Validation {
-            issuer: Some(vec![ISSUER.to_owned()]),
-            audience: Some(vec![AUDIENCE.to_owned()]),
-            ..Validation::default()
-        };
-        let verifying = if alg == Algorithm::HS256 {
-            key.clone()
-        } else {
-            key.public().unwrap()
-        };
-        let verifier = Verifier::new(KeySet::from(verifying), validation).unwrap();
+        let key = tessera_key(alg);
+        let verifier = tessera_verifier(&key);
         let token = jwt::encode(CLAIMS_JSON, &key, None).unwrap();
         // Self-check: the claims come back exactly; a tampered token is refused.
         assert_eq!(verifier.verify(&token).unwrap().json(), CLAIMS_JSON);
