@@ -18,6 +18,7 @@ import hashlib
 import hmac
 import json
 import sys
+import urllib.parse
 from pathlib import Path
 
 OUT_DIR = Path(__file__).resolve().parents[1]
@@ -1304,6 +1305,241 @@ def attacks_suite(shared: Path) -> dict:
 
 
 # ---------------------------------------------------------------------------
+# Ed25519 signing (RFC 8032 section 5.1, deterministic), checked against RFC 8037 A.4
+
+ED_P = 2**255 - 19
+ED_L = 2**252 + 27742317777372353535851937790883648493
+ED_D = -121665 * pow(121666, -1, ED_P) % ED_P
+ED_GY = 4 * pow(5, -1, ED_P) % ED_P
+
+
+def _ed_recover_x(y: int, sign: int) -> int:
+    x2 = (y * y - 1) * pow(ED_D * y * y + 1, -1, ED_P) % ED_P
+    x = pow(x2, (ED_P + 3) // 8, ED_P)
+    if (x * x - x2) % ED_P:
+        x = x * pow(2, (ED_P - 1) // 4, ED_P) % ED_P
+    assert (x * x - x2) % ED_P == 0
+    return ED_P - x if x & 1 != sign else x
+
+
+ED_G = (_ed_recover_x(ED_GY, 0), ED_GY, 1, _ed_recover_x(ED_GY, 0) * ED_GY % ED_P)
+
+
+def _ed_add(P, Q):
+    A, B = (P[1] - P[0]) * (Q[1] - Q[0]) % ED_P, (P[1] + P[0]) * (Q[1] + Q[0]) % ED_P
+    C, D = 2 * P[3] * Q[3] * ED_D % ED_P, 2 * P[2] * Q[2] % ED_P
+    E, F, G, H = B - A, D - C, D + C, B + A
+    return E * F % ED_P, G * H % ED_P, F * G % ED_P, E * H % ED_P
+
+
+def _ed_mul(s: int, P):
+    Q = (0, 1, 1, 0)
+    while s:
+        if s & 1:
+            Q = _ed_add(Q, P)
+        P, s = _ed_add(P, P), s >> 1
+    return Q
+
+
+def _ed_compress(P) -> bytes:
+    zinv = pow(P[2], -1, ED_P)
+    x, y = P[0] * zinv % ED_P, P[1] * zinv % ED_P
+    return (y | ((x & 1) << 255)).to_bytes(32, "little")
+
+
+def ed25519_sign(seed: bytes, msg: bytes) -> bytes:
+    h = hashlib.sha512(seed).digest()
+    a = int.from_bytes(h[:32], "little")
+    a &= (1 << 254) - 8
+    a |= 1 << 254
+    pub = _ed_compress(_ed_mul(a, ED_G))
+    r = int.from_bytes(hashlib.sha512(h[32:] + msg).digest(), "little") % ED_L
+    R = _ed_compress(_ed_mul(r, ED_G))
+    k = int.from_bytes(hashlib.sha512(R + pub + msg).digest(), "little") % ED_L
+    return R + ((r + k * a) % ED_L).to_bytes(32, "little")
+
+
+def ed_token(jwk: dict, header, payload) -> str:
+    signing_input = b64u(as_bytes(header)) + "." + b64u(as_bytes(payload))
+    return signing_input + "." + b64u(ed25519_sign(unb64u(jwk["d"]), signing_input.encode()))
+
+
+# ---------------------------------------------------------------------------
+# mutations/mutations.json: every bit flip, truncation and extension of valid tokens and cookies
+
+COOKIES_DIR = OUT_DIR / "cookies"
+MUTATION_TARGETS = {
+    "jwt": ("keys", "token", "validation"),
+    "native": ("secrets", "cookie_name", "encrypted", "max_age", "now", "value"),
+    "flask": ("secret_key", "fallbacks", "open_now", "cookie"),
+    "itsdangerous": ("kind", "secret_keys", "salt", "key_derivation", "digest", "sep", "open_now", "max_age",
+                     "cookie"),
+    "express_cookie_session": ("keys", "name", "value", "sig"),
+    "express_session_id": ("secrets", "value"),
+    "rails": ("secret_key_base", "digest", "cookie_name", "now_ms", "cookie"),
+}
+# Appended to the mutated member: base64url/base64 characters, padding, separators, a space, an escape.
+SUFFIXES = ["A", "AA", "=", ".", "..", ".A", " ", "%3D"]
+
+
+def mutation_count(c: dict) -> int:
+    """Mutants a runner must check for a case (mutants holding a NUL byte count too, as skipped)."""
+    n = len(c["input"][c["field"]].encode("utf-8"))
+    total = 0
+    for kind in c["mutations"]:
+        total += {"bitflip": 8 * n, "truncate": n, "extend": len(c.get("suffixes", []))}[kind]
+    return total + len(c.get("renames", {}).get("values", []))
+
+
+def mcase(id_, target, input_, field, errors, comment, suffixes=SUFFIXES, renames=None, mutations=None):
+    members = MUTATION_TARGETS[target]
+    assert set(input_) <= set(members), (id_, set(input_) - set(members))
+    required = [m for m in members if m != "validation"]
+    assert all(m in input_ for m in required), (id_, [m for m in required if m not in input_])
+    assert isinstance(input_[field], str) and input_[field], id_
+    mutations = mutations or ["bitflip", "truncate", "extend"]
+    c = {"id": id_, "target": target, "input": input_, "field": field, "mutations": mutations}
+    if "extend" in mutations:
+        c["suffixes"] = list(suffixes)
+    if renames:
+        assert renames["field"] in input_ and renames["field"] != field, id_
+        assert input_[renames["field"]] not in renames["values"], id_
+        c["renames"] = renames
+    c["errors"] = sorted(errors)
+    c["comment"] = comment
+    return c
+
+
+def cookie_cases(file: str, key: str = "cases", id_member: str = "name") -> dict:
+    doc = json.loads((COOKIES_DIR / file).read_text(encoding="utf-8"))
+    return {c[id_member]: c for c in doc[key]}
+
+
+def mutations_suite(shared: Path) -> dict:
+    j = rfc_jwks(shared)
+    rfc = {v["id"]: v for v in json.loads((shared / "rfc_vectors.json").read_text())["vectors"]}
+    a8037 = rfc["rfc8037-A.4"]
+    # The Ed25519 signer reproduces RFC 8037 A.4 before it signs anything else.
+    assert ed_token(a8037["jwk"], a8037["protected_header_utf8"], a8037["payload_utf8"]) == a8037["compact"]
+    keys = {
+        "hs256-k1": {"secret_utf8": S256.decode(), "alg": "HS256", "kid": "k1"},
+        "rs256-pub": {"jwk": public_jwk(j["rsa"]), "alg": "RS256"},
+        "es256-pub": {"jwk": public_jwk(j["es256"]), "alg": "ES256"},
+        "eddsa-pub": {"jwk": public_jwk(j["ed"]), "alg": "EdDSA"},
+    }
+    C = {"sub": "user-1", "exp": FAR}
+    jwt_errors = ["INVALID_SIGNATURE", "MALFORMED", "UNSUPPORTED_ALGORITHM", "ALGORITHM_NOT_ALLOWED",
+                  "KEY_NOT_FOUND"]
+    a3 = rfc["rfc7515-A.3"]
+    cases = [
+        mcase("jwt-hs256", "jwt", {"keys": ["hs256-k1"], "token": hs_token(S256, {"alg": "HS256", "typ": "JWT",
+                                                                                   "kid": "k1"}, C),
+                                   "validation": {"now": NOW}},
+              "token", jwt_errors, "HS256 with a kid (a kid changed by the mutation selects no key)"),
+        mcase("jwt-rs256", "jwt", {"keys": ["rs256-pub"], "token": rs_token(j["rsa"], {"alg": "RS256", "typ": "JWT"}, C),
+                                   "validation": {"now": NOW}},
+              "token", jwt_errors, "RS256, RFC 7515 A.2 key, signed by the generator (PKCS#1 v1.5 is deterministic)"),
+        mcase("jwt-es256-rfc7515-A.3", "jwt", {"keys": ["es256-pub"], "token": a3["compact"],
+                                               "validation": {"now": 1300819379}},
+              "token", jwt_errors, "RFC 7515 A.3 verbatim (the published ECDSA signature), before its exp"),
+        mcase("jwt-eddsa", "jwt", {"keys": ["eddsa-pub"], "token": ed_token(j["ed"], {"alg": "EdDSA", "typ": "JWT"}, C),
+                                   "validation": {"now": NOW}},
+              "token", jwt_errors, "EdDSA, RFC 8037 A.1 key, signed by the generator's RFC 8032 signer"),
+    ]
+
+    # --- native (Tessera's own cookie): the cookie name is bound into the MAC / AEAD.
+    native = cookie_cases("native.json")
+    native_renames = ["Session", "session2", "sessio", "__Host-session", "sid", "session.0"]
+    for name in ("signed", "encrypted"):
+        src = native[name]
+        inp = {k: src[k] for k in ("secrets", "cookie_name", "encrypted", "max_age", "now", "value")}
+        cases.append(mcase(f"native-{name}", "native", inp, "value", ["INVALID_SIGNATURE", "MALFORMED"],
+                           f"cookies/native.json '{name}'",
+                           renames={"field": "cookie_name", "values": native_renames}))
+
+    # --- Flask: SecureCookieSessionInterface; the cookie name is not part of the signature.
+    flask = cookie_cases("flask.json")
+    for name in ("flask-simple", "flask-compressed"):
+        src = flask[name]
+        inp = {k: src[k] for k in ("secret_key", "fallbacks", "open_now", "cookie")}
+        cases.append(mcase(name, "flask", inp, "cookie", ["INVALID_SIGNATURE", "MALFORMED"],
+                           f"cookies/flask.json '{name}' (minted by Flask)"))
+
+    # --- itsdangerous: Signer, TimestampSigner, URLSafeTimedSerializer (no cookie name involved).
+    itsd = cookie_cases("itsdangerous.json")
+    for name in ("signer-hmac-sha256", "timestamp_signer-django-concat-sha1", "serializer-concat-sha512"):
+        src = itsd[name]
+        inp = {k: src[k] for k in MUTATION_TARGETS["itsdangerous"]}
+        cases.append(mcase(f"itsdangerous-{name}", "itsdangerous", inp, "cookie",
+                           ["INVALID_SIGNATURE", "MALFORMED"], f"cookies/itsdangerous.json '{name}' (minted by itsdangerous)"))
+
+    # --- Express cookie-session: keygrip signs "<name>=<value>", so the name is bound.
+    express = cookie_cases("express.json", "cookie_session", "id")
+    for name in ("cs-session-simple", "cs-myapp.sess-b64-specials"):
+        src = express[name]
+        inp = {k: src[k] for k in ("keys", "name", "value", "sig")}
+        other = "session" if src["name"] != "session" else "myapp.sess"
+        renames = {"field": "name", "values": [other, src["name"].upper(), src["name"] + ".sig", "x" + src["name"]]}
+        for field in ("value", "sig"):
+            cases.append(mcase(f"express-{name}-{field}", "express_cookie_session", inp, field,
+                               ["INVALID_SIGNATURE", "MALFORMED"],
+                               f"cookies/express.json cookie_session '{name}' (minted by cookie-session), "
+                               f"mutating {field}", renames=renames if field == "value" else None))
+
+    # --- express-session ids: the signature covers the id only (the cookie name is not bound).
+    sids = cookie_cases("express.json", "session_id", "id")
+    src = sids["sid-middleware-fixedSes"]
+    cases.append(mcase("express-session-id-fixedSes", "express_session_id",
+                       {"secrets": src["secrets"], "value": src["signed"]}, "value",
+                       ["INVALID_SIGNATURE", "MALFORMED"],
+                       "cookies/express.json session_id 'sid-middleware-fixedSes', the literal s:... form. "
+                       "Not the percent-encoded wire form: %2B and %2b are the same escape, so a case bit flip "
+                       "of an escape's hex digit is an equivalent encoding. No ' ' suffix: cookie.parse trims "
+                       "surrounding spaces, so a trailing space is the same value.",
+                       suffixes=[s for s in SUFFIXES if s != " "]))
+
+    # --- Rails encrypted cookies: the purpose "cookie.<name>" is inside the AEAD plaintext, so the name is bound.
+    rails = cookie_cases("rails.json")
+    for name in ("session-sha256", "session-sha1-legacy"):
+        src = rails[name]
+        inp = {k: src[k] for k in ("secret_key_base", "digest", "cookie_name", "now_ms")}
+        inp["cookie"] = urllib.parse.unquote(src["cookie"], errors="strict")
+        assert "%" not in inp["cookie"] and " " not in inp["cookie"]
+        cases.append(mcase(f"rails-{name}", "rails", inp, "cookie", ["INVALID_SIGNATURE", "MALFORMED"],
+                           f"cookies/rails.json '{name}' (minted by ActiveSupport), percent-decoded",
+                           renames={"field": "cookie_name",
+                                    "values": ["_App_session", "_app_session2", "app_session", "remember_token"]}))
+
+    ids = [c["id"] for c in cases]
+    assert len(ids) == len(set(ids)), "duplicate mutation case ids"
+    total = sum(mutation_count(c) for c in cases)
+    description = (
+        "Every single-bit flip, every truncation and a set of extensions of valid JWTs and cookies, plus "
+        "mixed-up cookie names where the format binds the name; every mutant must fail with one of the "
+        f"case's errors. {len(cases)} cases, {total} mutants (counting those a runner skips for a NUL byte). "
+        "Format: tests/vectors/README.md.")
+    return {"suite": "mutations", "schema": 1, "description": description, "keys": keys, "cases": cases}
+
+
+def dump_mutations(doc: dict) -> str:
+    enc = lambda v: json.dumps(v, ensure_ascii=True, separators=(", ", ": "))  # noqa: E731
+    out = ["{"]
+    for k in ("suite", "schema", "description"):
+        out.append(f"  {enc(k)}: {enc(doc[k])},")
+    keys = list(doc["keys"].items())
+    out.append('  "keys": {')
+    for i, (name, spec) in enumerate(keys):
+        out.append(f"    {enc(name)}: {enc(spec)}" + ("," if i < len(keys) - 1 else ""))
+    out.append("  },")
+    out.append('  "cases": [')
+    for i, c in enumerate(doc["cases"]):
+        out.append("    " + enc(c) + ("," if i < len(doc["cases"]) - 1 else ""))
+    out.append("  ]")
+    out.append("}")
+    return "\n".join(out) + "\n"
+
+
+# ---------------------------------------------------------------------------
 # main
 
 
@@ -1311,7 +1547,9 @@ def build(shared: Path) -> dict:
     docs = {"rfc.json": rfc_suite(shared), "jwt.json": jwt_suite(shared), "attacks.json": attacks_suite(shared)}
     for suite, name in WYCHEPROOF:
         docs[suite + ".json"] = wycheproof_suite(suite, shared / "wycheproof" / name)
-    return {name: dump(doc) for name, doc in docs.items()}
+    files = {name: dump(doc) for name, doc in docs.items()}
+    files["mutations/mutations.json"] = dump_mutations(mutations_suite(shared))
+    return files
 
 
 def main() -> int:
@@ -1326,8 +1564,10 @@ def main() -> int:
         if not path.exists() or path.read_text(encoding="utf-8") != text:
             stale.append(name)
             if not args.check:
+                path.parent.mkdir(exist_ok=True)
                 path.write_text(text, encoding="utf-8")
-    unknown = sorted(p.name for p in OUT_DIR.glob("*.json") if p.name not in files)
+    found = [p.relative_to(OUT_DIR).as_posix() for p in (*OUT_DIR.glob("*.json"), *OUT_DIR.glob("mutations/*"))]
+    unknown = sorted(name for name in found if name not in files)
     if args.check:
         for name in stale:
             print(f"stale: tests/vectors/{name}", file=sys.stderr)
