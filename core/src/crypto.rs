@@ -163,15 +163,22 @@ pub(crate) fn rsa_private(c: &RsaComponents<'_>) -> Result<Material> {
 }
 
 /// `d mod (p-1) == dP` and `d mod (q-1) == dQ` (the definition of dP, dQ).
+/// Every number here is private key material: each is wiped when dropped.
 fn rsa_exponent_consistent(c: &RsaComponents<'_>) -> bool {
     use rsa::BigUint;
+    use zeroize::Zeroizing;
     let one = BigUint::from(1u8);
-    let n = |b: &[u8]| BigUint::from_bytes_be(b);
+    let n = |b: &[u8]| Zeroizing::new(BigUint::from_bytes_be(b));
     let (d, p, q) = (n(c.d), n(c.p), n(c.q));
-    if p <= one || q <= one {
+    if *p <= one || *q <= one {
         return false;
     }
-    &d % (&p - &one) == n(c.dp) && &d % (&q - &one) == n(c.dq)
+    let check = |prime: &BigUint, want: &[u8]| {
+        let prime_1 = Zeroizing::new(prime - &one);
+        let got = Zeroizing::new(&*d % &*prime_1);
+        *got == *n(want)
+    };
+    check(&p, c.dp) && check(&q, c.dq)
 }
 
 /// An RSA public key from its modulus and exponent.
@@ -380,6 +387,7 @@ pub(crate) fn ec_point_is_valid(alg: Algorithm, point: &[u8]) -> bool {
 /// and PBKDF2; Tessera's own sealed cookies use HKDF and AES-256-GCM.
 pub(crate) mod prims {
     use ring::{digest, hmac};
+    use zeroize::Zeroizing;
 
     use crate::error::{invalid_argument, invalid_key, Result};
 
@@ -483,14 +491,14 @@ pub(crate) mod prims {
         salt: &[u8],
         info: &[u8],
         len: usize,
-    ) -> Result<Vec<u8>> {
+    ) -> Result<Zeroizing<Vec<u8>>> {
         struct Len(usize);
         impl ring::hkdf::KeyType for Len {
             fn len(&self) -> usize {
                 self.0
             }
         }
-        let mut out = vec![0u8; len];
+        let mut out = Zeroizing::new(vec![0u8; len]);
         let prk = ring::hkdf::Salt::new(ring::hkdf::HKDF_SHA256, salt).extract(secret);
         let info = [info];
         prk.expand(&info, Len(len))
@@ -506,14 +514,14 @@ pub(crate) mod prims {
         salt: &[u8],
         iterations: u32,
         len: usize,
-    ) -> Vec<u8> {
+    ) -> Zeroizing<Vec<u8>> {
         let alg = match hash {
             Hash::Sha1 => ring::pbkdf2::PBKDF2_HMAC_SHA1,
             Hash::Sha256 => ring::pbkdf2::PBKDF2_HMAC_SHA256,
             Hash::Sha384 => ring::pbkdf2::PBKDF2_HMAC_SHA384,
             Hash::Sha512 => ring::pbkdf2::PBKDF2_HMAC_SHA512,
         };
-        let mut out = vec![0u8; len];
+        let mut out = Zeroizing::new(vec![0u8; len]);
         let n = std::num::NonZeroU32::new(iterations.max(1)).unwrap_or(std::num::NonZeroU32::MIN);
         ring::pbkdf2::derive(alg, n, salt, secret, &mut out);
         out

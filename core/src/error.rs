@@ -239,6 +239,43 @@ pub(crate) fn invalid_argument(msg: impl Into<Cow<'static, str>>) -> Error {
     Error::new(ErrorCode::InvalidArgument, msg)
 }
 
+/// Longest prefix (in characters) of an input string an error message may quote.
+pub(crate) const ECHO_MAX_CHARS: usize = 16;
+
+/// An input string as an error message may quote it: at most
+/// [`ECHO_MAX_CHARS`] characters, escaped (`{:?}` rules, so no control
+/// character or newline reaches a log), with `…` and the full byte length
+/// when cut. Messages never quote a token, a cookie or a secret; this is for
+/// short names the caller may need to see (a `crit` member, a `kid`).
+pub(crate) fn echo(s: &str) -> String {
+    match s.char_indices().nth(ECHO_MAX_CHARS) {
+        None => format!("{s:?}"),
+        Some((i, _)) => format!("{:?}… ({} bytes)", &s[..i], s.len()),
+    }
+}
+
+/// A `serde_json` error as a message may carry it: what went wrong and where
+/// (line, column), never the offending value. serde's own text quotes the
+/// value (`invalid type: string "…", expected u64`) and unknown member
+/// names; only the part before the first quote is kept, except for
+/// `missing field` (whose name comes from the target type, not the input).
+pub(crate) fn serde_detail(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    let head = if text.starts_with("missing field `") {
+        text.split(" at line ").next().unwrap_or("missing field")
+    } else {
+        text.split(['"', '`', '\'']).next().unwrap_or("")
+    };
+    let head = head.split(" at line ").next().unwrap_or("").trim_end();
+    let head = head.trim_end_matches([':', ',', ' ']);
+    let head = if head.is_empty() { "invalid" } else { head };
+    if e.line() == 0 {
+        head.to_owned()
+    } else {
+        format!("{head} at line {} column {}", e.line(), e.column())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -263,5 +300,37 @@ mod tests {
             std::mem::size_of::<Result<()>>(),
             std::mem::size_of::<usize>()
         );
+    }
+
+    #[test]
+    fn echoes_are_short_and_escaped() {
+        assert_eq!(echo("kid-1"), "\"kid-1\"");
+        let long = "x".repeat(1000);
+        let e = echo(&long);
+        assert!(e.len() < 40 && e.ends_with("(1000 bytes)"), "{e}");
+        assert_eq!(echo("a\nb"), "\"a\\nb\"");
+        // Multi-byte characters are cut on a boundary.
+        assert!(echo(&"é".repeat(40)).contains("… (80 bytes)"));
+        // Short in characters but long once escaped.
+        assert!(echo(&"\u{1}".repeat(16)).len() < 120);
+    }
+
+    #[test]
+    fn serde_detail_drops_values() {
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct T {
+            n: u64,
+        }
+        let e = serde_json::from_str::<T>(r#"{"n":"topsecret"}"#).unwrap_err();
+        let d = serde_detail(&e);
+        assert!(
+            !d.contains("topsecret") && d.starts_with("invalid type: string"),
+            "{d}"
+        );
+        let e = serde_json::from_str::<T>("{}").unwrap_err();
+        assert!(serde_detail(&e).starts_with("missing field `n`"));
+        let e = serde_json::from_str::<T>(r#"{"n":-5}"#).unwrap_err();
+        assert!(!serde_detail(&e).contains("-5"));
     }
 }

@@ -9,10 +9,33 @@ use crate::error::{invalid_key, Error, ErrorCode, Result};
 use crate::json;
 use crate::key::{self, Key, KeyOptions, Parts};
 
+/// The JWK members that hold private key material (RFC 7518 §6).
+const PRIVATE_MEMBERS: &[&str] = &["k", "d", "p", "q", "dp", "dq", "qi"];
+
+/// Wipes the private members' text in a parsed JWK (serde_json's `Value`
+/// cannot wipe itself on drop).
+pub(crate) fn wipe_private_members(m: &mut Map<String, Value>) {
+    use zeroize::Zeroize;
+    for name in PRIVATE_MEMBERS {
+        if let Some(Value::String(s)) = m.get_mut(*name) {
+            s.zeroize();
+        }
+    }
+    if let Some(Value::Array(oth)) = m.get_mut("oth") {
+        for v in oth {
+            if let Value::Object(o) = v {
+                wipe_private_members(o);
+            }
+        }
+    }
+}
+
 /// Parses JWK JSON text.
 pub(crate) fn parse(text: &str, opts: &KeyOptions) -> Result<Key> {
-    let map = parse_map(text, "JWK")?;
-    from_map(&map, opts)
+    let mut map = parse_map(text, "JWK")?;
+    let key = from_map(&map, opts);
+    wipe_private_members(&mut map);
+    key
 }
 
 /// Strictly parses a JSON object into a map (cold path: keys, JWKS).
@@ -31,6 +54,8 @@ fn member<'a>(m: &'a Map<String, Value>, name: &'static str) -> Result<Option<&'
     }
 }
 
+/// A base64url member's bytes. Private members are wrapped in `Zeroizing` by
+/// every caller.
 fn bytes(m: &Map<String, Value>, name: &'static str) -> Result<Option<Vec<u8>>> {
     match member(m, name)? {
         None => Ok(None),
@@ -205,7 +230,12 @@ pub(crate) fn to_jwk(key: &Key, private: bool) -> Result<String> {
     if let Some(kid) = key.kid() {
         m.insert("kid".into(), kid.into());
     }
-    Ok(Value::Object(m).to_string())
+    let text = serde_json::to_string(&m)
+        .map_err(|_| Error::new(ErrorCode::Internal, "JWK serialization failed"))?;
+    // The intermediate copies of private members are wiped; the text is the
+    // caller's (the bindings wipe theirs after handing it over).
+    wipe_private_members(&mut m);
+    Ok(text)
 }
 
 fn kty_crv(parts: &Parts) -> (&'static str, Option<&'static str>) {
@@ -221,7 +251,10 @@ fn kty_crv(parts: &Parts) -> (&'static str, Option<&'static str>) {
 pub(crate) fn thumbprint_input(key: &Key) -> String {
     let e = b64::encode;
     match key.parts() {
-        Parts::Oct { secret } => format!(r#"{{"k":"{}","kty":"oct"}}"#, e(secret)),
+        Parts::Oct { secret } => {
+            // Hashed at once by `thumbprint`, which wipes this text.
+            format!(r#"{{"k":"{}","kty":"oct"}}"#, e(secret))
+        }
         Parts::Rsa { n, e: exp, .. } => {
             format!(r#"{{"e":"{}","kty":"RSA","n":"{}"}}"#, e(exp), e(n))
         }

@@ -201,7 +201,10 @@ pub(crate) fn parse_header(segment: &[u8]) -> Result<Header> {
         }
         return Err(Error::new(
             ErrorCode::UnsupportedCriticalHeader,
-            format!("unsupported critical header parameter {:?}", crit[0]),
+            format!(
+                "unsupported critical header parameter {}",
+                crate::error::echo(&crit[0])
+            ),
         ));
     }
     if sink.b64 == Some(false) {

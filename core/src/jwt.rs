@@ -273,8 +273,14 @@ impl Claims {
     }
     /// Deserializes the claims into `T`; `INVALID_CLAIM` if they do not fit.
     pub fn deserialize<T: serde::de::DeserializeOwned>(&self) -> Result<T> {
-        serde_json::from_str(&self.json)
-            .map_err(|e| Error::new(ErrorCode::InvalidClaim, format!("claims do not fit: {e}")))
+        serde_json::from_str(&self.json).map_err(|e| {
+            // The detail names the problem and its place, never a claim's value.
+            let detail = crate::error::serde_detail(&e);
+            Error::new(
+                ErrorCode::InvalidClaim,
+                format!("claims do not fit: {detail}"),
+            )
+        })
     }
 }
 
@@ -794,8 +800,10 @@ pub fn encode_claims<T: serde::Serialize>(
     keys: &impl SigningKeys,
     header: Option<&str>,
 ) -> Result<String> {
-    let text = serde_json::to_string(claims)
-        .map_err(|e| invalid_argument(format!("claims do not serialize: {e}")))?;
+    let text = serde_json::to_string(claims).map_err(|e| {
+        let detail = crate::error::serde_detail(&e);
+        invalid_argument(format!("claims do not serialize: {detail}"))
+    })?;
     encode(&text, keys, header)
 }
 
@@ -925,7 +933,7 @@ mod cache {
         /// Remembers a successful verification of `token`.
         pub(super) fn insert(&self, hash: u64, token: &[u8], claims: &Claims, times: Times) {
             let entry = Entry {
-                token: token.into(),
+                token: zeroize::Zeroizing::new(token.into()),
                 claims: fresh(claims),
                 times,
             };
@@ -952,7 +960,8 @@ mod cache {
     }
 
     struct Entry {
-        token: Box<[u8]>,
+        /// The whole bearer token, wiped when the entry is evicted.
+        token: zeroize::Zeroizing<Box<[u8]>>,
         claims: Claims,
         times: Times,
     }
@@ -1008,7 +1017,8 @@ mod cache {
         fn find(&self, hash: u64, token: &[u8]) -> Option<usize> {
             let &i = self.map.get(&hash)?;
             let e = self.slots[i].entry.as_ref()?;
-            (*e.token == *token).then_some(i)
+            // Constant-time: the cached token is a live credential.
+            crate::crypto::prims::ct_eq(&e.token, token).then_some(i)
         }
 
         fn unlink(&mut self, i: usize) {
@@ -1083,7 +1093,7 @@ mod cache {
 
         fn entry(token: &[u8]) -> Entry {
             Entry {
-                token: token.into(),
+                token: zeroize::Zeroizing::new(token.into()),
                 claims: claims(),
                 times: Times::default(),
             }

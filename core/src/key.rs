@@ -349,7 +349,9 @@ impl Key {
 
     /// The RFC 7638 JWK thumbprint (SHA-256, base64url).
     pub fn thumbprint(&self) -> String {
-        b64::encode(&crypto::sha256(jwk::thumbprint_input(self).as_bytes()))
+        // For an HMAC key the input holds the secret: wiped when dropped.
+        let input = Zeroizing::new(jwk::thumbprint_input(self));
+        b64::encode(&crypto::sha256(input.as_bytes()))
     }
 
     /// Signs `msg` with this key's algorithm (the raw JWS signature bytes).
@@ -595,7 +597,9 @@ fn decode_pem(pem: &str) -> Result<(String, Vec<u8>)> {
                 "encrypted (Proc-Type) PEM is not supported; decrypt it first",
             ));
         }
-        let b64: String = text.chars().filter(|c| !c.is_ascii_whitespace()).collect();
+        // The base64 of a private key: wiped when dropped, like the DER.
+        let b64: Zeroizing<String> =
+            Zeroizing::new(text.chars().filter(|c| !c.is_ascii_whitespace()).collect());
         let der = STANDARD
             .decode(b64.as_bytes())
             .map_err(|_| invalid_key("PEM body is not valid base64"))?;

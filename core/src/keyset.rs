@@ -56,7 +56,8 @@ impl KeySet {
         if let Some(kid) = key.kid() {
             if self.get(kid).is_some() {
                 return Err(invalid_argument(format!(
-                    "duplicate kid {kid:?} in key set"
+                    "duplicate kid {} in key set",
+                    crate::error::echo(kid)
                 )));
             }
         }
@@ -103,7 +104,20 @@ impl KeySet {
     /// use (unknown `kty` or curve, `"use": "enc"`, invalid material) are
     /// skipped, not fatal; a set with no usable key at all is `INVALID_KEY`.
     pub fn from_jwks(jwks: &str) -> Result<KeySet> {
-        let map = jwk::parse_map(jwks, "JWKS")?;
+        let mut map = jwk::parse_map(jwks, "JWKS")?;
+        let set = Self::from_jwks_map(&map);
+        // A JWKS may carry private keys: wipe the parsed copies of their members.
+        if let Some(Value::Array(entries)) = map.get_mut("keys") {
+            for entry in entries {
+                if let Value::Object(m) = entry {
+                    jwk::wipe_private_members(m);
+                }
+            }
+        }
+        set
+    }
+
+    fn from_jwks_map(map: &serde_json::Map<String, Value>) -> Result<KeySet> {
         let entries = match map.get("keys") {
             Some(Value::Array(a)) => a,
             _ => return Err(invalid_key("JWKS has no \"keys\" array")),

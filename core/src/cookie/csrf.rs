@@ -14,6 +14,7 @@ use crate::b64;
 use crate::crypto::prims::{ct_eq, hkdf_sha256, Hash, Mac};
 use crate::crypto::random_bytes;
 use crate::error::{invalid_key, malformed, Error, ErrorCode, Result};
+use zeroize::Zeroizing;
 
 const CONTEXT: &[u8] = b"tessera-csrf/v1";
 const LEN: usize = 32;
@@ -57,14 +58,13 @@ impl CsrfTokens {
 
     /// A fresh masked token for `session_id`.
     pub fn generate(&self, session_id: &str) -> Result<String> {
-        let raw = self.keys[0].sign(&[CONTEXT, session_id.as_bytes()]);
-        let mut token = random_bytes(LEN)?;
-        token.extend(
-            raw.iter()
-                .zip(&token[..LEN])
-                .map(|(r, m)| r ^ m)
-                .collect::<Vec<_>>(),
-        );
+        // The per-session secret is wiped when dropped; only its masked form leaves.
+        let raw = Zeroizing::new(self.keys[0].sign(&[CONTEXT, session_id.as_bytes()]));
+        let mut token = random_bytes(2 * LEN)?;
+        let (mask, masked) = token.split_at_mut(LEN);
+        for ((t, r), m) in masked.iter_mut().zip(raw.iter()).zip(mask.iter()) {
+            *t = r ^ m;
+        }
         Ok(b64::encode(&token))
     }
 
@@ -76,10 +76,12 @@ impl CsrfTokens {
         }
         let bytes = b64::decode(token).map_err(|_| malformed("CSRF token is not base64url"))?;
         let (mask, masked) = bytes.split_at(LEN);
-        let raw: Vec<u8> = mask.iter().zip(masked).map(|(m, x)| m ^ x).collect();
+        let raw: Zeroizing<Vec<u8>> =
+            Zeroizing::new(mask.iter().zip(masked).map(|(m, x)| m ^ x).collect());
         let mut ok = false;
         for key in &self.keys {
-            ok |= ct_eq(&key.sign(&[CONTEXT, session_id.as_bytes()]), &raw);
+            let expected = Zeroizing::new(key.sign(&[CONTEXT, session_id.as_bytes()]));
+            ok |= ct_eq(&expected, &raw);
         }
         if ok {
             Ok(())

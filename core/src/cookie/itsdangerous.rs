@@ -12,6 +12,7 @@
 use crate::b64;
 use crate::crypto::prims::{digest, Hash, Mac};
 use crate::error::{Error, ErrorCode, Result};
+use zeroize::Zeroizing;
 
 /// Largest inflated payload accepted (a cookie is at most 4 KB; this bounds zlib bombs).
 const MAX_INFLATED: u64 = 1 << 20;
@@ -157,14 +158,17 @@ impl Signer {
             .rev()
             .map(|s| {
                 let s = s.as_ref();
-                let key = match opts.key_derivation {
-                    KeyDerivation::Concat => digest(h, &[&opts.salt[..], s].concat()),
+                // The derived key and the concatenations holding the secret
+                // are wiped when dropped.
+                let concat = |parts: &[&[u8]]| Zeroizing::new(parts.concat());
+                let key = Zeroizing::new(match opts.key_derivation {
+                    KeyDerivation::Concat => digest(h, &concat(&[&opts.salt[..], s])),
                     KeyDerivation::DjangoConcat => {
-                        digest(h, &[&opts.salt[..], b"signer", s].concat())
+                        digest(h, &concat(&[&opts.salt[..], b"signer", s]))
                     }
                     KeyDerivation::Hmac => Mac::new(h, s).sign(&[&opts.salt]),
                     KeyDerivation::None => s.to_vec(),
-                };
+                });
                 Mac::new(h, &key)
             })
             .collect();

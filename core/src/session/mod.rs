@@ -44,9 +44,11 @@ pub(crate) fn now_ms() -> i64 {
         .unwrap_or(0)
 }
 
-/// A fresh 256-bit id, base64url (43 characters).
+/// A fresh 256-bit id, base64url (43 characters). The raw bytes are wiped;
+/// the id itself goes to the caller.
 pub(crate) fn new_id() -> Result<String> {
-    Ok(crate::b64::encode(&crate::crypto::random_bytes(32)?))
+    let raw = zeroize::Zeroizing::new(crate::crypto::random_bytes(32)?);
+    Ok(crate::b64::encode(&raw))
 }
 
 /// Whether `id` has the shape of [`new_id`]'s output.

@@ -17,9 +17,11 @@ fn garbage(what: &str, e: impl std::fmt::Display) -> Error {
     )
 }
 
-/// Parses `bytes` as a `T` record of format version 1.
+/// Parses `bytes` as a `T` record of format version 1. The error says what
+/// is wrong and where, never a stored value (serde quotes them).
 pub(crate) fn decode<'a, T: Deserialize<'a> + Versioned>(what: &str, bytes: &'a [u8]) -> Result<T> {
-    let rec: T = serde_json::from_slice(bytes).map_err(|e| garbage(what, e))?;
+    let rec: T =
+        serde_json::from_slice(bytes).map_err(|e| garbage(what, crate::error::serde_detail(&e)))?;
     if rec.v() != VERSION {
         return Err(garbage(
             what,

@@ -208,13 +208,20 @@ impl RedisStore {
         };
         let describe = urls
             .iter()
-            .map(|u| match u.rsplit_once('@') {
-                // Never keep a password in Debug output.
-                Some((scheme_user, host)) => {
-                    let scheme = scheme_user.split("://").next().unwrap_or("redis");
-                    format!("{scheme}://…@{host}")
+            .map(|u| {
+                // Never keep a password in Debug output: not the user:pass@
+                // part, not a query (`redis+unix:///sock?pass=…`).
+                let (u, query) = match u.split_once('?') {
+                    Some((u, _)) => (u, "?…"),
+                    None => (*u, ""),
+                };
+                match u.rsplit_once('@') {
+                    Some((scheme_user, host)) => {
+                        let scheme = scheme_user.split("://").next().unwrap_or("redis");
+                        format!("{scheme}://…@{host}{query}")
+                    }
+                    None => format!("{u}{query}"),
                 }
-                None => (*u).to_owned(),
             })
             .collect::<Vec<_>>()
             .join(",");

@@ -20,8 +20,8 @@ use super::store::SessionStore;
 use super::{check_label, hashed_key, is_id, millis, new_id, now_ms};
 use crate::error::{invalid_argument, malformed, Error, ErrorCode, Result};
 
-/// The outcome of a successful rotation.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// The outcome of a successful rotation. Its `Debug` leaves the token out.
+#[derive(Clone, PartialEq, Eq)]
 pub struct Rotated {
     /// The user the family belongs to.
     pub user_id: String,
@@ -29,6 +29,16 @@ pub struct Rotated {
     pub data: Option<String>,
     /// The new refresh token (the presented one is now retired).
     pub token: String,
+}
+
+impl std::fmt::Debug for Rotated {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Rotated")
+            .field("user_id", &self.user_id)
+            .field("data", &self.data)
+            .field("token", &"<redacted>")
+            .finish()
+    }
 }
 
 /// Rotating refresh tokens on a store (see the module docs).
