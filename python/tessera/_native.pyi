@@ -357,7 +357,12 @@ class CsrfTokens:
 @final
 class RailsCookie:
     def __new__(
-        cls, secret_key_base: _Secret, *, cookie_name: str, digest: str = "sha256"
+        cls,
+        secret_key_base: _Secret,
+        *,
+        cookie_name: str,
+        digest: str = "sha256",
+        rotations: Optional[Iterable[Tuple[_Secret, str]]] = None,
     ) -> RailsCookie: ...
     @property
     def cookie_name(self) -> str: ...

@@ -338,6 +338,26 @@ def test_rails_cookie() -> None:
         cookies.RailsCookie("b", cookie_name="x").decrypt(c, now="soon")  # type: ignore[arg-type]
 
 
+def test_rails_cookie_rotations() -> None:
+    old_sha1 = cookies.RailsCookie("o" * 64, cookie_name="_app_session", digest="sha1")
+    old_base = cookies.RailsCookie("p" * 64, cookie_name="_app_session")
+    rotated = cookies.RailsCookie(
+        "n" * 64, cookie_name="_app_session", rotations=[("o" * 64, "sha1"), (b"p" * 64, "sha256")]
+    )
+    for old in (old_sha1, old_base):
+        assert rotated.decrypt(old.encrypt({"u": 1}), now=NOW) == {"u": 1}
+    fresh = rotated.encrypt({"u": 2})
+    assert cookies.RailsCookie("n" * 64, cookie_name="_app_session").decrypt(fresh, now=NOW) == {"u": 2}
+    for old in (old_sha1, old_base):  # the first secret_key_base encrypts; rotations only decrypt
+        assert code_of(old.decrypt, fresh, now=NOW) == "INVALID_SIGNATURE"
+    unrotated = cookies.RailsCookie("n" * 64, cookie_name="_app_session")
+    assert code_of(unrotated.decrypt, old_base.encrypt({"u": 1}), now=NOW) == "INVALID_SIGNATURE"
+    assert code_of(cookies.RailsCookie, "n", cookie_name="x", rotations=[("o", "md5")]) == "INVALID_ARGUMENT"
+    assert code_of(cookies.RailsCookie, "n", cookie_name="x", rotations=[("", "sha1")]) == "INVALID_KEY"
+    with pytest.raises(TypeError):
+        cookies.RailsCookie("n", cookie_name="x", rotations=["o"])  # type: ignore[list-item]
+
+
 # ---------------------------------------------------------------- errors, threads
 
 

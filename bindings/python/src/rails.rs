@@ -75,7 +75,9 @@ fn millis(v: &Bound<'_, PyAny>, name: &str) -> PyResult<i64> {
 
 /// Rails' encrypted cookie ``cookie_name`` under ``secret_key_base``;
 /// ``digest`` is the key generator's hash: ``"sha256"`` (Rails 7 defaults)
-/// or ``"sha1"`` (apps still on 5.2–6.1 defaults).
+/// or ``"sha1"`` (apps still on 5.2–6.1 defaults). ``rotations`` lists older
+/// ``(secret_key_base, digest)`` pairs that still decrypt (Rails'
+/// ``cookies_rotations.rotate :encrypted``); ``encrypt`` always uses the first.
 #[pyclass(module = "tessera._native", name = "RailsCookie", frozen)]
 pub struct PyRailsCookie {
     inner: RailsCookie,
@@ -84,19 +86,36 @@ pub struct PyRailsCookie {
 #[pymethods]
 impl PyRailsCookie {
     #[new]
-    #[pyo3(signature = (secret_key_base, *, cookie_name, digest = "sha256".to_owned()),
-        text_signature = "(secret_key_base, *, cookie_name, digest='sha256')")]
+    #[pyo3(signature = (secret_key_base, *, cookie_name, digest = "sha256".to_owned(), rotations = None),
+        text_signature = "(secret_key_base, *, cookie_name, digest='sha256', rotations=None)")]
     fn py_new(
         py: Python<'_>,
         secret_key_base: &Bound<'_, PyAny>,
         cookie_name: &Bound<'_, PyAny>,
         digest: String,
+        rotations: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
         let base = zeroize::Zeroizing::new(bytes_arg(secret_key_base, "secret_key_base")?);
         let name = str_arg(cookie_name, "cookie_name")?;
         let digest = RailsDigest::parse(&digest).py_err()?;
-        // PBKDF2 (1000 iterations) takes about a millisecond: without the GIL.
-        py.detach(|| RailsCookie::new(&base, &name, digest))
+        let mut older = Vec::new();
+        if let Some(list) = rotations {
+            for item in list.try_iter()? {
+                let item = item?;
+                let (skb, d): (Bound<'_, PyAny>, String) = item.extract().map_err(|_| {
+                    type_error(format!(
+                        "rotations must hold (secret_key_base, digest) pairs, not {}",
+                        type_name(&item)
+                    ))
+                })?;
+                older.push((
+                    zeroize::Zeroizing::new(bytes_arg(&skb, "rotations")?),
+                    RailsDigest::parse(&d).py_err()?,
+                ));
+            }
+        }
+        // PBKDF2 (1000 iterations) takes about a millisecond per key: without the GIL.
+        py.detach(|| RailsCookie::with_rotations(&base, &name, digest, &older))
             .py_err()
             .map(|inner| PyRailsCookie { inner })
     }
