@@ -10,13 +10,14 @@ use std::collections::BTreeSet;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
 
-use serde_json::{json, Map, Value};
-use tessera::jwt::{self, Validation};
-use tessera::{b64, jws, Algorithm, ErrorCode, Key, KeyOptions, KeySet};
+use serde_json::{json, Value};
+use tessera::{b64, jws, jwt, ErrorCode};
+
+#[path = "support/vector_keys.rs"]
+mod vector_keys;
+use vector_keys::{key, key_set, unhex, validation, Obj};
 
 type Result<T, E = tessera::Error> = std::result::Result<T, E>;
-
-type Obj = Map<String, Value>;
 
 /// Every file together must expect at least these error codes.
 const REQUIRED_CODES: &str = "MALFORMED TOO_LARGE UNSUPPORTED_ALGORITHM ALGORITHM_NOT_ALLOWED
@@ -54,57 +55,8 @@ fn text<'a>(c: &'a Obj, name: &str) -> &'a str {
     v.unwrap_or_else(|| panic!("\"{name}\" must be a string"))
 }
 
-fn unhex(s: &str) -> Vec<u8> {
-    assert!(s.len() % 2 == 0, "odd hex length");
-    let byte = |i| u8::from_str_radix(&s[i..i + 2], 16).expect("hex");
-    (0..s.len()).step_by(2).map(byte).collect()
-}
-
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// KEYSPEC → Key. A load error is the outcome of the case that uses the key.
-fn load_key(spec: &Obj) -> Result<Key> {
-    let (mut opts, mut material) = (KeyOptions::default(), None);
-    for (k, v) in spec {
-        match (k.as_str(), v) {
-            ("alg", Value::String(a)) => opts.alg = Some(Algorithm::parse(a)?),
-            ("kid", Value::String(s)) => opts.kid = Some(s.clone()),
-            ("allow_weak", Value::Bool(b)) => opts.allow_weak = *b,
-            (m @ ("jwk" | "pem" | "secret_hex" | "secret_utf8"), _) if material.is_none() => {
-                material = Some((m, v))
-            }
-            _ => panic!("bad key spec member \"{k}\""),
-        }
-    }
-    match material.expect("a key spec needs one of jwk, pem, secret_hex, secret_utf8") {
-        ("jwk", v @ Value::Object(_)) => Key::from_jwk_with(&v.to_string(), &opts),
-        ("pem", Value::String(p)) => Key::from_pem_with(p, &opts),
-        ("secret_hex", Value::String(h)) => Key::hmac_with(&unhex(h), &opts),
-        ("secret_utf8", Value::String(s)) => Key::hmac_with(s.as_bytes(), &opts),
-        (m, _) => panic!("bad key material \"{m}\""),
-    }
-}
-
-fn key(keys: &Obj, name: &Value) -> Result<Key> {
-    let name = name.as_str().expect("a key name is a string");
-    let spec = keys.get(name).and_then(Value::as_object);
-    load_key(spec.unwrap_or_else(|| panic!("unknown key \"{name}\"")))
-}
-
-fn key_set(keys: &Obj, names: &Value) -> Result<KeySet> {
-    let names = names.as_array().expect("a list of key names");
-    KeySet::new(names.iter().map(|n| key(keys, n)).collect::<Result<_>>()?)
-}
-
-/// The case's options go through `Validation::from_json`, the same parser the
-/// C ABI uses, so an unknown option name fails the case (INVALID_ARGUMENT).
-fn validation(v: Option<&Value>) -> Result<Validation> {
-    match v {
-        None => Ok(Validation::default()),
-        Some(v) => Validation::from_json(&v.to_string()),
-    }
 }
 
 fn parse(s: &str) -> Value {

@@ -1428,23 +1428,30 @@ def mutations_suite(shared: Path) -> dict:
         "eddsa-pub": {"jwk": public_jwk(j["ed"]), "alg": "EdDSA"},
     }
     C = {"sub": "user-1", "exp": FAR}
-    jwt_errors = ["INVALID_SIGNATURE", "MALFORMED", "UNSUPPORTED_ALGORITHM", "ALGORITHM_NOT_ALLOWED",
-                  "KEY_NOT_FOUND"]
+    # The codes core/tests/mutations.rs observes for each token's mutants (kept tight: a new code is a
+    # behaviour change to look at). UNSUPPORTED_ALGORITHM / ALGORITHM_NOT_ALLOWED: a flip in the header
+    # segment that changes the alg name (to an unknown one / to another supported one, e.g. RS256 -> PS256);
+    # KEY_NOT_FOUND: one that changes the kid.
+    sig, mal, uns, ana = "INVALID_SIGNATURE", "MALFORMED", "UNSUPPORTED_ALGORITHM", "ALGORITHM_NOT_ALLOWED"
     a3 = rfc["rfc7515-A.3"]
+    hs_header = {"alg": "HS256", "typ": "JWT", "kid": "k1"}
     cases = [
-        mcase("jwt-hs256", "jwt", {"keys": ["hs256-k1"], "token": hs_token(S256, {"alg": "HS256", "typ": "JWT",
-                                                                                   "kid": "k1"}, C),
+        mcase("jwt-hs256", "jwt", {"keys": ["hs256-k1"], "token": hs_token(S256, hs_header, C),
                                    "validation": {"now": NOW}},
-              "token", jwt_errors, "HS256 with a kid (a kid changed by the mutation selects no key)"),
-        mcase("jwt-rs256", "jwt", {"keys": ["rs256-pub"], "token": rs_token(j["rsa"], {"alg": "RS256", "typ": "JWT"}, C),
+              "token", [sig, mal, uns, "KEY_NOT_FOUND"],
+              "HS256 with a kid (a flip that changes the kid selects no key)"),
+        mcase("jwt-rs256", "jwt", {"keys": ["rs256-pub"],
+                                   "token": rs_token(j["rsa"], {"alg": "RS256", "typ": "JWT"}, C),
                                    "validation": {"now": NOW}},
-              "token", jwt_errors, "RS256, RFC 7515 A.2 key, signed by the generator (PKCS#1 v1.5 is deterministic)"),
+              "token", [sig, mal, uns, ana],
+              "RS256, RFC 7515 A.2 key, signed by the generator (PKCS#1 v1.5 is deterministic)"),
         mcase("jwt-es256-rfc7515-A.3", "jwt", {"keys": ["es256-pub"], "token": a3["compact"],
                                                "validation": {"now": 1300819379}},
-              "token", jwt_errors, "RFC 7515 A.3 verbatim (the published ECDSA signature), before its exp"),
-        mcase("jwt-eddsa", "jwt", {"keys": ["eddsa-pub"], "token": ed_token(j["ed"], {"alg": "EdDSA", "typ": "JWT"}, C),
+              "token", [sig, mal, uns], "RFC 7515 A.3 verbatim (the published ECDSA signature), before its exp"),
+        mcase("jwt-eddsa", "jwt", {"keys": ["eddsa-pub"],
+                                   "token": ed_token(j["ed"], {"alg": "EdDSA", "typ": "JWT"}, C),
                                    "validation": {"now": NOW}},
-              "token", jwt_errors, "EdDSA, RFC 8037 A.1 key, signed by the generator's RFC 8032 signer"),
+              "token", [sig, mal, uns], "EdDSA, RFC 8037 A.1 key, signed by the generator's RFC 8032 signer"),
     ]
 
     # --- native (Tessera's own cookie): the cookie name is bound into the MAC / AEAD.
@@ -1484,7 +1491,9 @@ def mutations_suite(shared: Path) -> dict:
             cases.append(mcase(f"express-{name}-{field}", "express_cookie_session", inp, field,
                                ["INVALID_SIGNATURE", "MALFORMED"],
                                f"cookies/express.json cookie_session '{name}' (minted by cookie-session), "
-                               f"mutating {field}", renames=renames if field == "value" else None))
+                               f"mutating {field}. The core answers INVALID_SIGNATURE to every mutant; "
+                               "MALFORMED is the byte APIs' (C) answer to a mutant that is not UTF-8",
+                               renames=renames if field == "value" else None))
 
     # --- express-session ids: the signature covers the id only (the cookie name is not bound).
     sids = cookie_cases("express.json", "session_id", "id")
