@@ -1063,8 +1063,10 @@ def attacks_suite(shared: Path) -> dict:
 
     dec("control-valid", good, {"claims": C}, comment="the unmodified token every attack starts from")
 
-    # --- alg none
-    for name in ("none", "None", "NONE", "nOnE"):
+    # --- alg none, in every letter case (all 16)
+    casings = ["".join(c.upper() if bit >> i & 1 else c for i, c in enumerate("none")) for bit in range(16)]
+    assert len(set(casings)) == 16
+    for name in casings:
         h64, p64 = b64u(cjson({"alg": name, "typ": "JWT"}).encode()), b64u(cjson(C).encode())
         dec(f"alg-{name}-empty-signature", f"{h64}.{p64}.", err("ALGORITHM_NOT_ALLOWED"))
         dec(f"alg-{name}-with-signature", resign(S256, h64, p64), err("ALGORITHM_NOT_ALLOWED"),
@@ -1087,6 +1089,17 @@ def attacks_suite(shared: Path) -> dict:
     keys["pem-text-as-hmac-secret"] = {"secret_utf8": spki_pem, "alg": "HS256"}
     dec("hs256-with-rsa-public-pem-control", confused, {"claims": C}, keys_=["pem-text-as-hmac-secret"],
         comment="the token is well-formed: it verifies only when the caller explicitly makes the PEM text an HS256 secret")
+    # The same with other renderings of public keys as the MAC secret: EC PEM, DER, JWK JSON text.
+    ec_pem = pem("PUBLIC KEY", ec_spki(j["es256"]))
+    keys["es256-pub-pem"] = {"pem": ec_pem}
+    for label, secret, key_names in (
+            ("ec-public-pem", ec_pem.encode(), ["es256-pub-pem"]), ("ec-public-pem-jwk", ec_pem.encode(), ["es256-pub"]),
+            ("rsa-spki-der", rsa_spki(j["rsa"]), ["rs256-pub"]), ("ec-spki-der", ec_spki(j["es256"]), ["es256-pub"]),
+            ("rsa-jwk-json", cjson(public_jwk(j["rsa"])).encode(), ["rs256-pub"]),
+            ("ec-jwk-json", cjson(public_jwk(j["es256"])).encode(), ["es256-pub"]),
+            ("ec-raw-point", ec_point(j["es256"]), ["es256-pub"])):
+        dec(f"hs256-with-{label}-as-secret", hs_token(secret, H, C), err("ALGORITHM_NOT_ALLOWED"), keys_=key_names,
+            comment="HMAC over the public key's bytes: HS256 is not the key's algorithm")
 
     # --- ECDSA
     e_h64, e_p64 = b64u(b'{"alg":"ES256"}'), b64u(cjson(C).encode())
@@ -1101,6 +1114,48 @@ def attacks_suite(shared: Path) -> dict:
     cases.append(case("ecdsa-der-signature", "jws_verify", err("INVALID_SIGNATURE"), keys=["es256-pub"],
                       token=f"{h64}.{p64}.{b64u(der_sig)}", source=a3["source"],
                       comment="the valid RFC 7515 A.3 signature re-encoded as DER; JWS requires r||s"))
+
+    # r and s out of range, or zero next to a valid partner (s >= n and r >= n must not be reduced mod n).
+    # ES256: the RFC 7515 A.3 token with its signature altered. ES384: no published ES384 JWS exists and
+    # ECDSA signatures are only reused, so a valid Wycheproof P-384 signature at the primitive level.
+    def scalar_variants(r: int, s: int, n: int, size: int):
+        top = 2 ** (8 * size) - 1
+        return [("s-equals-n", r, n), ("s-n-plus-1", r, n + 1), ("s-max", r, top), ("s-plus-n", r, s + n),
+                ("r-equals-n", n, s), ("r-n-plus-1", n + 1, s), ("r-max", top, s), ("r-plus-n", r + n, s),
+                ("r-zero-valid-s", 0, s), ("s-zero-valid-r", r, 0), ("r-s-equal-n", n, n)]
+
+    def p1363(r: int, s: int, size: int) -> bytes:
+        return i2b(r, size) + i2b(s, size)
+
+    N256 = 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551
+    sig = unb64u(s64)
+    r, s = b2i(sig[:32]), b2i(sig[32:])
+    for label, rr, ss in scalar_variants(r, s, N256, 32):
+        if rr >= 2**256 or ss >= 2**256:
+            continue  # r + n or s + n does not fit the 32-byte field
+        cases.append(case(f"ecdsa-es256-{label}", "jws_verify", err("INVALID_SIGNATURE"), keys=["es256-pub"],
+                          token=f"{h64}.{p64}.{b64u(p1363(rr, ss, 32))}", source=a3["source"],
+                          comment="RFC 7515 A.3 with r/s replaced"))
+    cases.append(case("ecdsa-es256-high-s", "jws_verify", {"payload_hex": a3["payload_hex"]}, keys=["es256-pub"],
+                      token=f"{h64}.{p64}.{b64u(p1363(r, N256 - s, 32))}", source=a3["source"],
+                      comment="(r, n - s) is the same signature (ECDSA is malleable; JWS does not require "
+                              "low s): accepted, pinned"))
+    p384 = json.loads((shared / "wycheproof" / "ecdsa_p384_sha384_p1363.json").read_text())
+    w = next(t for t in p384["tests"] if t["result"] == "valid" and t["tcId"] == 1)
+    keys["es384-wycheproof"] = {"jwk": w["key"]["jwk"], "alg": "ES384"}
+    wsig = bytes.fromhex(w["sig_hex"])
+    r, s = b2i(wsig[:48]), b2i(wsig[48:])
+    src = f"Wycheproof ecdsa_p384_sha384_p1363 tcId {w['tcId']}, altered"
+    cases.append(case("ecdsa-es384-control", "verify_signature", {"valid": True}, key="es384-wycheproof",
+                      msg_hex=w["msg_hex"], sig_hex=wsig.hex(), source=src[:-9]))
+    for label, rr, ss in scalar_variants(r, s, P384["n"], 48):
+        if rr >= 2**384 or ss >= 2**384:
+            continue
+        cases.append(case(f"ecdsa-es384-{label}", "verify_signature", err("INVALID_SIGNATURE"),
+                          key="es384-wycheproof", msg_hex=w["msg_hex"], sig_hex=p1363(rr, ss, 48).hex(), source=src))
+    cases.append(case("ecdsa-es384-high-s", "verify_signature", {"valid": True}, key="es384-wycheproof",
+                      msg_hex=w["msg_hex"], sig_hex=p1363(r, P384["n"] - s, 48).hex(), source=src,
+                      comment="(r, n - s) is the same signature: accepted, pinned"))
 
     # --- header-supplied keys are never used
     atk_k = b64u(S256_OTHER)
@@ -1121,9 +1176,19 @@ def attacks_suite(shared: Path) -> dict:
     dec("header-jwk-rsa-control", t, {"claims": C}, keys_=["attacker-rs256-pub"])
 
     # --- kid injection
-    for label, kid in (("path-traversal", "../../../../dev/null"), ("sql", "x' OR '1'='1"), ("empty", "")):
+    for label, kid in (("path-traversal", "../../../../dev/null"), ("sql", "x' OR '1'='1"), ("empty", ""),
+                       ("path-traversal-etc-passwd", "../../../../etc/passwd"),
+                       ("path-traversal-backslash", "..\\..\\windows"), ("percent-encoded-dots", "%2e%2e%2f"),
+                       ("percent-encoded-k1", "%6b%31"), ("nul-inside", "k1\u0000"), ("nul-before", "\u0000k1"),
+                       ("crlf-header-injection", "k1\r\nX-Injected: 1"), ("lf", "k1\n"),
+                       ("jndi", "${jndi:ldap://x/a}"), ("sql-comment", "' OR '1'='1' --"),
+                       ("4-kib", "k" * 4096), ("fullwidth-digit", "k\uff11"), ("upper-case", "K1"),
+                       ("trailing-space", "k1 "), ("cyrillic-k", "\u043a1")):
         dec(f"kid-{label}", hs_token(S256, {"alg": "HS256", "kid": kid}, C), err("KEY_NOT_FOUND"),
-            keys_=["hs256-k1"])
+            keys_=["hs256-k1"], comment="kids are compared byte for byte, never decoded or normalized"
+            if label not in ("path-traversal", "sql", "empty") else None)
+    dec("kid-k1-control", hs_token(S256, {"alg": "HS256", "kid": "k1"}, C), {"claims": C}, keys_=["hs256-k1"],
+        comment="the same token shape with the real kid")
     dec("kid-number", hs_token(S256, {"alg": "HS256", "kid": 1}, C), err("MALFORMED"), keys_=["hs256-k1"])
     dec("kid-null", hs_token(S256, {"alg": "HS256", "kid": None}, C), err("MALFORMED"))
     dec("kid-array", hs_token(S256, {"alg": "HS256", "kid": ["k1"]}, C), err("MALFORMED"), keys_=["hs256-k1"])
@@ -1200,6 +1265,17 @@ def attacks_suite(shared: Path) -> dict:
     dec("signature-truncated-128-bits", f"{h64}.{p64}.{b64u(unb64u(s64)[:16])}", err("INVALID_SIGNATURE"))
     dec("signature-from-other-token", f"{h64}.{b64u(cjson({**C, 'sub': 'admin'}).encode())}.{s64}",
         err("INVALID_SIGNATURE"))
+    mac_bytes = unb64u(s64)
+    for label, sig in (("extended-one-byte", mac_bytes + b"\x00"), ("doubled", mac_bytes * 2),
+                       ("truncated-one-byte", mac_bytes[:-1]), ("truncated-to-one-byte", mac_bytes[:1])):
+        dec(f"signature-{label}", f"{h64}.{p64}.{b64u(sig)}", err("INVALID_SIGNATURE"))
+    dec("signature-hs256-tag-of-hs512-token", f"{b64u(cjson({'alg': 'HS512'}).encode())}.{p64}.{s64}",
+        err("INVALID_SIGNATURE"), keys_=["hs512"], comment="a 32-byte tag where HS512 needs 64")
+    keys["hs512"] = {"secret_hex": S512.hex(), "alg": "HS512"}
+    e_h = b64u(cjson(H).encode())
+    dec("segments-empty-header-remaced", resign(S256, "", p64), err("MALFORMED"))
+    dec("segments-empty-payload-remaced", resign(S256, e_h, ""), err("MALFORMED"),
+        comment="an empty payload is not a JWT claims set (a detached JWS is jws_verify's business)")
 
     # --- whitespace around the token
     for label, t in (("leading-space", " " + good), ("trailing-space", good + " "), ("trailing-newline", good + "\n"),
@@ -1227,6 +1303,36 @@ def attacks_suite(shared: Path) -> dict:
     dec("size-max-token-bytes-100", good, err("TOO_LARGE"), validation={"max_token_bytes": 100})
     dec("size-max-token-bytes-exact", good, {"claims": C}, validation={"max_token_bytes": len(good)})
     dec("size-max-token-bytes-one-less", good, err("TOO_LARGE"), validation={"max_token_bytes": len(good) - 1})
+
+    # 1 MiB protected headers. The size limit comes first; with the limit raised past the token, what is
+    # left is linear work (one base64url decode, one JSON scan with a hashed duplicate check, one MAC), so a
+    # flat header of ~87,000 distinct members verifies; a deeply nested one stops at depth 65.
+    MIB = 1 << 20
+    members = []
+    size = len('{"alg":"HS256","typ":"JWT"}')
+    i = 0
+    while size + len(',"m%06d":%d' % (i, i % 10)) <= MIB:
+        members.append('"m%06d":%d' % (i, i % 10))
+        size += len(members[-1]) + 1
+        i += 1
+    big_header = '{"alg":"HS256","typ":"JWT",' + ",".join(members)
+    big_header += " " * (MIB - 1 - len(big_header)) + "}"
+    assert len(big_header) == MIB
+    big = hs_token(S256, big_header, C)
+    raised = {"max_token_bytes": 2 * MIB}
+    dec("header-1mib-default-limit", big, err("TOO_LARGE"),
+        comment=f"a validly MACed token with a 1 MiB header ({len(members)} members): refused by size first")
+    dec("header-1mib-limit-raised", big, {"claims": C}, validation=raised,
+        comment="max_token_bytes raised to 2 MiB by the caller: the header is well-formed and verifies "
+                "(linear work only; the caller chose the limit)")
+    deep = '{"alg":"HS256","x":' + "[" * (MIB - 20) + "]"
+    dup = '{"alg":"HS256",' + '"a":1,' * ((MIB - 21) // 6) + '"a":1}'
+    dup = "{" + " " * (MIB - len(dup)) + dup[1:]
+    assert len(deep) == len(dup) == MIB
+    dec("header-1mib-deep-nesting-limit-raised", hs_token(S256, deep, C), err("MALFORMED"), validation=raised,
+        comment="1 MiB of '[' (unterminated): refused at nesting depth 65, before any signature work")
+    dec("header-1mib-duplicates-limit-raised", hs_token(S256, dup, C), err("MALFORMED"), validation=raised,
+        comment="1 MiB of duplicate members: refused at the first duplicate")
 
     # --- JSON nesting (top-level object is depth 1)
     def nested(depth, kind):
@@ -1284,8 +1390,56 @@ def attacks_suite(shared: Path) -> dict:
 
     # --- claim types and values
     dec("exp-as-string", hs_token(S256, H, {**C, "exp": str(FAR)}), err("INVALID_CLAIM", "exp"))
+    # exp literals, MACed with the real key so only claim parsing and validation decide. Numbers whose
+    # double would be infinite are refused by the JSON parser (MALFORMED), as are NaN/Infinity (not
+    # JSON); other JSON types are INVALID_CLAIM; finite values, fractional or huge, are compared as doubles.
+    for label, literal, expect in (
+            ("1e400", "1e400", err("MALFORMED")), ("minus-1e400", "-1e400", err("MALFORMED")),
+            ("1e309", "1e309", err("MALFORMED")), ("1E400-upper", "1E400", err("MALFORMED")),
+            ("long-digits-overflow", "1" + "0" * 400, err("MALFORMED")),
+            ("nan", "NaN", err("MALFORMED")), ("infinity", "Infinity", err("MALFORMED")),
+            ("minus-infinity", "-Infinity", err("MALFORMED")), ("plus-sign", "+%d" % FAR, err("MALFORMED")),
+            ("leading-zero", "0%d" % FAR, err("MALFORMED")), ("hex", "0x%x" % FAR, err("MALFORMED")),
+            ("true", "true", err("INVALID_CLAIM", "exp")), ("false", "false", err("INVALID_CLAIM", "exp")),
+            ("null", "null", err("INVALID_CLAIM", "exp")), ("empty-array", "[]", err("INVALID_CLAIM", "exp")),
+            ("array", "[%d]" % FAR, err("INVALID_CLAIM", "exp")), ("object", "{}", err("INVALID_CLAIM", "exp")),
+            ("string-1", '"1"', err("INVALID_CLAIM", "exp")),
+            ("1e300", "1e300", {"registered": {"exp": 1e300}}),
+            ("max-double", "1.7976931348623157e308", {"registered": {"exp": 1.7976931348623157e308}}),
+            ("fraction-far", "%d.5" % FAR, {"registered": {"exp": FAR + 0.5}}),
+            ("fraction-just-after-now", "%d.5" % NOW, {"registered": {"exp": NOW + 0.5}}),
+            ("fraction-just-before-now", "%d.5" % (NOW - 1), err("EXPIRED", "exp")),
+            ("exponent-form-far", "4.1024448e9", {"registered": {"exp": 4102444800}}),
+            ("underflow-to-zero", "1e-400", err("EXPIRED", "exp")), ("minus-zero", "-0", err("EXPIRED", "exp")),
+            ("negative", "-1", err("EXPIRED", "exp"))):
+        dec(f"exp-{label}", hs_token(S256, H, '{"sub":"user-1","exp":%s}' % literal), expect)
+    for claim in ("nbf", "iat"):
+        for label, literal, expect in (("1e400", "1e400", err("MALFORMED")), ("nan", "NaN", err("MALFORMED")),
+                                       ("true", "true", err("INVALID_CLAIM", claim)),
+                                       ("null", "null", err("INVALID_CLAIM", claim))):
+            dec(f"{claim}-{label}", hs_token(S256, H, '{"exp":%d,"%s":%s}' % (FAR, claim, literal)), expect)
     dec("aud-array-mismatch", hs_token(S256, H, {**C, "aud": ["a", "b"]}), err("INVALID_AUDIENCE", "aud"),
         validation={"audience": "api"})
+
+    # --- weak HMAC keys: shorter than the hash output (RFC 7518 3.2) is INVALID_KEY at load
+    for alg, size in (("HS256", 32), ("HS384", 48), ("HS512", 64)):
+        low = alg.lower()
+        secret = (S512 * 2)[:size]
+        for label, spec, expect in (
+                ("empty", {"secret_hex": "", "alg": alg}, err("INVALID_KEY")),
+                ("1-byte", {"secret_hex": "00", "alg": alg}, err("INVALID_KEY")),
+                (f"{size - 1}-bytes", {"secret_hex": secret[:-1].hex(), "alg": alg}, err("INVALID_KEY")),
+                (f"{size - 1}-bytes-jwk", {"jwk": {"kty": "oct", "k": b64u(secret[:-1])}, "alg": alg},
+                 err("INVALID_KEY")),
+                ("empty-allow-weak", {"secret_hex": "", "alg": alg, "allow_weak": True}, err("INVALID_KEY")),
+                (f"{size}-bytes", {"secret_hex": secret.hex(), "alg": alg}, {"alg": alg, "private": True})):
+            keys[f"weak-{low}-{label}"] = spec
+            cases.append(case(f"weak-hmac-{low}-{label}", "load_key", expect, key=f"weak-{low}-{label}",
+                              comment=f"{alg} needs at least {size} bytes" if "error" in expect and
+                              "allow" not in label else None))
+    keys["weak-hs256-31-bytes-token-key"] = {"secret_utf8": S256.decode()[:31], "alg": "HS256"}
+    dec("weak-hmac-hs256-31-bytes-decode", hs_token(S256[:31], H, C), err("INVALID_KEY"),
+        keys_=["weak-hs256-31-bytes-token-key"], comment="a token MACed with the short secret: the key never loads")
 
     # --- alg member
     for label, header in (("missing", {"typ": "JWT"}), ("number", {"alg": 256}), ("null", {"alg": None}),
