@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # C ABI tests (bindings/c): the checked-in header is fresh; the C tests
 # (every vector file incl. the cookie vectors minted by the real Flask,
-# itsdangerous and Express, the session scenario vectors, every function with
+# itsdangerous and Express, the session scenario vectors, the mutation
+# vectors (every bit flip, truncation, extension), every function with
 # NULL/bad arguments, threads) pass plain, under valgrind and under
 # AddressSanitizer + UBSan; the Redis-dependent tests (key layout, records
 # from other languages, concurrency, the scenario vectors on standalone Redis
@@ -86,12 +87,13 @@ for t in api api_cookies api_sessions threads session_threads; do
     gcc "${cflags[@]}" "$src/$t.c" -o "$build/$t" "${libs[@]}"
     gcc "${cflags[@]}" "${asan[@]}" "$src/$t.c" -o "$build/$t-asan" "${libs[@]}"
 done
-for t in vectors cookie_vectors session_vectors redis; do
+for t in vectors cookie_vectors session_vectors redis mutations; do
     gcc "${cflags[@]}" "$src/$t.c" "$src/json.c" -o "$build/$t" "${libs[@]}"
     gcc "${cflags[@]}" "${asan[@]}" "$src/$t.c" "$src/json.c" -o "$build/$t-asan" "${libs[@]}"
 done
 TESSERA_NO_BUILD=1 bash bindings/c/tests/build-crosslang.sh "$build/crosslang" >/dev/null
 scenarios=tests/vectors/sessions/scenarios.json
+mutations=tests/vectors/mutations/mutations.json
 
 step "run (plain)"
 "$build/api"
@@ -102,6 +104,7 @@ step "run (plain)"
 "$build/api_sessions"
 "$build/session_threads" 8 200
 "$build/session_vectors" "$scenarios"
+"$build/mutations" "$mutations"
 
 step "run under valgrind (memcheck; leaks and memory errors fail)"
 # valgrind.supp: two documented memcheck false positives on ring's AES-GCM tag.
@@ -115,6 +118,8 @@ vg=(valgrind -q --error-exitcode=1 --leak-check=full --show-leak-kinds=definite,
 "${vg[@]}" "$build/api_sessions"
 "${vg[@]}" "$build/session_threads" 4 20
 "${vg[@]}" "$build/session_vectors" "$scenarios"
+# Every mutant (~25 s of CPU here); `mutations --every N` runs a subset if this grows.
+"${vg[@]}" "$build/mutations" "$mutations"
 
 step "run under AddressSanitizer + UBSan (LeakSanitizer on)"
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:halt_on_error=1
@@ -127,6 +132,7 @@ export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 "$build/api_sessions-asan"
 "$build/session_threads-asan" 8 100
 "$build/session_vectors-asan" "$scenarios"
+"$build/mutations-asan" "$mutations"
 unset ASAN_OPTIONS UBSAN_OPTIONS
 
 step "Redis: standalone and Cluster (tests/redis/with-redis, TESSERA_REQUIRE_REDIS=1)"

@@ -5,7 +5,8 @@
 #   3. the Swift FFI header parses as C, and every function it declares is
 #      exported by the library (no Swift toolchain here: see mobile/README.md)
 #   4. the Kotlin JUnit suite on the JVM, incl. every cookie vector file, the
-#      cookie API, the session scenario vectors and the session API, run inside
+#      mutation vectors (MutationsTest: every bit flip, truncation, extension),
+#      the cookie API, the session scenario vectors and the session API, run inside
 #      tests/redis/with-redis with TESSERA_REQUIRE_REDIS=1 so the Redis tests
 #      (standalone and Cluster) run and cannot be skipped (Maven fetches the
 #      Kotlin compiler, JNA and JUnit from Maven Central on the first run, into
@@ -56,7 +57,7 @@ log="$(mktemp)"
 mvn_args=(-B --no-transfer-progress test "-Dtessera.library.dir=$CARGO_TARGET_DIR/debug")
 [ -n "${MAVEN_REPO_LOCAL:-}" ] && mvn_args+=("-Dmaven.repo.local=$MAVEN_REPO_LOCAL")
 if (cd mobile/kotlin && TESSERA_REQUIRE_REDIS=1 ../../tests/redis/with-redis mvn "${mvn_args[@]}") >"$log" 2>&1; then
-    grep -E '^vectors: |^cookie vectors: [0-9]|^session vectors |Tests run: [0-9]+, Failures' "$log"
+    grep -E '^vectors: |^cookie vectors: [0-9]|^session vectors |^mutations: |Tests run: [0-9]+, Failures' "$log"
     if grep -qE 'Tests run: [0-9]+, Failures: [0-9]+, Errors: [0-9]+, Skipped: [1-9]' "$log"; then
         echo "error: tests were skipped (TESSERA_REQUIRE_REDIS=1 must run them all)" >&2
         exit 1
