@@ -12,8 +12,11 @@
 //! fail. A mutant holding a NUL byte is skipped (C strings cannot carry it),
 //! as in every binding.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::any::Any;
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::rc::Rc;
 use std::time::Instant;
 
 use serde_json::{json, Value};
@@ -89,6 +92,22 @@ fn max_age(o: &Obj) -> Option<u64> {
     }
 }
 
+/// The codec (or key set) built from `key`'s inputs, built once: the call on
+/// it is the same call, and a Rails codec's PBKDF2 or an RSA key's parsing per
+/// mutant would dominate the run. A construction error is not kept.
+fn memo<T: 'static>(
+    key: String,
+    make: impl FnOnce() -> tessera::Result<T>,
+) -> tessera::Result<Rc<T>> {
+    thread_local!(static MEMO: RefCell<HashMap<String, Rc<dyn Any>>> = RefCell::default());
+    if let Some(v) = MEMO.with(|m| m.borrow().get(&key).cloned()) {
+        return Ok(v.downcast::<T>().expect("one type per memo key"));
+    }
+    let v = Rc::new(make()?);
+    MEMO.with(|m| m.borrow_mut().insert(key, v.clone()));
+    Ok(v)
+}
+
 fn latin1(bytes: &[u8]) -> String {
     bytes.iter().map(|&b| char::from(b)).collect()
 }
@@ -114,32 +133,42 @@ fn call(
     let one = |r: tessera::Result<()>| vec![r];
     match target {
         "jwt" => one((|| {
-            let set = key_set(keys, field(input, "keys"))?;
-            let v = validation(input.get("validation"))?;
-            jwt::decode(get("token"), &set, &v).map(drop)
+            let (names, v) = (field(input, "keys"), input.get("validation"));
+            let set = memo(format!("jwt {names} {v:?}"), || {
+                Ok((key_set(keys, names)?, validation(v)?))
+            })?;
+            jwt::decode(get("token"), &set.0, &set.1).map(drop)
         })()),
         "native" => one((|| {
-            let cs = SessionCookie::new(
-                &strings(input, "secrets"),
-                SessionCookieOptions {
-                    name: get("cookie_name").to_owned(),
-                    encrypted: field(input, "encrypted")
-                        .as_bool()
-                        .expect("encrypted: bool"),
-                    max_age: max_age(input),
+            let (secrets, name) = (strings(input, "secrets"), get("cookie_name"));
+            let encrypted = field(input, "encrypted")
+                .as_bool()
+                .expect("encrypted: bool");
+            let max_age = max_age(input);
+            let key = format!("native {secrets:?} {name:?} {encrypted} {max_age:?}");
+            let cs = memo(key, || {
+                let opts = SessionCookieOptions {
+                    name: name.to_owned(),
+                    encrypted,
+                    max_age,
                     chunked: false,
                     attributes: CookieAttributes::default(),
-                },
-            )?;
+                };
+                SessionCookie::new(&secrets, opts)
+            })?;
             cs.open(get("value"), int(input, "now")).map(drop)
         })()),
         "flask" => one((|| {
-            let fc = FlaskCookie::with_options(
-                get("secret_key").as_bytes(),
-                &strings(input, "fallbacks"),
-                b"cookie-session",
-                Some(DEFAULT_MAX_AGE),
-            )?;
+            let (secret, fallbacks) = (get("secret_key"), strings(input, "fallbacks"));
+            let fc = memo(format!("flask {secret:?} {fallbacks:?}"), || {
+                let salt = b"cookie-session";
+                FlaskCookie::with_options(
+                    secret.as_bytes(),
+                    &fallbacks,
+                    salt,
+                    Some(DEFAULT_MAX_AGE),
+                )
+            })?;
             fc.loads(get("cookie"), int(input, "open_now")).map(drop)
         })()),
         "itsdangerous" => {
@@ -199,12 +228,10 @@ fn call(
             ids.unsign(get("value")).map(drop)
         })()),
         "rails" => one((|| {
-            let digest = RailsDigest::parse(get("digest"))?;
-            let c = RailsCookie::new(
-                get("secret_key_base").as_bytes(),
-                get("cookie_name"),
-                digest,
-            )?;
+            let (skb, name, digest) = (get("secret_key_base"), get("cookie_name"), get("digest"));
+            let c = memo(format!("rails {skb:?} {name:?} {digest:?}"), || {
+                RailsCookie::new(skb.as_bytes(), name, RailsDigest::parse(digest)?)
+            })?;
             c.decrypt(get("cookie"), int(input, "now_ms")).map(drop)
         })()),
         _ => panic!("unknown target \"{target}\""),
@@ -445,7 +472,7 @@ fn mutations() {
         if !ids.insert(id.to_owned()) {
             t.failures.push(format!("{id}: duplicate id"));
         }
-        let before = (t.checked, t.skipped);
+        let (before, clock) = ((t.checked, t.skipped), Instant::now());
         match catch_unwind(AssertUnwindSafe(|| expected_count(&c))) {
             Ok(n) => expected += n,
             Err(p) => t
@@ -458,9 +485,10 @@ fn mutations() {
         }
         let codes: Vec<_> = t.codes.get(id).into_iter().flatten().collect();
         println!(
-            "{id}: {} mutants ({} skipped for a NUL byte); codes {codes:?}",
+            "{id}: {} mutants ({} skipped for a NUL byte) in {:.1?}; codes {codes:?}",
             t.checked - before.0 + t.skipped - before.1,
-            t.skipped - before.1
+            t.skipped - before.1,
+            clock.elapsed()
         );
     }
     let _ = std::panic::take_hook();

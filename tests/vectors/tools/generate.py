@@ -1093,7 +1093,8 @@ def attacks_suite(shared: Path) -> dict:
     ec_pem = pem("PUBLIC KEY", ec_spki(j["es256"]))
     keys["es256-pub-pem"] = {"pem": ec_pem}
     for label, secret, key_names in (
-            ("ec-public-pem", ec_pem.encode(), ["es256-pub-pem"]), ("ec-public-pem-jwk", ec_pem.encode(), ["es256-pub"]),
+            ("ec-public-pem", ec_pem.encode(), ["es256-pub-pem"]),
+            ("ec-public-pem-jwk", ec_pem.encode(), ["es256-pub"]),
             ("rsa-spki-der", rsa_spki(j["rsa"]), ["rs256-pub"]), ("ec-spki-der", ec_spki(j["es256"]), ["es256-pub"]),
             ("rsa-jwk-json", cjson(public_jwk(j["rsa"])).encode(), ["rs256-pub"]),
             ("ec-jwk-json", cjson(public_jwk(j["es256"])).encode(), ["es256-pub"]),
@@ -1632,7 +1633,8 @@ def mutations_suite(shared: Path) -> dict:
         src = itsd[name]
         inp = {k: src[k] for k in MUTATION_TARGETS["itsdangerous"]}
         cases.append(mcase(f"itsdangerous-{name}", "itsdangerous", inp, "cookie",
-                           ["INVALID_SIGNATURE", "MALFORMED"], f"cookies/itsdangerous.json '{name}' (minted by itsdangerous)"))
+                           ["INVALID_SIGNATURE", "MALFORMED"],
+                           f"cookies/itsdangerous.json '{name}' (minted by itsdangerous)"))
 
     # --- Express cookie-session: keygrip signs "<name>=<value>", so the name is bound.
     express = cookie_cases("express.json", "cookie_session", "id")
