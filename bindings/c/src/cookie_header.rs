@@ -458,7 +458,7 @@ pub unsafe extern "C" fn tessera_strings_free(strings: *mut *mut c_char, count: 
         for &s in raw.iter() {
             if !s.is_null() {
                 // SAFETY: each came from CString::into_raw.
-                drop(unsafe { CString::from_raw(s) });
+                crate::ffi::wipe_c_string(unsafe { CString::from_raw(s) });
             }
         }
     })

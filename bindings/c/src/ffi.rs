@@ -277,9 +277,17 @@ pub unsafe extern "C" fn tessera_string_free(s: *mut c_char) {
     crate::boundary::guard((), || {
         if !s.is_null() {
             // SAFETY: per the contract, it came from CString::into_raw.
-            drop(unsafe { CString::from_raw(s) });
+            wipe_c_string(unsafe { CString::from_raw(s) });
         }
     })
+}
+
+/// Frees a returned string after overwriting it with zeros: it may be a
+/// private JWK, a token, a cookie, a session id or a refresh token.
+pub(crate) fn wipe_c_string(s: CString) {
+    use zeroize::Zeroize as _;
+    // Box<[u8]> to Vec without reallocating; zeroize wipes the whole capacity.
+    s.into_bytes_with_nul().zeroize();
 }
 
 /// Frees a byte buffer returned by this library (`tessera_key_sign`,
