@@ -699,6 +699,366 @@ static void test_verifier_cache(void)
     tessera_key_free(key);
 }
 
+/* ------------------------------------------------------------------ secrets
+ * After every failure below, the last error (message and claim) must hold no
+ * secret and no token or cookie: not whole, and not any 20-byte piece of one,
+ * in raw, hex (both cases), base64 or base64url (padded or not) form. */
+
+#define PIECE 20
+#define MAX_NEEDLES 64
+
+static char *needles[MAX_NEEDLES];
+static size_t needle_count;
+static int secret_checks;
+
+static void needle(const char *s, size_t len)
+{
+    if (needle_count < MAX_NEEDLES && len > 0) {
+        char *copy = malloc(len + 1);
+        memcpy(copy, s, len);
+        copy[len] = '\0';
+        needles[needle_count++] = copy;
+    } else {
+        CHECK(needle_count < MAX_NEEDLES);
+    }
+}
+
+static void b64_into(const uint8_t *in, size_t len, int url, int pad, char *out)
+{
+    const char *alpha = url ? "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+                            : "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    size_t o = 0;
+    for (size_t i = 0; i < len; i += 3) {
+        uint32_t n = (uint32_t)in[i] << 16;
+        if (i + 1 < len) n |= (uint32_t)in[i + 1] << 8;
+        if (i + 2 < len) n |= in[i + 2];
+        out[o++] = alpha[(n >> 18) & 63];
+        out[o++] = alpha[(n >> 12) & 63];
+        if (i + 1 < len) out[o++] = alpha[(n >> 6) & 63];
+        else if (pad) out[o++] = '=';
+        if (i + 2 < len) out[o++] = alpha[n & 63];
+        else if (pad) out[o++] = '=';
+    }
+    out[o] = '\0';
+}
+
+/* A secret in every form. */
+static void secret_needles(const uint8_t *s, size_t len)
+{
+    char buf[1024];
+    CHECK(len * 2 < sizeof buf);
+    needle((const char *)s, len);
+    for (int upper = 0; upper < 2; upper++) {
+        for (size_t i = 0; i < len; i++)
+            snprintf(buf + 2 * i, 3, upper ? "%02X" : "%02x", s[i]);
+        needle(buf, 2 * len);
+    }
+    for (int url = 0; url < 2; url++)
+        for (int pad = 0; pad < 2; pad++) {
+            b64_into(s, len, url, pad, buf);
+            needle(buf, strlen(buf));
+        }
+}
+
+static void drop_needles(void)
+{
+    for (size_t i = 0; i < needle_count; i++)
+        free(needles[i]);
+    needle_count = 0;
+}
+
+/* Whether `text` holds `n`, or (when `n` is longer) any PIECE-byte piece of it. */
+static int holds(const char *text, const char *n)
+{
+    size_t tl = strlen(text), nl = strlen(n);
+    size_t w = nl < PIECE ? nl : PIECE;
+    for (size_t i = 0; i + w <= nl; i++)
+        for (size_t j = 0; j + w <= tl; j++)
+            if (memcmp(text + j, n + i, w) == 0) return 1;
+    return 0;
+}
+
+/* The last error after a failing call (`got` is its status). */
+static void clean_error(uint32_t got, const char *what, const char *input)
+{
+    CHECK(got != TESSERA_STATUS_OK);
+    if (got == TESSERA_STATUS_OK) {
+        fprintf(stderr, "  (%s succeeded)\n", what);
+        return;
+    }
+    const char *texts[2] = {tessera_last_error_message(), tessera_last_error_claim()};
+    CHECK(texts[0] != NULL);
+    for (int t = 0; t < 2; t++) {
+        if (!texts[t]) continue;
+        secret_checks++;
+        for (size_t i = 0; i < needle_count; i++)
+            if (holds(texts[t], needles[i])) {
+                fprintf(stderr, "%s: the last error holds a secret: %s\n", what, texts[t]);
+                check_failures++;
+            }
+        if (input && strlen(input) >= PIECE && holds(texts[t], input)) {
+            fprintf(stderr, "%s: the last error holds the input: %s\n", what, texts[t]);
+            check_failures++;
+        }
+    }
+}
+
+/* Every one-character substitution and every prefix of `value` through `open`. */
+typedef uint32_t (*opener)(const void *ctx, const char *value);
+
+static void mutants(const char *what, const char *value, opener open, const void *ctx)
+{
+    size_t len = strlen(value);
+    char *m = malloc(len + 1);
+    for (size_t i = 0; i < len; i++) {
+        memcpy(m, value, len + 1);
+        m[i] = m[i] == 'A' ? 'B' : m[i] == '.' ? '_' : 'A';
+        clean_error(open(ctx, m), what, m);
+    }
+    for (size_t cut = 0; cut < len; cut += 3) {
+        memcpy(m, value, cut);
+        m[cut] = '\0';
+        uint32_t got = open(ctx, m);
+        if (got != TESSERA_STATUS_OK) clean_error(got, what, m);
+    }
+    free(m);
+}
+
+static uint32_t open_jwt(const void *v, const char *t)
+{
+    char *claims = NULL;
+    uint32_t got = tessera_verifier_verify(v, U8(t), strlen(t), &claims);
+    tessera_string_free(claims);
+    return got;
+}
+
+static uint32_t open_native(const void *c, const char *t)
+{
+    char *json = NULL;
+    uint32_t got = tessera_session_cookie_open(c, U8(t), strlen(t), 1800000000, &json, NULL, NULL);
+    tessera_string_free(json);
+    return got;
+}
+
+static uint32_t open_flask(const void *c, const char *t)
+{
+    char *json = NULL;
+    uint32_t got = tessera_flask_cookie_loads(c, U8(t), strlen(t), 1800000000, &json);
+    tessera_string_free(json);
+    return got;
+}
+
+static uint32_t open_sid(const void *c, const char *t)
+{
+    char *sid = NULL;
+    uint32_t got = tessera_express_session_id_unsign(c, U8(t), strlen(t), &sid, NULL);
+    tessera_string_free(sid);
+    return got;
+}
+
+static uint32_t open_rails(const void *c, const char *t)
+{
+    char *json = NULL;
+    uint32_t got = tessera_rails_cookie_decrypt(c, U8(t), strlen(t), 1800000000000, &json);
+    tessera_string_free(json);
+    return got;
+}
+
+static const char CSRF_SESSION[] = "csrf-session-id-kQ7mV2xRbT9wLpZ4nH8s";
+
+static uint32_t open_csrf(const void *c, const char *t)
+{
+    return tessera_csrf_tokens_verify(c, CSRF_SESSION, U8(t), strlen(t));
+}
+
+static void test_secrets_never_in_errors(void)
+{
+    static const uint8_t S1[] = "s3cr3t-Qm9ZpX2vLk8RwT5nB7cYhJ4dFg6sAe1u"; /* 40 bytes */
+    static const uint8_t S2[] = "0th3r-Vb3NxK9mQw2ZrT7pLc5YhD8jFs4GaE6u1"; /* 39 bytes */
+    static const uint8_t WEAK[] = "weak-Hn4Tq8Zc2Xv"; /* 16 bytes */
+    const size_t s1 = sizeof S1 - 1, s2 = sizeof S2 - 1;
+    secret_needles(S1, s1);
+    secret_needles(S2, s2);
+    secret_needles(WEAK, sizeof WEAK - 1);
+
+    /* JWT: wrong key, every mutant, a weak key, a damaged private JWK and PEM. */
+    tessera_key *a = NULL, *b = NULL, *weak = SENTINEL;
+    tessera_keyset *set_a = NULL, *set_b = NULL;
+    tessera_verifier *va = NULL, *vb = NULL;
+    OK(tessera_key_hmac(S1, s1, "HS256", "k", &a));
+    OK(tessera_key_hmac(S2, s2, "HS256", "k", &b));
+    OK(tessera_keyset_new(&set_a));
+    OK(tessera_keyset_add(set_a, a));
+    OK(tessera_keyset_new(&set_b));
+    OK(tessera_keyset_add(set_b, b));
+    OK(tessera_verifier_new(set_a, "{\"audience\":\"a\",\"issuer\":\"me\"}", &va));
+    OK(tessera_verifier_new(set_b, "{\"audience\":\"a\",\"issuer\":\"me\"}", &vb));
+    char *token = NULL;
+    OK(tessera_jwt_encode(a, CLAIMS, NULL, &token));
+    needle(token, strlen(token));
+    CHECK(open_jwt(va, token) == TESSERA_STATUS_OK);
+    clean_error(open_jwt(vb, token), "jwt, wrong key", token);
+    mutants("jwt mutant", token, open_jwt, va);
+    clean_error(tessera_key_hmac(WEAK, sizeof WEAK - 1, NULL, NULL, &weak), "weak key", NULL);
+    CHECK(weak == SENTINEL);
+
+    tessera_key *ec = NULL, *bad = SENTINEL;
+    char *jwk = NULL;
+    OK(tessera_key_generate("ES256", "ec", &ec));
+    OK(tessera_key_to_jwk(ec, true, &jwk));
+    const char *d = strstr(jwk, "\"d\":\"");
+    CHECK(d != NULL);
+    if (d) {
+        d += 5;
+        size_t dlen = strcspn(d, "\"");
+        needle(d, dlen);
+        needle(jwk, strlen(jwk));
+        char *damaged = strdup(jwk);
+        char *dd = damaged + (d - jwk);
+        dd[dlen / 2] = dd[dlen / 2] == 'A' ? 'B' : 'A';
+        clean_error(tessera_key_from_jwk(damaged, &bad), "damaged EC JWK", damaged);
+        dd[3] = '"'; /* a truncated d, then garbage */
+        clean_error(tessera_key_from_jwk(damaged, &bad), "truncated EC JWK", damaged);
+        free(damaged);
+    }
+    tessera_string_free(jwk);
+    char *pem = strdup(ED_PEM);
+    const char *body = strchr(ED_PEM, '\n') + 1;
+    needle(body, strcspn(body, "\n"));
+    pem[(body - ED_PEM) + 20] = pem[(body - ED_PEM) + 20] == 'A' ? 'B' : 'A';
+    clean_error(tessera_key_from_pem(pem, NULL, NULL, &bad), "damaged PEM", pem);
+    pem[(body - ED_PEM) + 30] = '\n';
+    clean_error(tessera_key_from_pem(pem, NULL, NULL, &bad), "cut PEM", pem);
+    free(pem);
+    clean_error(tessera_key_from_pem(ED_PEM, "RS256", NULL, &bad), "PEM wrong alg", NULL);
+    CHECK(bad == SENTINEL);
+
+    /* Cookies of every format: the other secret, and every mutant. */
+    const uint8_t *one[1] = {S1}, *other[1] = {S2};
+    const size_t one_len[1] = {s1}, other_len[1] = {s2};
+    for (uint32_t flags = 0; flags <= TESSERA_SESSION_ENCRYPTED; flags++) {
+        tessera_session_cookie *c1 = NULL, *c2 = NULL;
+        char *v = NULL;
+        OK(tessera_session_cookie_new(one, one_len, 1, NULL, flags, TESSERA_NO_MAX_AGE, NULL, &c1));
+        OK(tessera_session_cookie_new(other, other_len, 1, NULL, flags, TESSERA_NO_MAX_AGE, NULL,
+                                      &c2));
+        OK(tessera_session_cookie_seal(c1, "{\"user\":\"alice\"}", 1800000000, &v));
+        needle(v, strlen(v));
+        clean_error(open_native(c2, v), "native cookie, other secret", v);
+        mutants("native cookie mutant", v, open_native, c1);
+        tessera_string_free(v);
+        tessera_session_cookie_free(c1);
+        tessera_session_cookie_free(c2);
+    }
+    tessera_session_cookie *short_secret = SENTINEL;
+    clean_error(tessera_session_cookie_new((const uint8_t *const[]){WEAK}, (const size_t[]){16}, 1,
+                                           NULL, 0, TESSERA_NO_MAX_AGE, NULL, &short_secret),
+                "native cookie, short secret", NULL);
+    CHECK(short_secret == SENTINEL);
+
+    tessera_flask_cookie *f1 = NULL, *f2 = NULL;
+    char *fv = NULL;
+    OK(tessera_flask_cookie_new(S1, s1, NULL, NULL, 0, NULL, TESSERA_FLASK_DEFAULT_MAX_AGE, &f1));
+    OK(tessera_flask_cookie_new(S2, s2, NULL, NULL, 0, NULL, TESSERA_FLASK_DEFAULT_MAX_AGE, &f2));
+    OK(tessera_flask_cookie_dumps(f1, "{\"user\":\"alice\"}", 1800000000, &fv));
+    needle(fv, strlen(fv));
+    clean_error(open_flask(f2, fv), "flask, other secret", fv);
+    mutants("flask mutant", fv, open_flask, f1);
+    tessera_string_free(fv);
+    tessera_flask_cookie_free(f1);
+    tessera_flask_cookie_free(f2);
+
+    static const char SID[] = "sid-Zx8Kq2Wv5Nt7Rb3Lm9Pc4Yh6Jd1Fs0Ga";
+    needle(SID, strlen(SID));
+    tessera_express_session_id *x1 = NULL, *x2 = NULL;
+    char *xv = NULL;
+    OK(tessera_express_session_id_new(one, one_len, 1, &x1));
+    OK(tessera_express_session_id_new(other, other_len, 1, &x2));
+    OK(tessera_express_session_id_sign(x1, SID, &xv));
+    needle(xv, strlen(xv));
+    clean_error(open_sid(x2, xv), "express-session, other secret", xv);
+    mutants("express-session mutant", xv, open_sid, x1);
+    tessera_string_free(xv);
+    tessera_express_session_id_free(x1);
+    tessera_express_session_id_free(x2);
+
+    tessera_rails_cookie *r1 = NULL, *r2 = NULL;
+    char *rv = NULL;
+    OK(tessera_rails_cookie_new(S1, s1, "_app_session", NULL, NULL, NULL, NULL, 0, &r1));
+    OK(tessera_rails_cookie_new(S2, s2, "_app_session", NULL, NULL, NULL, NULL, 0, &r2));
+    OK(tessera_rails_cookie_encrypt(r1, "{\"user\":\"alice\"}", TESSERA_UNSET, &rv));
+    needle(rv, strlen(rv));
+    clean_error(open_rails(r2, rv), "rails, other secret", rv);
+    mutants("rails mutant", rv, open_rails, r1);
+    tessera_string_free(rv);
+    tessera_rails_cookie_free(r1);
+    tessera_rails_cookie_free(r2);
+
+    needle(CSRF_SESSION, strlen(CSRF_SESSION));
+    tessera_csrf_tokens *k1 = NULL, *k2 = NULL;
+    char *ct = NULL;
+    OK(tessera_csrf_tokens_new(one, one_len, 1, &k1));
+    OK(tessera_csrf_tokens_new(other, other_len, 1, &k2));
+    OK(tessera_csrf_tokens_generate(k1, CSRF_SESSION, &ct));
+    needle(ct, strlen(ct));
+    clean_error(open_csrf(k2, ct), "csrf, other secret", ct);
+    mutants("csrf mutant", ct, open_csrf, k1);
+    tessera_string_free(ct);
+    tessera_csrf_tokens_free(k1);
+    tessera_csrf_tokens_free(k2);
+
+    /* Sessions and refresh tokens: ids and tokens never in an error. */
+    tessera_store *store = NULL;
+    tessera_session_manager *m = NULL;
+    tessera_refresh_tokens *rt = NULL;
+    char *id = NULL, *t0 = NULL, *t1 = NULL, *user = NULL, *data = NULL;
+    char *u2 = SENTINEL, *d2 = SENTINEL, *t2 = SENTINEL;
+    uint64_t version = 0;
+    OK(tessera_memory_store_new(TESSERA_UNSET, TESSERA_UNSET, &store));
+    OK(tessera_session_manager_new(store, 3600000, TESSERA_UNSET, &m));
+    OK(tessera_session_manager_create(m, "{\"a\":1}", "alice", &id));
+    needle(id, strlen(id));
+    OK(tessera_session_manager_save(m, U8(id), strlen(id), "{\"a\":2}", 0, &version));
+    clean_error(tessera_session_manager_save(m, U8(id), strlen(id), "{\"a\":3}", 0, &version),
+                "stale session save", id);
+    static const char UNKNOWN[] = "UnknownSessionIdUnknownSessionIdUnknownSes"; /* 43 chars */
+    needle(UNKNOWN, strlen(UNKNOWN));
+    clean_error(tessera_session_manager_save(m, U8(UNKNOWN), strlen(UNKNOWN), "{}", 0, &version),
+                "unknown session save", UNKNOWN);
+    OK(tessera_refresh_tokens_new(store, 3600000, &rt));
+    OK(tessera_refresh_tokens_issue(rt, "bob", NULL, &t0));
+    needle(t0, strlen(t0));
+    OK(tessera_refresh_tokens_rotate(rt, U8(t0), strlen(t0), &user, &data, &t1));
+    needle(t1, strlen(t1));
+    clean_error(tessera_refresh_tokens_rotate(rt, U8(t0), strlen(t0), &u2, &d2, &t2),
+                "reused refresh token", t0);
+    clean_error(tessera_refresh_tokens_rotate(rt, U8(t1), strlen(t1), &u2, &d2, &t2),
+                "refresh token of a revoked family", t1);
+    clean_error(tessera_refresh_tokens_rotate(rt, U8(UNKNOWN), strlen(UNKNOWN), &u2, &d2, &t2),
+                "unknown refresh token", UNKNOWN);
+    CHECK(u2 == SENTINEL && d2 == SENTINEL && t2 == SENTINEL);
+    tessera_string_free(id);
+    tessera_string_free(t0);
+    tessera_string_free(t1);
+    tessera_string_free(user);
+    tessera_string_free(data);
+    tessera_refresh_tokens_free(rt);
+    tessera_session_manager_free(m);
+    tessera_store_free(store);
+
+    tessera_string_free(token);
+    tessera_verifier_free(va);
+    tessera_verifier_free(vb);
+    tessera_keyset_free(set_a);
+    tessera_keyset_free(set_b);
+    tessera_key_free(a);
+    tessera_key_free(b);
+    tessera_key_free(ec);
+    drop_needles();
+    CHECK(secret_checks > 900);
+    printf("api: %d error texts checked for secrets\n", secret_checks);
+}
+
 int main(void)
 {
     test_status_and_errors();
@@ -709,6 +1069,7 @@ int main(void)
     test_verifier_cache();
     test_jwt();
     test_jws();
+    test_secrets_never_in_errors();
     if (check_failures) {
         printf("api: %d checks failed\n", check_failures);
         return 1;
