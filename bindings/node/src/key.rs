@@ -45,6 +45,8 @@ impl Key {
         kid: Option<String>,
         allow_weak: Option<bool>,
     ) -> Result<Key> {
+        // Our copy of the key text is wiped when dropped.
+        let pem = zeroize::Zeroizing::new(pem);
         let opts = key_options(alg, kid, allow_weak).map_err(to_js_err)?;
         tessera::Key::from_pem_with(&pem, &opts)
             .map(Key::from)
@@ -59,6 +61,7 @@ impl Key {
         kid: Option<String>,
         allow_weak: Option<bool>,
     ) -> Result<Key> {
+        let jwk = zeroize::Zeroizing::new(jwk);
         let opts = key_options(alg, kid, allow_weak).map_err(to_js_err)?;
         tessera::Key::from_jwk_with(&jwk, &opts)
             .map(Key::from)

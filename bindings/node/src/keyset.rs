@@ -32,6 +32,8 @@ impl KeySet {
     /// A set from JWKS JSON text (unusable entries are skipped).
     #[napi(factory, catch_unwind)]
     pub fn from_jwks(jwks: String) -> Result<KeySet> {
+        // A JWKS may hold private keys: our copy is wiped when dropped.
+        let jwks = zeroize::Zeroizing::new(jwks);
         tessera::KeySet::from_jwks(&jwks)
             .map(|inner| KeySet { inner })
             .map_err(to_js_err)

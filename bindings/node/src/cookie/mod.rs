@@ -21,9 +21,12 @@ pub(crate) fn clock(now: Option<i64>) -> i64 {
     now.unwrap_or_else(tessera::unix_now)
 }
 
-/// Secrets as owned byte strings (JS hands strings over as UTF-8 bytes).
-pub(crate) fn secrets(list: &[Uint8Array]) -> Vec<Vec<u8>> {
-    list.iter().map(|s| s.to_vec()).collect()
+/// Secrets as owned byte strings (JS hands strings over as UTF-8 bytes),
+/// wiped when dropped (the codecs keep only keys derived from them).
+pub(crate) fn secrets(list: &[Uint8Array]) -> Vec<zeroize::Zeroizing<Vec<u8>>> {
+    list.iter()
+        .map(|s| zeroize::Zeroizing::new(s.to_vec()))
+        .collect()
 }
 
 /// A JS number of seconds that the core takes as `u64` (a max age).
