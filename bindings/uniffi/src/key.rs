@@ -43,6 +43,8 @@ impl Key {
         kid: Option<String>,
         allow_weak: bool,
     ) -> Result<Arc<Self>> {
+        // Our copies of key material are wiped when dropped.
+        let secret = zeroize::Zeroizing::new(secret);
         let opts = options(alg, kid, allow_weak)?;
         Ok(Self::wrap(tessera::Key::hmac_with(&secret, &opts)?))
     }
@@ -57,6 +59,7 @@ impl Key {
         kid: Option<String>,
         allow_weak: bool,
     ) -> Result<Arc<Self>> {
+        let pem = zeroize::Zeroizing::new(pem);
         let opts = options(alg, kid, allow_weak)?;
         Ok(Self::wrap(tessera::Key::from_pem_with(&pem, &opts)?))
     }
@@ -69,6 +72,7 @@ impl Key {
         kid: Option<String>,
         allow_weak: bool,
     ) -> Result<Arc<Self>> {
+        let jwk = zeroize::Zeroizing::new(jwk);
         let opts = options(alg, kid, allow_weak)?;
         Ok(Self::wrap(tessera::Key::from_jwk_with(&jwk, &opts)?))
     }

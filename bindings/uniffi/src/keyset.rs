@@ -29,6 +29,7 @@ impl KeySet {
     /// `kty`, `use: "enc"`) are skipped, not fatal; see `skipped()`.
     #[uniffi::constructor]
     pub fn from_jwks(jwks: String) -> Result<Arc<Self>> {
+        let jwks = zeroize::Zeroizing::new(jwks);
         Ok(Arc::new(KeySet {
             inner: tessera::KeySet::from_jwks(&jwks)?,
         }))

@@ -17,6 +17,7 @@ impl CsrfTokens {
     /// No secret, or one under 32 bytes, is `INVALID_KEY`.
     #[uniffi::constructor]
     pub fn new(secrets: Vec<Vec<u8>>) -> Result<Arc<Self>> {
+        let secrets = super::wiped(secrets);
         Ok(Arc::new(CsrfTokens {
             inner: tessera::cookie::csrf::CsrfTokens::new(&secrets)?,
         }))

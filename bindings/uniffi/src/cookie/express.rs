@@ -51,6 +51,7 @@ impl ExpressCookieSession {
     /// No keys or a bad name is `INVALID_ARGUMENT`; an empty key `INVALID_KEY`.
     #[uniffi::constructor(default(name = None))]
     pub fn new(keys: Vec<Vec<u8>>, name: Option<String>) -> Result<Arc<Self>> {
+        let keys = super::wiped(keys);
         let inner = match name {
             Some(name) => ex::ExpressCookieSession::new(&keys, &name)?,
             None => ex::ExpressCookieSession::with_default_name(&keys)?,
@@ -120,6 +121,7 @@ impl ExpressSessionId {
     /// No secrets is `INVALID_ARGUMENT`; an empty secret `INVALID_KEY`.
     #[uniffi::constructor]
     pub fn new(secrets: Vec<Vec<u8>>) -> Result<Arc<Self>> {
+        let secrets = super::wiped(secrets);
         Ok(Arc::new(ExpressSessionId {
             inner: ex::ExpressSessionId::new(&secrets)?,
         }))

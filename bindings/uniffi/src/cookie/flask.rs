@@ -29,6 +29,8 @@ impl FlaskCookie {
         salt: Option<String>,
         max_age: Option<i64>,
     ) -> Result<Arc<Self>> {
+        let (secret_key, fallbacks) =
+            (zeroize::Zeroizing::new(secret_key), super::wiped(fallbacks));
         let max_age = self::max_age("maxAge", max_age)?;
         let salt = salt.as_deref().map_or(DEFAULT_SALT, str::as_bytes);
         let inner = tessera::cookie::flask::FlaskCookie::with_options(

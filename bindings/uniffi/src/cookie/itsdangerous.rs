@@ -54,6 +54,7 @@ impl Signer {
         key_derivation: Option<String>,
         digest_method: Option<String>,
     ) -> Result<Arc<Self>> {
+        let secret_keys = super::wiped(secret_keys);
         let opts = options(
             SignerOptions::default(),
             salt,
@@ -114,6 +115,7 @@ impl TimestampSigner {
         key_derivation: Option<String>,
         digest_method: Option<String>,
     ) -> Result<Arc<Self>> {
+        let secret_keys = super::wiped(secret_keys);
         let opts = options(
             SignerOptions::default(),
             salt,
@@ -184,6 +186,7 @@ impl UrlSafeTimedSerializer {
         key_derivation: Option<String>,
         digest_method: Option<String>,
     ) -> Result<Arc<Self>> {
+        let secret_keys = super::wiped(secret_keys);
         let defaults = its::URLSafeTimedSerializer::default_options();
         let opts = options(defaults, salt, sep, key_derivation, digest_method)?;
         Ok(Arc::new(UrlSafeTimedSerializer {

@@ -32,6 +32,12 @@ pub use rails::{RailsCookie, RailsRotation};
 
 use crate::{Result, TesseraError};
 
+/// Secrets as they arrive (owned copies of the foreign byte arrays), wiped
+/// when dropped: the codecs keep only keys derived from them.
+pub(crate) fn wiped(secrets: Vec<Vec<u8>>) -> Vec<zeroize::Zeroizing<Vec<u8>>> {
+    secrets.into_iter().map(zeroize::Zeroizing::new).collect()
+}
+
 /// `now`, or the system clock (Unix seconds).
 pub(crate) fn now_or_clock(now: Option<i64>) -> i64 {
     now.unwrap_or_else(tessera::unix_now)

@@ -54,6 +54,7 @@ impl SessionCookie {
         chunked: bool,
         attributes: Option<CookieAttributes>,
     ) -> Result<Arc<Self>> {
+        let secrets = super::wiped(secrets);
         let defaults = SessionCookieOptions::default();
         let opts = SessionCookieOptions {
             name: name.unwrap_or(defaults.name),

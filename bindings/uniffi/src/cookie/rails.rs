@@ -49,10 +49,14 @@ impl RailsCookie {
         digest: Option<String>,
         rotations: Vec<RailsRotation>,
     ) -> Result<Arc<Self>> {
+        let secret_key_base = zeroize::Zeroizing::new(secret_key_base);
         let digest = self::digest(digest.as_deref())?;
         let rotations = rotations
             .into_iter()
-            .map(|r| Ok((r.secret_key_base, self::digest(r.digest.as_deref())?)))
+            .map(|r| {
+                let skb = zeroize::Zeroizing::new(r.secret_key_base);
+                Ok((skb, self::digest(r.digest.as_deref())?))
+            })
             .collect::<Result<Vec<_>>>()?;
         Ok(Arc::new(RailsCookie {
             inner: tessera::cookie::rails::RailsCookie::with_rotations(
