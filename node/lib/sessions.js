@@ -182,18 +182,35 @@ class RedisStore {
 
 // ------------------------------------------------------------ sessions
 
+/**
+ * `obj` with a (non-enumerable) util.inspect that shows `'…'` for its bearer
+ * secret `member` (a session id, a refresh token): console.log and logs never
+ * print it; JSON.stringify and property access are unchanged.
+ */
+function masked(obj, member) {
+  Object.defineProperty(obj, inspect, {
+    value(depth, options, inspectFn) {
+      return (inspectFn || require('node:util').inspect)({ ...this, [member]: '…' }, options);
+    },
+  });
+  return obj;
+}
+
 function loaded(id) {
   return (s) =>
     s === null || s === undefined
       ? null
-      : {
-          id,
-          data: JSON.parse(s.data),
-          version: s.version,
-          userId: s.userId ?? null,
-          createdAt: new Date(s.createdAt),
-          expiresAt: new Date(s.expiresAt),
-        };
+      : masked(
+          {
+            id,
+            data: JSON.parse(s.data),
+            version: s.version,
+            userId: s.userId ?? null,
+            createdAt: new Date(s.createdAt),
+            expiresAt: new Date(s.expiresAt),
+          },
+          'id',
+        );
 }
 
 /**
@@ -444,7 +461,11 @@ class RefreshTokens {
   rotate(token) {
     return run(
       () => this.#native.rotate(checkString('refreshTokens.rotate', 'token', token)),
-      (r) => ({ userId: r.userId, data: r.data === undefined || r.data === null ? null : JSON.parse(r.data), token: r.token }),
+      (r) =>
+        masked(
+          { userId: r.userId, data: r.data === undefined || r.data === null ? null : JSON.parse(r.data), token: r.token },
+          'token',
+        ),
     );
   }
 
