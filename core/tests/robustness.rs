@@ -173,3 +173,27 @@ fn oversized_and_deep_inputs_fail_fast() {
         ErrorCode::Malformed
     );
 }
+
+// Regressions found by the cargo-fuzz targets (fuzz/, docs/fuzzing.md).
+
+/// cookie_native: `seal` accepted a JSON object with whitespace around it
+/// and sealed it as given, which `open` then refused as MALFORMED.
+#[test]
+fn fuzz_native_seal_with_surrounding_whitespace_opens() {
+    use tessera::cookie::native::{SessionCookie, SessionCookieOptions};
+    for encrypted in [false, true] {
+        let c = SessionCookie::new(
+            &["tessera-native-cookie-secret-2026-current-0001"],
+            SessionCookieOptions {
+                encrypted,
+                ..SessionCookieOptions::default()
+            },
+        )
+        .unwrap();
+        for json in [" {\"us\":42,\"f\":\"<&>\"}", "{\"a\":1}\n", "\t\r\n {} \n"] {
+            let sealed = c.seal(json, 1_763_000_000).unwrap();
+            let opened = c.open(&sealed, 1_763_000_000).unwrap();
+            assert_eq!(opened.json, json.trim(), "{json:?} encrypted={encrypted}");
+        }
+    }
+}
