@@ -479,9 +479,12 @@ pub(crate) mod prims {
         digest::digest(hash.digest(), data).as_ref().to_vec()
     }
 
-    /// Constant-time equality (the length is not secret).
+    /// Constant-time equality (the length is not secret): `subtle`'s, whose
+    /// result passes an optimisation barrier, so the compiler cannot turn the
+    /// byte loop into an early exit.
     pub(crate) fn ct_eq(a: &[u8], b: &[u8]) -> bool {
-        a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+        use subtle::ConstantTimeEq as _;
+        bool::from(a.ct_eq(b))
     }
 
     /// HKDF-SHA256 (RFC 5869): `len` bytes (at most 255 × 32) from `secret`;
