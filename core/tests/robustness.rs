@@ -197,3 +197,31 @@ fn fuzz_native_seal_with_surrounding_whitespace_opens() {
         }
     }
 }
+
+/// session_record: a stored session at version u64::MAX overflowed on save
+/// (a panic with overflow checks, a wrap to version 0 without).
+#[test]
+fn fuzz_session_at_largest_version_is_malformed_on_save() {
+    use std::sync::Arc;
+    use std::time::Duration;
+    use tessera::session::{MemoryStore, SessionManager, SessionStore};
+    let store = Arc::new(MemoryStore::default());
+    let m = SessionManager::new(store.clone(), Duration::from_secs(600), None).unwrap();
+    let id = m.create("{}", None).unwrap();
+    // The store key of `id` (docs/sessions.md): s:<hex sha256(id)>.
+    let key = {
+        let d = ring::digest::digest(&ring::digest::SHA256, id.as_bytes());
+        let hex: String = d.as_ref().iter().map(|b| format!("{b:02x}")).collect();
+        format!("s:{hex}")
+    };
+    let rec = store.get(&key).unwrap().unwrap();
+    let text = String::from_utf8(rec).unwrap();
+    let at_max = text.replace("\"version\":0", &format!("\"version\":{}", u64::MAX));
+    assert_ne!(at_max, text);
+    store.set(&key, at_max.as_bytes(), 600_000).unwrap();
+    let s = m.load(&id).unwrap().unwrap();
+    assert_eq!(s.version, u64::MAX);
+    let err = m.save(&id, "{\"a\":1}", u64::MAX).unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Malformed);
+    assert_eq!(m.load(&id).unwrap().unwrap().version, u64::MAX);
+}

@@ -200,7 +200,14 @@ impl SessionManager {
     fn write(&self, key: &str, current: &[u8], s: &Session, data: &str) -> Result<Option<u64>> {
         let raw =
             RawValue::from_string(data.to_owned()).map_err(|e| invalid_argument(e.to_string()))?;
-        let version = s.version + 1;
+        // A stored version of u64::MAX cannot advance (found by fuzzing: it
+        // overflowed here).
+        let version = s.version.checked_add(1).ok_or_else(|| {
+            Error::new(
+                ErrorCode::Malformed,
+                "store holds a session at the largest version",
+            )
+        })?;
         let rec = SessionRecord {
             v: VERSION,
             data: &raw,
