@@ -183,6 +183,11 @@ def sessions(c):
                 rec = {"v": 1, "data": step["data"], "user": step.get("user"),
                        "created": created, "expires": expires, "version": 0}
                 c.add("session_record", b"\x00" + compact(rec).encode())
+            if step["op"] == "create" and "data" in step:
+                # The largest version (an overflow once, see docs/fuzzing.md).
+                rec = {"v": 1, "data": step["data"], "user": step.get("user"),
+                       "created": created, "expires": expires, "version": 2**64 - 1}
+                c.add("session_record", b"\x00" + compact(rec).encode())
             if step["op"] == "revoke":
                 c.add("session_record", b"\x01" + compact({"v": 1, "exp": 1763000000 + step.get("exp_in", 0)}).encode())
             if step["op"] == "issue":

@@ -10,7 +10,8 @@
 //!
 //! Invariants: no panic, no `INTERNAL`; a bad record is an error (never
 //! "absent"); decode → encode → decode is the identity: a session that loads
-//! saves (same data, user, times; version + 1) and loads back equal; a
+//! saves (same data, user, times; version + 1) and loads back equal (at
+//! version u64::MAX the save is `MALFORMED`); a
 //! refresh token that rotates gives a new token that rotates to the same
 //! user and data, and the old one is then `REFRESH_TOKEN_REUSED`.
 #![no_main]
@@ -137,6 +138,14 @@ fuzz_target!(|data: &[u8]| {
             let Some(Some(s)) = ok(m.load(ID), rest) else {
                 return;
             };
+            if s.version == u64::MAX {
+                // The largest version cannot advance.
+                let e = m
+                    .save(ID, &s.data, s.version)
+                    .expect_err("version overflow");
+                assert_eq!(e.code(), ErrorCode::Malformed);
+                return;
+            }
             let v = m
                 .save(ID, &s.data, s.version)
                 .unwrap_or_else(|e| panic!("loaded {s:?} but cannot save it back: {e:?}"));
