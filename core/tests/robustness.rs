@@ -225,3 +225,69 @@ fn fuzz_session_at_largest_version_is_malformed_on_save() {
     assert_eq!(err.code(), ErrorCode::Malformed);
     assert_eq!(m.load(&id).unwrap().unwrap().version, u64::MAX);
 }
+
+/// cookie_flask: a validly signed Flask cookie holding a tagged value Flask
+/// never writes (`" b"` that is not base64) loaded, and `dumps` then refused
+/// the session it returned. It is MALFORMED now; valid tags still load.
+#[test]
+fn fuzz_flask_invalid_tagged_value_is_malformed() {
+    use tessera::cookie::flask::{FlaskCookie, DEFAULT_SALT};
+    use tessera::cookie::itsdangerous::{Digest, KeyDerivation, SignerOptions, TimestampSigner};
+    let secret = b"flask-interop-secret-key-1";
+    let flask = FlaskCookie::new(secret).unwrap();
+    let signer = TimestampSigner::new(
+        &[secret],
+        &SignerOptions {
+            salt: DEFAULT_SALT.to_vec(),
+            sep: b".".to_vec(),
+            key_derivation: KeyDerivation::Hmac,
+            digest: Digest::Sha1,
+        },
+    )
+    .unwrap();
+    let now = 1_763_000_000;
+    let cookie = |json: &str| {
+        let signed = signer
+            .sign(tessera::b64::encode(json.as_bytes()).as_bytes(), now)
+            .unwrap();
+        String::from_utf8(signed).unwrap()
+    };
+    for bad in [
+        r#"{"b":{" b":"EP:hYv4="}}"#,
+        r#"{"b":{"\u0020b":"EP:hYv4="}}"#,
+        r#"{"u":{" u":"not-a-uuid"}}"#,
+    ] {
+        let err = flask.loads(&cookie(bad), now).unwrap_err();
+        assert_eq!(err.code(), ErrorCode::Malformed, "{bad}");
+    }
+    for good in [r#"{"b":{" b":"aGk="}}"#, r#"{"name":" spaced \u00e9"}"#] {
+        let json = flask.loads(&cookie(good), now).unwrap();
+        let again = flask.dumps(&json, now).unwrap();
+        assert!(flask.loads(&again, now).is_ok(), "{good}");
+    }
+}
+
+/// session_record: a stored session whose data is not a JSON object loaded,
+/// and could then not be saved back. It is MALFORMED.
+#[test]
+fn fuzz_session_with_non_object_data_is_malformed() {
+    use std::sync::Arc;
+    use std::time::Duration;
+    use tessera::session::{MemoryStore, SessionManager, SessionStore};
+    let store = Arc::new(MemoryStore::default());
+    let m = SessionManager::new(store.clone(), Duration::from_secs(600), None).unwrap();
+    let id = m.create("{}", None).unwrap();
+    let key = {
+        let d = ring::digest::digest(&ring::digest::SHA256, id.as_bytes());
+        let hex: String = d.as_ref().iter().map(|b| format!("{b:02x}")).collect();
+        format!("s:{hex}")
+    };
+    let text = String::from_utf8(store.get(&key).unwrap().unwrap()).unwrap();
+    for data in ["\"alice\"", "[1]", "null", "7"] {
+        let rec = text.replace("\"data\":{}", &format!("\"data\":{data}"));
+        assert_ne!(rec, text);
+        store.set(&key, rec.as_bytes(), 600_000).unwrap();
+        let err = m.load(&id).unwrap_err();
+        assert_eq!(err.code(), ErrorCode::Malformed, "{data}");
+    }
+}

@@ -167,6 +167,14 @@ impl SessionManager {
         };
         let Some(bytes) = bytes else { return Ok(None) };
         let rec: SessionRecord<'_> = record::decode("session", &bytes)?;
+        if !rec.data.get().starts_with('{') {
+            // What create and save accept (found by fuzzing: it loaded, then
+            // could not be saved back).
+            return Err(Error::new(
+                ErrorCode::Malformed,
+                "store holds a session whose data is not a JSON object",
+            ));
+        }
         if let Some(u) = &rec.user {
             // What create accepts, so every binding can hand it back (C strings included).
             check_label("user_id", u).map_err(|_| {
