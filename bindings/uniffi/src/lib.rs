@@ -21,6 +21,7 @@
 //! | [`set_cookie`], [`delete_cookie`], [`parse_cookie`], [`default_cookie_attributes`] | `setCookie(…)`, … | `setCookie(name:value:attributes:)`, … |
 //! | [`MemoryStore`], [`RedisStore`], [`SessionStore`] (either, for the services) | `SessionStore.Memory(MemoryStore())` | `.memory(store: MemoryStore())` |
 //! | [`SessionManager`] → [`Session`], [`Denylist`], [`RefreshTokens`] → [`Rotated`] | same names (blocking calls) | same names |
+//! | [`Secret`] (the credential fields of `Session`, `Rotated`, `UnsignedSessionId`, `ExpressSignedCookie`) | `dev.tessera.Secret` (`.value`; prints `Secret(…)`) | `Secret` (`.value`) |
 
 mod cookie;
 mod errors;
@@ -28,6 +29,7 @@ mod jws;
 mod jwt;
 mod key;
 mod keyset;
+mod secret;
 mod session;
 mod verifier;
 
@@ -45,6 +47,7 @@ pub use jwt::{
 };
 pub use key::Key;
 pub use keyset::KeySet;
+pub use secret::Secret;
 pub use session::{
     Denylist, MemoryStore, RedisStore, RefreshTokens, Rotated, Session, SessionManager,
     SessionStore,

@@ -27,7 +27,7 @@ use std::time::Duration;
 use tessera::session as core;
 use tessera::{Error, ErrorCode};
 
-use crate::{Result, TesseraError};
+use crate::{Result, Secret, TesseraError};
 
 /// A duration in milliseconds: negative is `INVALID_ARGUMENT`; zero goes to
 /// the core, which refuses a zero lifetime.
@@ -187,8 +187,9 @@ impl SessionStore {
 /// A loaded session.
 #[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
 pub struct Session {
-    /// Its id (what was loaded).
-    pub id: String,
+    /// Its id (what was loaded): Kotlin/Swift `id.value`; the record's
+    /// text shows `Secret(…)`.
+    pub id: Secret,
     /// The data: JSON object text, exactly as stored.
     pub data: String,
     /// The user it was created for, if any.
@@ -205,7 +206,7 @@ impl Session {
     fn new(id: String, s: core::Session) -> Result<Session> {
         Ok(Session {
             version: long("version", s.version)?,
-            id,
+            id: Secret(id),
             data: s.data,
             user_id: s.user_id,
             created_at_ms: s.created_at,
@@ -364,8 +365,9 @@ pub struct Rotated {
     pub user_id: String,
     /// The data given to `issue` (JSON object text), if any.
     pub data: Option<String>,
-    /// The new refresh token (the one presented is now retired).
-    pub token: String,
+    /// The new refresh token (the one presented is now retired): Kotlin/Swift
+    /// `token.value`; the record's text shows `Secret(…)`.
+    pub token: Secret,
 }
 
 /// Opaque refresh tokens (256 random bits, base64url) in families, each
@@ -406,7 +408,7 @@ impl RefreshTokens {
         Ok(Rotated {
             user_id: r.user_id,
             data: r.data,
-            token: r.token,
+            token: Secret(r.token),
         })
     }
 

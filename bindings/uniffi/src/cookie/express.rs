@@ -6,15 +6,17 @@ use std::sync::Arc;
 use tessera::cookie::express as ex;
 
 use crate::cookie::index;
-use crate::Result;
+use crate::{Result, Secret};
 
 /// The two cookies cookie-session sets: `<name>=value` and `<name>.sig=sig`.
+/// Together they are the credential, so both are [`Secret`]s (Kotlin/Swift
+/// `value.value`, `sig.value`; the record's text shows `Secret(…)`).
 #[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
 pub struct ExpressSignedCookie {
     /// The value of the `<name>` cookie (base64 of the session JSON).
-    pub value: String,
+    pub value: Secret,
     /// The value of the `<name>.sig` cookie.
-    pub sig: String,
+    pub sig: Secret,
 }
 
 /// A verified cookie-session session.
@@ -68,7 +70,10 @@ impl ExpressCookieSession {
     /// `JSON.stringify` writes to be byte-identical with Node).
     pub fn sign(&self, session_json: String) -> Result<ExpressSignedCookie> {
         let (value, sig) = self.inner.sign(&session_json)?;
-        Ok(ExpressSignedCookie { value, sig })
+        Ok(ExpressSignedCookie {
+            value: Secret(value),
+            sig: Secret(sig),
+        })
     }
 
     /// keygrip's signature of an existing `<name>` value with `keys[0]`.
@@ -102,8 +107,9 @@ impl ExpressCookieSession {
 /// A verified express-session id.
 #[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
 pub struct UnsignedSessionId {
-    /// The session id.
-    pub sid: String,
+    /// The session id: Kotlin/Swift `sid.value`; the record's text shows
+    /// `Secret(…)`.
+    pub sid: Secret,
     /// The index of the secret that matched (above 0: sign it again).
     pub secret_index: i32,
 }
@@ -143,7 +149,7 @@ impl ExpressSessionId {
     pub fn unsign_info(&self, value: String) -> Result<UnsignedSessionId> {
         let (sid, i) = self.inner.unsign_index(&value)?;
         Ok(UnsignedSessionId {
-            sid,
+            sid: Secret(sid),
             secret_index: index(i),
         })
     }
@@ -153,7 +159,7 @@ impl ExpressSessionId {
     /// `SESSION_NOT_FOUND` if absent or empty.
     #[uniffi::method(default(name = None))]
     pub fn load(&self, cookie_header: String, name: Option<String>) -> Result<String> {
-        Ok(self.load_info(cookie_header, name)?.sid)
+        Ok(self.load_info(cookie_header, name)?.sid.0)
     }
 
     /// `load`, also telling which secret matched.
@@ -166,7 +172,7 @@ impl ExpressSessionId {
         let name = name.as_deref().unwrap_or(ex::DEFAULT_SESSION_ID_NAME);
         let (sid, i) = self.inner.load_index(&cookie_header, name)?;
         Ok(UnsignedSessionId {
-            sid,
+            sid: Secret(sid),
             secret_index: index(i),
         })
     }

@@ -4629,26 +4629,28 @@ public func FfiConverterTypeCookiePair_lower(_ value: CookiePair) -> RustBuffer 
 
 /**
  * The two cookies cookie-session sets: `<name>=value` and `<name>.sig=sig`.
+ * Together they are the credential, so both are [`Secret`]s (Kotlin/Swift
+ * `value.value`, `sig.value`; the record's text shows `Secret(…)`).
  */
 public struct ExpressSignedCookie: Equatable, Hashable {
     /**
      * The value of the `<name>` cookie (base64 of the session JSON).
      */
-    public var value: String
+    public var value: Secret
     /**
      * The value of the `<name>.sig` cookie.
      */
-    public var sig: String
+    public var sig: Secret
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
     public init(
         /**
          * The value of the `<name>` cookie (base64 of the session JSON).
-         */value: String, 
+         */value: Secret, 
         /**
          * The value of the `<name>.sig` cookie.
-         */sig: String) {
+         */sig: Secret) {
         self.value = value
         self.sig = sig
     }
@@ -4669,14 +4671,14 @@ public struct FfiConverterTypeExpressSignedCookie: FfiConverterRustBuffer {
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ExpressSignedCookie {
         return
             try ExpressSignedCookie(
-                value: FfiConverterString.read(from: &buf), 
-                sig: FfiConverterString.read(from: &buf)
+                value: FfiConverterTypeSecret.read(from: &buf), 
+                sig: FfiConverterTypeSecret.read(from: &buf)
         )
     }
 
     public static func write(_ value: ExpressSignedCookie, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.value, into: &buf)
-        FfiConverterString.write(value.sig, into: &buf)
+        FfiConverterTypeSecret.write(value.value, into: &buf)
+        FfiConverterTypeSecret.write(value.sig, into: &buf)
     }
 }
 
@@ -4938,9 +4940,10 @@ public struct Rotated: Equatable, Hashable {
      */
     public var data: String?
     /**
-     * The new refresh token (the one presented is now retired).
+     * The new refresh token (the one presented is now retired): Kotlin/Swift
+     * `token.value`; the record's text shows `Secret(…)`.
      */
-    public var token: String
+    public var token: Secret
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -4952,8 +4955,9 @@ public struct Rotated: Equatable, Hashable {
          * The data given to `issue` (JSON object text), if any.
          */data: String?, 
         /**
-         * The new refresh token (the one presented is now retired).
-         */token: String) {
+         * The new refresh token (the one presented is now retired): Kotlin/Swift
+         * `token.value`; the record's text shows `Secret(…)`.
+         */token: Secret) {
         self.userId = userId
         self.data = data
         self.token = token
@@ -4977,14 +4981,14 @@ public struct FfiConverterTypeRotated: FfiConverterRustBuffer {
             try Rotated(
                 userId: FfiConverterString.read(from: &buf), 
                 data: FfiConverterOptionString.read(from: &buf), 
-                token: FfiConverterString.read(from: &buf)
+                token: FfiConverterTypeSecret.read(from: &buf)
         )
     }
 
     public static func write(_ value: Rotated, into buf: inout [UInt8]) {
         FfiConverterString.write(value.userId, into: &buf)
         FfiConverterOptionString.write(value.data, into: &buf)
-        FfiConverterString.write(value.token, into: &buf)
+        FfiConverterTypeSecret.write(value.token, into: &buf)
     }
 }
 
@@ -5009,9 +5013,10 @@ public func FfiConverterTypeRotated_lower(_ value: Rotated) -> RustBuffer {
  */
 public struct Session: Equatable, Hashable {
     /**
-     * Its id (what was loaded).
+     * Its id (what was loaded): Kotlin/Swift `id.value`; the record's
+     * text shows `Secret(…)`.
      */
-    public var id: String
+    public var id: Secret
     /**
      * The data: JSON object text, exactly as stored.
      */
@@ -5037,8 +5042,9 @@ public struct Session: Equatable, Hashable {
     // declare one manually.
     public init(
         /**
-         * Its id (what was loaded).
-         */id: String, 
+         * Its id (what was loaded): Kotlin/Swift `id.value`; the record's
+         * text shows `Secret(…)`.
+         */id: Secret, 
         /**
          * The data: JSON object text, exactly as stored.
          */data: String, 
@@ -5078,7 +5084,7 @@ public struct FfiConverterTypeSession: FfiConverterRustBuffer {
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Session {
         return
             try Session(
-                id: FfiConverterString.read(from: &buf), 
+                id: FfiConverterTypeSecret.read(from: &buf), 
                 data: FfiConverterString.read(from: &buf), 
                 userId: FfiConverterOptionString.read(from: &buf), 
                 version: FfiConverterInt64.read(from: &buf), 
@@ -5088,7 +5094,7 @@ public struct FfiConverterTypeSession: FfiConverterRustBuffer {
     }
 
     public static func write(_ value: Session, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterTypeSecret.write(value.id, into: &buf)
         FfiConverterString.write(value.data, into: &buf)
         FfiConverterOptionString.write(value.userId, into: &buf)
         FfiConverterInt64.write(value.version, into: &buf)
@@ -5256,9 +5262,10 @@ public func FfiConverterTypeTimestampedValue_lower(_ value: TimestampedValue) ->
  */
 public struct UnsignedSessionId: Equatable, Hashable {
     /**
-     * The session id.
+     * The session id: Kotlin/Swift `sid.value`; the record's text shows
+     * `Secret(…)`.
      */
-    public var sid: String
+    public var sid: Secret
     /**
      * The index of the secret that matched (above 0: sign it again).
      */
@@ -5268,8 +5275,9 @@ public struct UnsignedSessionId: Equatable, Hashable {
     // declare one manually.
     public init(
         /**
-         * The session id.
-         */sid: String, 
+         * The session id: Kotlin/Swift `sid.value`; the record's text shows
+         * `Secret(…)`.
+         */sid: Secret, 
         /**
          * The index of the secret that matched (above 0: sign it again).
          */secretIndex: Int32) {
@@ -5293,13 +5301,13 @@ public struct FfiConverterTypeUnsignedSessionId: FfiConverterRustBuffer {
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UnsignedSessionId {
         return
             try UnsignedSessionId(
-                sid: FfiConverterString.read(from: &buf), 
+                sid: FfiConverterTypeSecret.read(from: &buf), 
                 secretIndex: FfiConverterInt32.read(from: &buf)
         )
     }
 
     public static func write(_ value: UnsignedSessionId, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.sid, into: &buf)
+        FfiConverterTypeSecret.write(value.sid, into: &buf)
         FfiConverterInt32.write(value.secretIndex, into: &buf)
     }
 }
@@ -6369,6 +6377,52 @@ fileprivate struct FfiConverterDictionaryStringString: FfiConverterRustBuffer {
         return dict
     }
 }
+
+
+
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSecret: FfiConverter {
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Secret {
+        let builtinValue = try FfiConverterString.read(from: &buf)
+        return Secret(builtinValue)
+    }
+
+    public static func write(_ value: Secret, into buf: inout [UInt8]) {
+        let builtinValue = value.value
+        return FfiConverterString.write(builtinValue, into: &buf)
+    }
+
+    public static func lift(_ value: RustBuffer) throws -> Secret {
+        let builtinValue = try FfiConverterString.lift(value)
+        return Secret(builtinValue)
+    }
+
+    public static func lower(_ value: Secret) -> RustBuffer {
+        let builtinValue = value.value
+        return FfiConverterString.lower(builtinValue)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSecret_lift(_ value: RustBuffer) throws -> Secret {
+    return try FfiConverterTypeSecret.lift(value)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSecret_lower(_ value: Secret) -> RustBuffer {
+    return FfiConverterTypeSecret.lower(value)
+}
+
 /**
  * The core's default attributes: `Path=/; Secure; HttpOnly; SameSite=Lax`.
  */

@@ -14,6 +14,15 @@ final class SessionTests: XCTestCase {
         let sessions = try SessionManager(store: store, ttlMs: hourMs, idleTimeoutMs: nil)
         let id = try sessions.create(dataJson: #"{"cart":[1,2]}"#, userId: "bob")
         let s = try XCTUnwrap(try sessions.load(id: id))
+        XCTAssertEqual(s.id.value, id)
+        XCTAssertEqual(s.id, Secret(id))
+        for text in ["\(s)", String(describing: s), String(reflecting: s), "\(s.id)"] {
+            XCTAssertFalse(text.contains(id), text)
+        }
+        var dumped = ""
+        dump(s, to: &dumped)
+        XCTAssertFalse(dumped.contains(id), dumped)
+        XCTAssertEqual(s.id.description, "Secret(…)")
         XCTAssertEqual(s.data, #"{"cart":[1,2]}"#)
         XCTAssertEqual(s.userId, "bob")
         XCTAssertEqual(s.version, 0)
@@ -47,6 +56,8 @@ final class SessionTests: XCTestCase {
         let t0 = try refresh.issue(userId: "bob", dataJson: #"{"device":"phone"}"#)
         let r1 = try refresh.rotate(token: t0)
         XCTAssertEqual(r1.userId, "bob")
+        XCTAssertNotEqual(r1.token.value, t0)
+        XCTAssertFalse("\(r1)".contains(r1.token.value))
         XCTAssertThrowsError(try refresh.rotate(token: t0)) { error in
             XCTAssertEqual((error as? TesseraError)?.code, .refreshTokenReused)
         }

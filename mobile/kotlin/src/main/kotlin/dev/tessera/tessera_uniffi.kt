@@ -8480,17 +8480,19 @@ public object FfiConverterTypeCookiePair: FfiConverterRustBuffer<CookiePair> {
 
 /**
  * The two cookies cookie-session sets: `<name>=value` and `<name>.sig=sig`.
+ * Together they are the credential, so both are [`Secret`]s (Kotlin/Swift
+ * `value.value`, `sig.value`; the record's text shows `Secret(…)`).
  */
 data class ExpressSignedCookie (
     /**
      * The value of the `<name>` cookie (base64 of the session JSON).
      */
-    var `value`: kotlin.String
+    var `value`: Secret
     , 
     /**
      * The value of the `<name>.sig` cookie.
      */
-    var `sig`: kotlin.String
+    var `sig`: Secret
     
 ){
     
@@ -8507,19 +8509,19 @@ data class ExpressSignedCookie (
 public object FfiConverterTypeExpressSignedCookie: FfiConverterRustBuffer<ExpressSignedCookie> {
     override fun read(buf: ByteBuffer): ExpressSignedCookie {
         return ExpressSignedCookie(
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
+            FfiConverterTypeSecret.read(buf),
+            FfiConverterTypeSecret.read(buf),
         )
     }
 
     override fun allocationSize(value: ExpressSignedCookie) = (
-            FfiConverterString.allocationSize(value.`value`) +
-            FfiConverterString.allocationSize(value.`sig`)
+            FfiConverterTypeSecret.allocationSize(value.`value`) +
+            FfiConverterTypeSecret.allocationSize(value.`sig`)
     )
 
     override fun write(value: ExpressSignedCookie, buf: ByteBuffer) {
-            FfiConverterString.write(value.`value`, buf)
-            FfiConverterString.write(value.`sig`, buf)
+            FfiConverterTypeSecret.write(value.`value`, buf)
+            FfiConverterTypeSecret.write(value.`sig`, buf)
     }
 }
 
@@ -8699,9 +8701,10 @@ data class Rotated (
     var `data`: kotlin.String?
     , 
     /**
-     * The new refresh token (the one presented is now retired).
+     * The new refresh token (the one presented is now retired): Kotlin/Swift
+     * `token.value`; the record's text shows `Secret(…)`.
      */
-    var `token`: kotlin.String
+    var `token`: Secret
     
 ){
     
@@ -8720,20 +8723,20 @@ public object FfiConverterTypeRotated: FfiConverterRustBuffer<Rotated> {
         return Rotated(
             FfiConverterString.read(buf),
             FfiConverterOptionalString.read(buf),
-            FfiConverterString.read(buf),
+            FfiConverterTypeSecret.read(buf),
         )
     }
 
     override fun allocationSize(value: Rotated) = (
             FfiConverterString.allocationSize(value.`userId`) +
             FfiConverterOptionalString.allocationSize(value.`data`) +
-            FfiConverterString.allocationSize(value.`token`)
+            FfiConverterTypeSecret.allocationSize(value.`token`)
     )
 
     override fun write(value: Rotated, buf: ByteBuffer) {
             FfiConverterString.write(value.`userId`, buf)
             FfiConverterOptionalString.write(value.`data`, buf)
-            FfiConverterString.write(value.`token`, buf)
+            FfiConverterTypeSecret.write(value.`token`, buf)
     }
 }
 
@@ -8744,9 +8747,10 @@ public object FfiConverterTypeRotated: FfiConverterRustBuffer<Rotated> {
  */
 data class Session (
     /**
-     * Its id (what was loaded).
+     * Its id (what was loaded): Kotlin/Swift `id.value`; the record's
+     * text shows `Secret(…)`.
      */
-    var `id`: kotlin.String
+    var `id`: Secret
     , 
     /**
      * The data: JSON object text, exactly as stored.
@@ -8788,7 +8792,7 @@ data class Session (
 public object FfiConverterTypeSession: FfiConverterRustBuffer<Session> {
     override fun read(buf: ByteBuffer): Session {
         return Session(
-            FfiConverterString.read(buf),
+            FfiConverterTypeSecret.read(buf),
             FfiConverterString.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterLong.read(buf),
@@ -8798,7 +8802,7 @@ public object FfiConverterTypeSession: FfiConverterRustBuffer<Session> {
     }
 
     override fun allocationSize(value: Session) = (
-            FfiConverterString.allocationSize(value.`id`) +
+            FfiConverterTypeSecret.allocationSize(value.`id`) +
             FfiConverterString.allocationSize(value.`data`) +
             FfiConverterOptionalString.allocationSize(value.`userId`) +
             FfiConverterLong.allocationSize(value.`version`) +
@@ -8807,7 +8811,7 @@ public object FfiConverterTypeSession: FfiConverterRustBuffer<Session> {
     )
 
     override fun write(value: Session, buf: ByteBuffer) {
-            FfiConverterString.write(value.`id`, buf)
+            FfiConverterTypeSecret.write(value.`id`, buf)
             FfiConverterString.write(value.`data`, buf)
             FfiConverterOptionalString.write(value.`userId`, buf)
             FfiConverterLong.write(value.`version`, buf)
@@ -8917,9 +8921,10 @@ public object FfiConverterTypeTimestampedValue: FfiConverterRustBuffer<Timestamp
  */
 data class UnsignedSessionId (
     /**
-     * The session id.
+     * The session id: Kotlin/Swift `sid.value`; the record's text shows
+     * `Secret(…)`.
      */
-    var `sid`: kotlin.String
+    var `sid`: Secret
     , 
     /**
      * The index of the secret that matched (above 0: sign it again).
@@ -8941,18 +8946,18 @@ data class UnsignedSessionId (
 public object FfiConverterTypeUnsignedSessionId: FfiConverterRustBuffer<UnsignedSessionId> {
     override fun read(buf: ByteBuffer): UnsignedSessionId {
         return UnsignedSessionId(
-            FfiConverterString.read(buf),
+            FfiConverterTypeSecret.read(buf),
             FfiConverterInt.read(buf),
         )
     }
 
     override fun allocationSize(value: UnsignedSessionId) = (
-            FfiConverterString.allocationSize(value.`sid`) +
+            FfiConverterTypeSecret.allocationSize(value.`sid`) +
             FfiConverterInt.allocationSize(value.`secretIndex`)
     )
 
     override fun write(value: UnsignedSessionId, buf: ByteBuffer) {
-            FfiConverterString.write(value.`sid`, buf)
+            FfiConverterTypeSecret.write(value.`sid`, buf)
             FfiConverterInt.write(value.`secretIndex`, buf)
     }
 }
@@ -9880,6 +9885,41 @@ public object FfiConverterMapStringString: FfiConverterRustBuffer<Map<kotlin.Str
             FfiConverterString.write(k, buf)
             FfiConverterString.write(v, buf)
         }
+    }
+}
+
+
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeSecret: FfiConverter<Secret, RustBuffer.ByValue> {
+    override fun lift(value: RustBuffer.ByValue): Secret {
+        val builtinValue = FfiConverterString.lift(value)
+        return Secret(builtinValue)
+    }
+
+    override fun lower(value: Secret): RustBuffer.ByValue {
+        val builtinValue = value.value
+        return FfiConverterString.lower(builtinValue)
+    }
+
+    override fun read(buf: ByteBuffer): Secret {
+        val builtinValue = FfiConverterString.read(buf)
+        return Secret(builtinValue)
+    }
+
+    override fun allocationSize(value: Secret): ULong {
+        val builtinValue = value.value
+        return FfiConverterString.allocationSize(builtinValue)
+    }
+
+    override fun write(value: Secret, buf: ByteBuffer) {
+        val builtinValue = value.value
+        FfiConverterString.write(builtinValue, buf)
     }
 }
         /**

@@ -121,19 +121,19 @@ class CookieApiTest {
         val old = ExpressCookieSession(listOf("key-old".toByteArray()), "session")
         assertEquals("session", s.name())
         val signed = s.sign("""{"user":"ann"}""")
-        assertEquals("eyJ1c2VyIjoiYW5uIn0=", signed.value)
-        assertEquals("""{"user":"ann"}""", s.verify(signed.value, signed.sig))
-        assertEquals(ExpressVerified("""{"user":"ann"}""", 0, false), s.verifyInfo(signed.value, signed.sig))
+        assertEquals("eyJ1c2VyIjoiYW5uIn0=", signed.value.value)
+        assertEquals("""{"user":"ann"}""", s.verify(signed.value.value, signed.sig.value))
+        assertEquals(ExpressVerified("""{"user":"ann"}""", 0, false), s.verifyInfo(signed.value.value, signed.sig.value))
         fails(ErrorCode.INVALID_ARGUMENT) { s.sign("[1]") }
-        fails(ErrorCode.INVALID_SIGNATURE) { old.verify(signed.value, signed.sig) }
-        fails(ErrorCode.INVALID_SIGNATURE) { s.verify(signed.value, signed.sig.dropLast(1)) }
+        fails(ErrorCode.INVALID_SIGNATURE) { old.verify(signed.value.value, signed.sig.value) }
+        fails(ErrorCode.INVALID_SIGNATURE) { s.verify(signed.value.value, signed.sig.value.dropLast(1)) }
         // Rotation: verified at index 1, re-signed with keys[0].
         val o = old.sign("""{"user":"ann"}""")
-        val info = s.verifyInfo(o.value, o.sig)
+        val info = s.verifyInfo(o.value.value, o.sig.value)
         assertEquals(1, info.keyIndex)
         assertTrue(info.needsResign)
-        assertEquals(signed.sig, s.signValue(o.value))
-        val header = "a=1; session=${o.value}; session.sig=${o.sig}"
+        assertEquals(signed.sig.value, s.signValue(o.value.value))
+        val header = "a=1; session=${o.value.value}; session.sig=${o.sig.value}"
         assertEquals("""{"user":"ann"}""", s.load(header))
         assertEquals(1, s.loadInfo(header).keyIndex)
         fails(ErrorCode.SESSION_NOT_FOUND) { s.load("") }
@@ -148,7 +148,7 @@ class CookieApiTest {
         val v = old.sign("abc.def")
         assertTrue(v.startsWith("s:abc.def.") && v.length == 10 + 43)
         assertEquals("abc.def", ids.unsign(v))
-        assertEquals(UnsignedSessionId("abc.def", 1), ids.unsignInfo(v))
+        assertEquals(UnsignedSessionId(Secret("abc.def"), 1), ids.unsignInfo(v))
         fails(ErrorCode.MALFORMED) { ids.unsign("abc") }
         fails(ErrorCode.INVALID_SIGNATURE) { ids.unsign(v.dropLast(1)) }
         val header = "x=1; sid=s%3A" + v.substring(2).replace("+", "%2B").replace("/", "%2F")

@@ -191,7 +191,7 @@ class RedisTest {
             assertTrue(fam.isNull("revoked"))
             assertEquals(listOf(rec2.getString("family")), r.cmd("SMEMBERS", "${prefix}g:$user")) // for revokeUser
             assertTrue((r.cmd("PTTL", "${prefix}g:$user") as Long) > 0)
-            val next = rt.rotate(token).token
+            val next = rt.rotate(token).token.value
             assertEquals("rotated", JSONObject(r.cmd("GET", rkey) as String).getString("state"))
             assertTrue(rt.revokeFamily(next))
             assertEquals("revoked", JSONObject(r.cmd("GET", family) as String).getString("revoked"))

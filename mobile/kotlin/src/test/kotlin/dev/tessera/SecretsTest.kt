@@ -7,19 +7,18 @@
 // of any of them (or a whole one shorter than that).
 //
 // Checked for every failure: message, detail, claim, toString() and the
-// whole stack trace text. For objects: toString().
-//
-// Not checked, by design of the generated bindings: the data classes UniFFI
-// generates for results that *are* a secret the caller asked for (`Session`
-// with its `id`, `Rotated` with its `token`, `UnsignedSessionId` with its
-// `sid`, `ExpressSignedCookie`) print their fields in toString(), like any
-// Kotlin data class; see docs/secrets.md.
+// whole stack trace text. For objects: toString(). That includes the records
+// whose fields are the credential the caller asked for (`Session.id`,
+// `Rotated.token`, `UnsignedSessionId.sid`, `ExpressSignedCookie.value` and
+// `.sig`): those fields are `Secret`s, which print as `Secret(…)`.
 package dev.tessera
 
 import java.security.MessageDigest
 import java.util.Base64
 import org.json.JSONObject
 import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertFalse
+import org.junit.jupiter.api.Assertions.assertNotEquals
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
 
@@ -109,6 +108,13 @@ private class Guard {
 
     fun shows(context: String, x: Any) = check("$context toString", x.toString())
 
+    /** A record with a credential field: its toString() shows the field as `Secret(…)`. */
+    fun record(context: String, x: Any) {
+        val t = x.toString()
+        if ("Secret(…)" !in t) failures.add("$context: no Secret(…) in $t")
+        shows(context, x)
+    }
+
     fun done(atLeast: Int) {
         assertEquals(emptyList<String>(), failures.take(40), "${failures.size} leak(s)")
         assertTrue(checked >= atLeast, "only $checked texts checked")
@@ -153,6 +159,26 @@ private fun sha256Hex(s: String): String =
 
 class SecretsTest {
     @Test
+    fun secretPrintsNothingAndComparesByValue() {
+        val v = "tok_" + randText(43)
+        val s = Secret(v)
+        assertEquals("Secret(…)", s.toString())
+        assertEquals("Secret(…)", "$s")
+        assertEquals(v, s.value)
+        assertEquals(Secret(String(v.toCharArray())), s)
+        assertEquals(Secret(v).hashCode(), s.hashCode())
+        assertNotEquals(Secret(v.dropLast(1)), s)
+        assertNotEquals(Secret(v.dropLast(1) + "!"), s)
+        assertFalse(s.equals(v))
+        val r = Rotated("u", "{}", s)
+        assertEquals("Rotated(userId=u, data={}, token=Secret(…))", r.toString())
+        assertEquals(Rotated("u", "{}", Secret(v)), r) // records still compare by content
+        assertEquals("Session(id=Secret(…), data={}, userId=null, version=1, createdAtMs=2, expiresAtMs=3)", Session(s, "{}", null, 1, 2, 3).toString())
+        assertEquals("UnsignedSessionId(sid=Secret(…), secretIndex=0)", UnsignedSessionId(s, 0).toString())
+        assertEquals("ExpressSignedCookie(value=Secret(…), sig=Secret(…))", ExpressSignedCookie(s, s).toString())
+    }
+
+    @Test
     fun theGuardCatchesEveryForm() {
         val secret = "0123456789abcdefghijklmnopqrstuvwxyz!@#$".toByteArray()
         val hex = secret.joinToString("") { "%02x".format(it) }
@@ -162,6 +188,13 @@ class SecretsTest {
             g.check("t", "error: " + form.substring(3, 3 + PIECE + 2))
             assertEquals(1, g.failures.size, form)
         }
+        val r = Guard()
+        val token = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
+        r.text(token)
+        r.record("leaky record", ExpressSignedCookie(Secret(token), Secret(token)).toString().replaceFirst("Secret(…)", token))
+        assertEquals(1, r.failures.size) // a credential printed beside a Secret(…) is caught
+        r.record("record without Secret", ExpressVerified("{}", 0, false))
+        assertEquals(2, r.failures.size) // a record without a Secret field is not what record() is for
         val g = Guard()
         g.text("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.abcdefghijklmnopqrstuvwxyz")
         g.error("t", TesseraException.Failed(ErrorCode.MALFORMED, "bad eyJzdWIiOiIxIn0.abcdefgh", null))
@@ -337,9 +370,11 @@ class SecretsTest {
         val e1 = ExpressCookieSession(listOf(s1))
         val e2 = ExpressCookieSession(listOf(s2))
         val signed = e1.sign(data)
-        g.text(signed.value)
-        g.rejected("cookie-session sig", signed.sig, { e1.verify(signed.value, it) }, { e2.verify(signed.value, it) })
-        g.rejected("cookie-session value", signed.value, { e1.verify(it, signed.sig) }, { e2.verify(it, signed.sig) })
+        g.text(signed.value.value)
+        g.text(signed.sig.value)
+        g.rejected("cookie-session sig", signed.sig.value, { e1.verify(signed.value.value, it) }, { e2.verify(signed.value.value, it) })
+        g.rejected("cookie-session value", signed.value.value, { e1.verify(it, signed.sig.value) }, { e2.verify(it, signed.sig.value) })
+        g.record("ExpressSignedCookie", signed)
         g.shows("ExpressCookieSession", e1)
         val sid = randText(32)
         g.text(sid)
@@ -348,6 +383,8 @@ class SecretsTest {
         val xv = x1.sign(sid)
         g.rejected("express-session", xv, { x1.unsign(it) }, { x2.unsign(it) })
         g.fails("express-session load") { x1.load("connect.sid=" + xv.replace('.', 'x')) }
+        g.record("UnsignedSessionId", x1.unsignInfo(xv))
+        g.record("UnsignedSessionId (load)", x1.loadInfo("connect.sid=$xv"))
         g.shows("ExpressSessionId", x1)
         val base1 = randText(128).toByteArray()
         val base2 = randBytes(64)
@@ -386,8 +423,11 @@ class SecretsTest {
         g.text(sid)
         g.text(sha256Hex(sid))
         val s = m.load(sid)!!
+        g.record("Session", s)
         m.save(sid, """{"a":2}""", s.version)
+        g.record("Session (saveChanges)", m.saveChanges(sid, """{"a":2}""", """{"a":2,"b":1}"""))
         g.fails("stale save") { m.save(sid, """{"a":3}""", s.version) }
+        g.fails("stale save, id from the record") { m.save(s.id.value, """{"a":3}""", s.version) }
         val unknown = randText(43)
         g.text(unknown)
         g.fails("unknown save") { m.save(unknown, "{}", 0) }
@@ -401,9 +441,10 @@ class SecretsTest {
         val t0 = rt.issue("bob", """{"scope":"x"}""")
         g.text(t0)
         val r1 = rt.rotate(t0)
-        g.text(r1.token)
+        g.text(r1.token.value)
+        g.record("Rotated", r1)
         g.fails("reused") { rt.rotate(t0) }
-        g.fails("revoked family") { rt.rotate(r1.token) }
+        g.fails("revoked family") { rt.rotate(r1.token.value) }
         g.fails("unknown refresh") { rt.rotate(unknown) }
         val odd = randText(30) + "!".repeat(13)
         g.text(odd)

@@ -131,7 +131,7 @@ class SessionApiTest {
         val anon = m.create("{}")
         assertEquals(43, id.length)
         val s = m.load(id)!!
-        assertEquals(id, s.id)
+        assertEquals(id, s.id.value)
         assertEquals("""{"cart":[1,2],"name":"Jürgen"}""", s.data) // exactly as given
         assertEquals("bob", s.userId)
         assertEquals(0L, s.version)
@@ -156,7 +156,7 @@ class SessionApiTest {
         // land on top with saveChanges (the merge answer to a conflict).
         assertEquals(3L, m.save(id, """{"theme":"dark","a":1}""", 2))
         val saved = m.saveChanges(id, """{"theme":"dark"}""", """{"b":2}""")
-        assertEquals(Session(id, """{"a":1,"b":2}""", "bob", 4, s.createdAtMs, s.expiresAtMs), saved)
+        assertEquals(Session(Secret(id), """{"a":1,"b":2}""", "bob", 4, s.createdAtMs, s.expiresAtMs), saved)
         assertEquals(saved, m.load(id))
         fails(ErrorCode.SESSION_NOT_FOUND) { m.saveChanges(NO_SUCH_ID, "{}", "{}") }
         assertTrue(m.touch(id))
@@ -244,15 +244,15 @@ class SessionApiTest {
         fails(ErrorCode.SESSION_NOT_FOUND) { rt.rotate(NO_SUCH_ID) }
         val r1 = rt.rotate(t0)
         assertEquals(Rotated("bob", """{"device":"phone"}""", r1.token), r1)
-        assertNotEquals(t0, r1.token)
-        val r2 = rt.rotate(r1.token)
+        assertNotEquals(t0, r1.token.value)
+        val r2 = rt.rotate(r1.token.value)
         fails(ErrorCode.REFRESH_TOKEN_REUSED) { rt.rotate(t0) }
-        fails(ErrorCode.REFRESH_TOKEN_REUSED) { rt.rotate(r2.token) } // the family is revoked
+        fails(ErrorCode.REFRESH_TOKEN_REUSED) { rt.rotate(r2.token.value) } // the family is revoked
         val c0 = rt.issue("carol")
         val c1 = rt.rotate(c0)
         assertNull(c1.data)
         assertTrue(rt.revokeFamily(c0)) // a retired token names the family too
-        fails(ErrorCode.REVOKED) { rt.rotate(c1.token) }
+        fails(ErrorCode.REVOKED) { rt.rotate(c1.token.value) }
         assertFalse(rt.revokeFamily(NO_SUCH_ID))
         assertFalse(rt.revokeFamily("garbage"))
         // Log out everywhere for refresh tokens.

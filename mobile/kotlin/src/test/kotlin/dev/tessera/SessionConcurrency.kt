@@ -76,7 +76,7 @@ internal fun oneRefreshWinner(store: SessionStore, threads: Int, rounds: Int) {
         assertEquals(List(threads - 1) { ErrorCode.REFRESH_TOKEN_REUSED }, outcomes.filterIsInstance<ErrorCode>())
         assertEquals("racer", winners[0].userId)
         assertEquals("""{"r":1}""", winners[0].data)
-        val e = runCatching { tokens.rotate(winners[0].token) }.exceptionOrNull() as? TesseraException
+        val e = runCatching { tokens.rotate(winners[0].token.value) }.exceptionOrNull() as? TesseraException
         assertEquals(ErrorCode.REFRESH_TOKEN_REUSED, e?.code)
         assertNull(runCatching { tokens.rotate(token) }.getOrNull())
     }

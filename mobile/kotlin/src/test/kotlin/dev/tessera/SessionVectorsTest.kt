@@ -89,7 +89,7 @@ private class Scenario(val sc: JSONObject, store: SessionStore) {
                         if (got.userId != (if (e.isNull("user")) null else e.getString("user"))) {
                             throw ScenarioFailure("user ${got.userId}")
                         }
-                        if (got.id != resolve(step, "id")) throw ScenarioFailure("id ${got.id}")
+                        if (got.id.value != resolve(step, "id")) throw ScenarioFailure("id ${got.id.value}")
                     }
                 }
             }
@@ -129,7 +129,7 @@ private class Scenario(val sc: JSONObject, store: SessionStore) {
                 if (!sameJson(got.data?.let { parseJson(it) } ?: JSONObject.NULL, e.get("data"))) {
                     throw ScenarioFailure("data ${got.data}")
                 }
-                names[text(step, "as")] = got.token
+                names[text(step, "as")] = got.token.value
             }
             "revoke_family" -> expectBool(step, refresh.revokeFamily(resolve(step, "token")))
             else -> throw ScenarioFailure("unknown op \"$op\"")
