@@ -271,6 +271,7 @@ int main(void) {
     int sample = 0;
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
+    clock_t cpu0 = clock();
     for (long long i = 0; i < ops; i++) {
         int kind = slots[i % 100];
         const char *name = MIX[kind].name;
@@ -405,10 +406,11 @@ int main(void) {
     }
     clock_gettime(CLOCK_MONOTONIC, &t1);
     double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    double cpu = (double)(clock() - cpu0) / CLOCKS_PER_SEC;
 
     printf("%s: counts", BINDING);
     for (int k = 0; k < N_OPS; k++) printf(" %s=%lld", MIX[k].name, counts[k]);
-    printf("\n%s: %lld ops in %.2f s (%.0f ops/s)%s\n", BINDING, ops, secs, (double)ops / secs,
+    printf("\n%s: %lld ops in %.2f s (%.0f ops/s; %.2f s of CPU)%s\n", BINDING, ops, secs, (double)ops / secs, cpu,
            selftest ? "; SELF-TEST: nothing freed, every error message copied, on purpose" : "");
     printf("%s: RssAnon KiB after each tenth:", BINDING);
     for (int s = 0; s < 10; s++) printf(" %ld", rss[s]);
@@ -421,9 +423,9 @@ int main(void) {
     long growth = rss[9] - rss[0];
     long long block_growth = blocks[9] - blocks[0];
     bool leak = growth > LIMIT_KIB || block_growth > LIMIT_BLOCKS;
-    printf("\nRESULT binding=%s ops=%lld seconds=%.2f first_kib=%ld last_kib=%ld growth_kib=%ld limit_kib=%ld "
+    printf("\nRESULT binding=%s ops=%lld seconds=%.2f cpu_seconds=%.2f first_kib=%ld last_kib=%ld growth_kib=%ld limit_kib=%ld "
            "vmrss_growth_kib=%ld blocks_growth=%lld limit_blocks=%lld status=%s\n",
-           BINDING, ops, secs, rss[0], rss[9], growth, LIMIT_KIB, vmrss[9] - vmrss[0], block_growth, LIMIT_BLOCKS, leak ? "LEAK" : "ok");
+           BINDING, ops, secs, cpu, rss[0], rss[9], growth, LIMIT_KIB, vmrss[9] - vmrss[0], block_growth, LIMIT_BLOCKS, leak ? "LEAK" : "ok");
     fflush(stdout);
     if (growth > LIMIT_KIB)
         fprintf(stderr, "%s: LEAK: RssAnon grew %ld KiB after the warm-up tenth (limit %ld KiB)\n", BINDING, growth,

@@ -269,7 +269,7 @@ def main() -> int:
     rss = array.array("q", [0] * 10)
     vmrss = array.array("q", [0] * 10)
     blocks = array.array("q", [0] * 10)
-    t0 = time.perf_counter()
+    t0, cpu0 = time.perf_counter(), time.process_time()
     try:
         for sample in range(10):
             for i in range(sample * tenth, (sample + 1) * tenth):
@@ -283,18 +283,18 @@ def main() -> int:
     except Failed as e:
         print(f"{BINDING}: FAILED: {e}", file=sys.stderr)
         return 2
-    secs = time.perf_counter() - t0
+    secs, cpu = time.perf_counter() - t0, time.process_time() - cpu0
     # Every i in 0..ops ran schedule[i % 100] once: the counts follow.
     counts = [ops // 100 * n for _, n in MIX]
     growth, block_growth = rss[-1] - rss[0], blocks[-1] - blocks[0]
     leak = growth > LIMIT_KIB or block_growth > LIMIT_BLOCKS
     print(f"{BINDING}: counts " + " ".join(f"{name}={n}" for (name, _), n in zip(MIX, counts)))
     extra = f"; SELF-TEST: {len(kept)} results kept on purpose" if selftest else ""
-    print(f"{BINDING}: {ops} ops in {secs:.2f} s ({ops / secs:.0f} ops/s){extra}")
+    print(f"{BINDING}: {ops} ops in {secs:.2f} s ({ops / secs:.0f} ops/s; {cpu:.2f} s of CPU){extra}")
     print(f"{BINDING}: RssAnon KiB after each tenth (after gc.collect()): " + " ".join(map(str, rss)))
     print(f"{BINDING}: VmRSS KiB after each tenth: " + " ".join(map(str, vmrss)))
     print(f"{BINDING}: sys.getallocatedblocks() after each tenth: " + " ".join(map(str, blocks)))
-    print(f"RESULT binding={BINDING} ops={ops} seconds={secs:.2f} first_kib={rss[0]} last_kib={rss[-1]} "
+    print(f"RESULT binding={BINDING} ops={ops} seconds={secs:.2f} cpu_seconds={cpu:.2f} first_kib={rss[0]} last_kib={rss[-1]} "
           f"growth_kib={growth} limit_kib={LIMIT_KIB} vmrss_growth_kib={vmrss[-1] - vmrss[0]} blocks_growth={block_growth} limit_blocks={LIMIT_BLOCKS} "
           f"status={'LEAK' if leak else 'ok'}", flush=True)
     if growth > LIMIT_KIB:

@@ -359,6 +359,19 @@ fn run_op(f: &mut Fixture, kind: usize, i: u64) -> Box<dyn Any> {
     }
 }
 
+/// CPU seconds (user + system) of this process, from /proc/self/stat (in
+/// clock ticks, USER_HZ = 100 on Linux).
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").expect("/proc/self/stat");
+    // Fields after the command name, which is in parentheses: state is
+    // field 3, utime 14, stime 15.
+    let rest = &stat[stat.rfind(')').expect("(comm)") + 2..];
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: u64 =
+        fields[11].parse::<u64>().unwrap_or(0) + fields[12].parse::<u64>().unwrap_or(0);
+    ticks as f64 / 100.0
+}
+
 /// One sample, taken after each tenth of the run.
 struct Sample {
     rss_anon_kib: i64,
@@ -391,6 +404,7 @@ fn main() {
     let tenth = ops / 10;
     let mut samples = Vec::new();
     let t0 = Instant::now();
+    let cpu0 = cpu_seconds();
     for i in 0..ops {
         let kind = slots[(i % 100) as usize];
         counts[kind] += 1;
@@ -409,6 +423,7 @@ fn main() {
         }
     }
     let secs = t0.elapsed().as_secs_f64();
+    let cpu = cpu_seconds() - cpu0;
 
     let mix: Vec<String> = MIX
         .iter()
@@ -422,7 +437,7 @@ fn main() {
         String::new()
     };
     println!(
-        "{BINDING}: {ops} ops in {secs:.2} s ({:.0} ops/s){note}",
+        "{BINDING}: {ops} ops in {secs:.2} s ({:.0} ops/s; {cpu:.2} s of CPU){note}",
         ops as f64 / secs
     );
     let show = |what: &str, value: fn(&Sample) -> i64| {
@@ -439,7 +454,7 @@ fn main() {
     let block_growth = last.blocks - first.blocks;
     let leak = growth > LIMIT_KIB || block_growth > LIMIT_BLOCKS;
     println!(
-        "RESULT binding={BINDING} ops={ops} seconds={secs:.2} first_kib={} last_kib={} growth_kib={growth} limit_kib={LIMIT_KIB} vmrss_growth_kib={vm_growth} blocks_growth={block_growth} limit_blocks={LIMIT_BLOCKS} status={}",
+        "RESULT binding={BINDING} ops={ops} seconds={secs:.2} cpu_seconds={cpu:.2} first_kib={} last_kib={} growth_kib={growth} limit_kib={LIMIT_KIB} vmrss_growth_kib={vm_growth} blocks_growth={block_growth} limit_blocks={LIMIT_BLOCKS} status={}",
         first.rss_anon_kib,
         last.rss_anon_kib,
         if leak { "LEAK" } else { "ok" }
