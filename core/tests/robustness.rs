@@ -267,8 +267,9 @@ fn fuzz_flask_invalid_tagged_value_is_malformed() {
     }
 }
 
-/// session_record: a stored session whose data is not a JSON object loaded,
-/// and could then not be saved back. It is MALFORMED.
+/// session_record: a stored session whose data is not a JSON object (or an
+/// object with a duplicate member) loaded, and could then not be saved back.
+/// It is MALFORMED.
 #[test]
 fn fuzz_session_with_non_object_data_is_malformed() {
     use std::sync::Arc;
@@ -283,7 +284,7 @@ fn fuzz_session_with_non_object_data_is_malformed() {
         format!("s:{hex}")
     };
     let text = String::from_utf8(store.get(&key).unwrap().unwrap()).unwrap();
-    for data in ["\"alice\"", "[1]", "null", "7"] {
+    for data in ["\"alice\"", "[1]", "null", "7", "{\"a\":1,\"a\":2}"] {
         let rec = text.replace("\"data\":{}", &format!("\"data\":{data}"));
         assert_ne!(rec, text);
         store.set(&key, rec.as_bytes(), 600_000).unwrap();

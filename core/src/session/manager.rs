@@ -167,14 +167,15 @@ impl SessionManager {
         };
         let Some(bytes) = bytes else { return Ok(None) };
         let rec: SessionRecord<'_> = record::decode("session", &bytes)?;
-        if !rec.data.get().starts_with('{') {
-            // What create and save accept (found by fuzzing: it loaded, then
-            // could not be saved back).
-            return Err(Error::new(
+        // Only data create and save accept (a JSON object without duplicate
+        // members, nesting ≤ MAX_DEPTH): found by fuzzing, other data loaded
+        // and could then not be saved back.
+        crate::json::validate_object(rec.data.get(), "session data").map_err(|e| {
+            Error::new(
                 ErrorCode::Malformed,
-                "store holds a session whose data is not a JSON object",
-            ));
-        }
+                format!("store holds a bad session record: {}", e.message()),
+            )
+        })?;
         if let Some(u) = &rec.user {
             // What create accepts, so every binding can hand it back (C strings included).
             check_label("user_id", u).map_err(|_| {
