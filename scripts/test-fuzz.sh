@@ -37,6 +37,13 @@ if ! "$tools/bin/cargo-fuzz" --version 2>/dev/null | grep -q " $cargo_fuzz_versi
 fi
 export PATH=$tools/bin:$PATH
 
+echo "== fuzz crate: rustfmt and clippy (warnings are errors)"
+# fuzz/ is its own workspace, so `cargo fmt --all` and the workspace clippy
+# do not see it. Checked on stable into the shared target dir (the core's
+# dependencies are already checked there).
+rustfmt --edition 2021 --check fuzz/src/*.rs fuzz/fuzz_targets/*.rs
+CARGO_TARGET_DIR=$target_dir cargo clippy --manifest-path fuzz/Cargo.toml --all-targets -- -D warnings
+
 echo "== building the fuzz targets (nightly, ASan)"
 build_start=$(date +%s)
 # cargo-fuzz sets its own RUSTFLAGS; the workspace's must not leak in.

@@ -45,6 +45,12 @@ done
 step "cross-language sessions: Python, Node and C on one Redis (tests/crosslang/run)"
 bash tests/crosslang/run
 
+step "leak check: 10^6 mixed operations per binding, flat memory (tests/leaks/run)"
+bash tests/leaks/run
+
+step "fuzzing: every cargo-fuzz target, bounded (scripts/test-fuzz.sh)"
+bash scripts/test-fuzz.sh
+
 step "test vectors are fresh (regenerated from ../shared/vectors)"
 python3 tests/vectors/tools/generate.py --check
 
