@@ -1,23 +1,27 @@
 // Leak check of the Kotlin/JVM binding (UniFFI + JNA; issue 11): 10^6
 // operations of the mix in tests/leaks/README.md (HS256 sign/verify,
 // RS256/ES256 verify, verify failures, native cookie seal/open/tampered
-// open, Flask dumps/loads, MemoryStore sessions, denylist). After every
-// tenth: System.gc() (full collections with -XX:+UseSerialGC) until JNA's
-// cleaner thread has freed the native Memory of every Structure the calls
-// left behind (it does so only after a collection), then RssAnon
-// (VmRSS shown too) from /proc/self/status and the Java heap in use after
-// the collection (MemoryMXBean). From the first sample (after the warm-up
-// tenth) to the last, RssAnon may grow at most 4096 KiB (the native side:
-// the Rust library's allocations, JNA's, the JIT's code cache); the heap's
-// floor (the smallest of the last three samples against the smallest of the
-// first three) at most 2048 KiB (Java objects kept by the binding). The heap is
-// fixed and pre-touched (-Xms = -Xmx, -XX:+AlwaysPreTouch), so the Java heap
-// itself adds nothing to RSS as it fills. Exit 0: flat; 3: leak; 2: a wrong
-// result or a broken set-up.
+// open, Flask dumps/loads, MemoryStore sessions, denylist).
+//
+// After every tenth: System.gc() (a full collection with -XX:+UseSerialGC),
+// a wait until JNA's cleaner thread has freed the native Memory of every
+// Structure the calls left behind (it does so only after a collection),
+// System.gc() again and malloc_trim(0); then RssAnon (VmRSS shown too) from
+// /proc/self/status, the Java heap in use (MemoryMXBean) and malloc's bytes
+// in use (mallinfo2). From the first sample (after the warm-up tenth) to the
+// last, RssAnon may grow at most 4096 KiB. The heap in use and malloc's bytes
+// in use are compared as floors (the smallest of the last three samples
+// against the smallest of the first three): at most 2048 KiB each. The heap
+// is fixed and pre-touched (-Xms = -Xmx, -XX:+AlwaysPreTouch), so the Java
+// heap adds nothing to RSS as it fills: Java objects kept by the binding show
+// in the heap figure. Exit 0: flat; 3: leak; 2: a wrong result or a broken
+// set-up.
 //
 // Built and run by tests/leaks/run against the classes scripts/test-mobile.sh
 // compiled (mobile/kotlin/target/classes) and the cdylib it built, loaded by
-// JNA from -Djna.library.path.
+// JNA from -Djna.library.path:
+//   java -Xms256m -Xmx256m -Xmn8m -XX:+AlwaysPreTouch -XX:+UseSerialGC \
+//       -Djna.library.path=target/debug -cp CLASSPATH dev.tessera.leaks.LeakCheckKt
 //
 // Environment: TESSERA_LEAK_OPS (default 1000000, a multiple of 1000);
 // TESSERA_LEAK_SELFTEST=1 keeps every result (values and exceptions) in a
@@ -39,6 +43,9 @@ import dev.tessera.Verifier
 import dev.tessera.code
 import dev.tessera.detail
 import dev.tessera.jwtEncode
+import com.sun.jna.Library
+import com.sun.jna.Native
+import com.sun.jna.Structure
 import java.io.File
 import java.lang.management.ManagementFactory
 import kotlin.system.exitProcess
@@ -46,6 +53,11 @@ import kotlin.system.exitProcess
 private const val BINDING = "kotlin"
 private const val LIMIT_KIB = 4096L
 private const val LIMIT_HEAP_KIB = 2048L
+private const val LIMIT_MALLOC_KIB = 2048L
+
+/** JNA Memory blocks still allocated when its cleaner has caught up (a
+ * handful are held by live Structures; the figure is printed). */
+private const val JNA_SETTLED = 100
 private const val EXP = 4102444800L
 private const val CLAIMS =
     """{"sub":"leak-check","iss":"https://issuer.example","iat":1700000000,"exp":4102444800}"""
@@ -243,22 +255,48 @@ private val jnaMemoryBlocks: () -> Int = run {
     { map.size }
 }
 
+/** glibc's `struct mallinfo2` (every field a size_t). */
+@Structure.FieldOrder(
+    "arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks", "uordblks", "fordblks", "keepcost",
+)
+class MallInfo2 : Structure(), Structure.ByValue {
+    @JvmField var arena: Long = 0
+    @JvmField var ordblks: Long = 0
+    @JvmField var smblks: Long = 0
+    @JvmField var hblks: Long = 0
+    @JvmField var hblkhd: Long = 0
+    @JvmField var usmblks: Long = 0
+    @JvmField var fsmblks: Long = 0
+    @JvmField var uordblks: Long = 0
+    @JvmField var fordblks: Long = 0
+    @JvmField var keepcost: Long = 0
+}
+
+private interface LibC : Library {
+    fun mallinfo2(): MallInfo2
+    fun malloc_trim(pad: Long): Int
+}
+
+private val libc: LibC = Native.load("c", LibC::class.java)
+
+/** Bytes malloc has handed out and not had back, in KiB (all arenas, mmapped blocks included). */
+private fun mallocInUseKib(): Long = libc.mallinfo2().let { (it.uordblks + it.hblkhd) / 1024 }
+
 /**
- * The Java heap in use (KiB) once garbage is gone: System.gc() until JNA's
- * cleaner has freed every Memory block that became unreachable (what is left
- * stops falling), then once more (at most 10 s).
+ * The Java heap in use (KiB) once garbage is gone: a full collection, then a
+ * wait (at most 10 s) until JNA's cleaner thread has freed the Memory of every
+ * Structure that collection found unreachable, then another collection.
  */
 private fun settledHeapKib(memory: java.lang.management.MemoryMXBean): Long {
-    var before = Int.MAX_VALUE
-    val deadline = System.nanoTime() + 10_000_000_000L
-    while (System.nanoTime() < deadline) {
-        System.gc()
-        Thread.sleep(10)
-        val now = jnaMemoryBlocks()
-        if (now >= before) break
-        before = now
-    }
     System.gc()
+    val deadline = System.nanoTime() + 10_000_000_000L
+    while (jnaMemoryBlocks() > JNA_SETTLED && System.nanoTime() < deadline) Thread.sleep(5)
+    System.gc()
+    // Give back to the kernel the free pages inside malloc's heaps: how far
+    // the JNA queue grew between samples (it depends on when the cleaner
+    // thread got a CPU) otherwise sets a high-water mark that RSS keeps.
+    // Memory in use cannot be given back, so a leak still shows.
+    libc.malloc_trim(0)
     return memory.heapMemoryUsage.used / 1024
 }
 
@@ -279,6 +317,7 @@ fun main() {
     val vm = LongArray(10)
     val heap = LongArray(10)
     val jnaLeft = IntArray(10)
+    val mallocKib = LongArray(10)
     val tenth = ops / 10
     val t0: Long
     val cpu0: Long
@@ -297,6 +336,7 @@ fun main() {
                 val sample = ((i + 1) / tenth - 1).toInt()
                 heap[sample] = settledHeapKib(memory)
                 jnaLeft[sample] = jnaMemoryBlocks()
+                mallocKib[sample] = mallocInUseKib()
                 val (a, v) = rssKib()
                 anon[sample] = a
                 vm[sample] = v
@@ -317,21 +357,25 @@ fun main() {
     // the reference handler), so the smallest of the first three samples is
     // compared with the smallest of the last three; a leak raises both.
     val heapGrowth = heap.slice(7..9).min() - heap.slice(0..2).min()
-    val leak = growth > LIMIT_KIB || heapGrowth > LIMIT_HEAP_KIB
+    // The same floor for malloc's bytes in use (the JIT's compiler arenas
+    // come and go with compilations).
+    val mallocGrowth = mallocKib.slice(7..9).min() - mallocKib.slice(0..2).min()
+    val leak = growth > LIMIT_KIB || heapGrowth > LIMIT_HEAP_KIB || mallocGrowth > LIMIT_MALLOC_KIB
     println("$BINDING: counts " + MIX.mapIndexed { k, (name, _) -> "$name=${counts[k]}" }.joinToString(" "))
     val note = if (selftest) "; SELF-TEST: ${kept.size} results kept on purpose" else ""
     println(
         "$BINDING: $ops ops in ${"%.2f".format(secs)} s (${"%.0f".format(ops / secs)} ops/s; " +
             "${"%.2f".format(cpuSecs)} s of CPU, all threads)$note",
     )
-    println("$BINDING: RssAnon KiB after each tenth (after System.gc()): ${anon.joinToString(" ")}")
+    println("$BINDING: RssAnon KiB after each tenth (after System.gc() and malloc_trim): ${anon.joinToString(" ")}")
     println("$BINDING: VmRSS KiB after each tenth: ${vm.joinToString(" ")}")
     println("$BINDING: Java heap used KiB after each tenth (after System.gc()): ${heap.joinToString(" ")}")
     println("$BINDING: JNA Memory blocks not yet freed at each sample: ${jnaLeft.joinToString(" ")}")
+    println("$BINDING: malloc KiB in use (mallinfo2) at each sample: ${mallocKib.joinToString(" ")}")
     println(
         "RESULT binding=$BINDING ops=$ops seconds=${"%.2f".format(secs)} cpu_seconds=${"%.2f".format(cpuSecs)} first_kib=${anon[0]} last_kib=${anon[9]} " +
             "growth_kib=$growth limit_kib=$LIMIT_KIB vmrss_growth_kib=${vm[9] - vm[0]} heap_growth_kib=$heapGrowth " +
-            "limit_heap_kib=$LIMIT_HEAP_KIB status=${if (leak) "LEAK" else "ok"}",
+            "limit_heap_kib=$LIMIT_HEAP_KIB malloc_growth_kib=$mallocGrowth limit_malloc_kib=$LIMIT_MALLOC_KIB status=${if (leak) "LEAK" else "ok"}",
     )
     System.out.flush()
     if (growth > LIMIT_KIB) {
@@ -339,6 +383,9 @@ fun main() {
     }
     if (heapGrowth > LIMIT_HEAP_KIB) {
         System.err.println("$BINDING: LEAK: the Java heap's floor grew $heapGrowth KiB (limit $LIMIT_HEAP_KIB KiB)")
+    }
+    if (mallocGrowth > LIMIT_MALLOC_KIB) {
+        System.err.println("$BINDING: LEAK: malloc's floor of bytes in use grew $mallocGrowth KiB (limit $LIMIT_MALLOC_KIB KiB)")
     }
     exitProcess(if (leak) 3 else 0)
 }
