@@ -7,7 +7,8 @@
 //! Bit 2 of byte 0 adds the fallback secrets of the vectors.
 //!
 //! Invariants: no panic, no `INTERNAL`; anything that loads re-dumps with the
-//! same secret and loads to the same data (JSON values; the text may differ:
+//! same secret (unless it holds a tagged value Flask never writes: see
+//! `reopen1`) and loads to the same data (JSON values; the text may differ:
 //! Flask writes `ensure_ascii`), and one more round gives the same text; `loads(dumps(x))` is a fixed point
 //! of `loads ∘ dumps`.
 #![no_main]
@@ -17,6 +18,7 @@ use std::sync::OnceLock;
 use libfuzzer_sys::fuzz_target;
 use tessera::cookie::flask::{FlaskCookie, DEFAULT_MAX_AGE, DEFAULT_SALT};
 use tessera::cookie::itsdangerous::{Digest, KeyDerivation, SignerOptions, TimestampSigner};
+use tessera::ErrorCode;
 use tessera_fuzz::{ok, same_json, text, NOW};
 
 const SECRET: &[u8] = b"flask-interop-secret-key-1";
@@ -52,20 +54,34 @@ fn fixture() -> &'static Fixture {
     })
 }
 
-fn reopen1(c: &FlaskCookie, json: &str) -> String {
-    let again = c
-        .dumps(json, NOW)
-        .unwrap_or_else(|e| panic!("loaded {json:?} but cannot dump it: {e:?}"));
-    c.loads(&again, NOW).expect("dumped cookie loads")
+/// `loads` returns tagged values as signed (as Flask's reader does), and
+/// `dumps` writes only the tags Flask writes: a session holding a tagged value
+/// Flask never writes (a `" b"` that is not base64, say) loads and does not
+/// re-dump. That is the one allowed exception: INVALID_ARGUMENT, and only
+/// when the text can hold a tag (tag names start with a space, maybe escaped).
+fn reopen1(c: &FlaskCookie, json: &str) -> Option<String> {
+    let again = match c.dumps(json, NOW) {
+        Ok(again) => again,
+        Err(e)
+            if e.code() == ErrorCode::InvalidArgument
+                && (json.contains("\" ") || json.contains("\\u")) =>
+        {
+            return None
+        }
+        Err(e) => panic!("loaded {json:?} but cannot dump it: {e:?}"),
+    };
+    Some(c.loads(&again, NOW).expect("dumped cookie loads"))
 }
 
 /// Re-dumps what loaded: the same data, and after one round the same text.
 fn reopen(c: &FlaskCookie, json: &str) {
-    let once = reopen1(c, json);
+    let Some(once) = reopen1(c, json) else {
+        return;
+    };
     assert!(same_json(&once, json), "{json:?} re-opens as {once:?}");
     assert_eq!(
-        reopen1(c, &once),
-        once,
+        reopen1(c, &once).as_deref(),
+        Some(once.as_str()),
         "loads . dumps is not a fixed point"
     );
 }
