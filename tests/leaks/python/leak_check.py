@@ -4,11 +4,13 @@
 ``tessera`` wheel (HS256 sign/verify, RS256/ES256 verify, verify failures,
 native cookie seal/open/tampered open, Flask dumps/loads, MemoryStore
 sessions, denylist). After every tenth: ``gc.collect()``, then RssAnon
-(VmRSS shown too) and ``sys.getallocatedblocks()`` (CPython's live
-object-allocator blocks: an exact count where RSS is page-granular). From
-the first sample (after the warm-up tenth) to the last, RssAnon may grow at
-most 2048 KiB and the blocks at most 100. Exit 0: flat; 3: leak; 2: a wrong
-result or a broken set-up (an uncaught exception exits 1).
+(VmRSS shown too), ``sys.getallocatedblocks()`` (CPython's live
+object-allocator blocks: an exact count where RSS is page-granular) and
+malloc's bytes in use (``mallinfo2``: the Rust core's allocations). From the
+first sample (after the warm-up tenth) to the last, RssAnon may grow at most
+2048 KiB, the blocks at most 100 and malloc's bytes at most 256 KiB. Exit 0:
+flat; 3: leak; 2: a wrong result or a broken set-up (an uncaught exception
+exits 1).
 
     target/py-venv/bin/python tests/leaks/python/leak_check.py
 
@@ -20,6 +22,7 @@ leak on purpose that the check must report.
 from __future__ import annotations
 
 import array
+import ctypes
 import gc
 import os
 import sys
@@ -33,6 +36,7 @@ from tessera.sessions import Denylist, MemoryStore, SessionManager
 BINDING = "python"
 LIMIT_KIB = 2048
 LIMIT_BLOCKS = 100
+LIMIT_MALLOC_KIB = 256
 EXP = 4102444800
 CLAIMS = {"sub": "leak-check", "iss": "https://issuer.example", "iat": 1700000000, "exp": EXP}
 EXPIRED_CLAIMS = {"sub": "leak-check", "exp": 1000000000}
@@ -74,6 +78,25 @@ MIX: List[Tuple[str, int]] = [
 
 class Failed(Exception):
     pass
+
+
+class MallInfo2(ctypes.Structure):
+    """glibc's ``struct mallinfo2`` (every field a size_t)."""
+
+    _fields_ = [(name, ctypes.c_size_t) for name in (
+        "arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks", "uordblks", "fordblks", "keepcost")]
+
+
+_mallinfo2 = ctypes.CDLL(None).mallinfo2
+_mallinfo2.restype = MallInfo2
+
+
+def malloc_in_use_kib() -> int:
+    """Bytes malloc has handed out and not had back (all arenas, mmapped
+    blocks included), in KiB: the Rust core's allocations and CPython's
+    objects over 512 bytes (pymalloc serves the smaller ones)."""
+    info = _mallinfo2()
+    return (info.uordblks + info.hblkhd) // 1024
 
 
 def tamper(token: str, index: int) -> str:
@@ -268,6 +291,7 @@ def main() -> int:
     # Python objects per sample, which the block count would see.
     rss = array.array("q", [0] * 10)
     vmrss = array.array("q", [0] * 10)
+    malloc_kib = array.array("q", [0] * 10)
     blocks = array.array("q", [0] * 10)
     t0, cpu0 = time.perf_counter(), time.process_time()
     try:
@@ -280,6 +304,7 @@ def main() -> int:
             gc.collect()
             rss[sample], vmrss[sample] = rss_kib()
             blocks[sample] = sys.getallocatedblocks()
+            malloc_kib[sample] = malloc_in_use_kib()
     except Failed as e:
         print(f"{BINDING}: FAILED: {e}", file=sys.stderr)
         return 2
@@ -287,15 +312,18 @@ def main() -> int:
     # Every i in 0..ops ran schedule[i % 100] once: the counts follow.
     counts = [ops // 100 * n for _, n in MIX]
     growth, block_growth = rss[-1] - rss[0], blocks[-1] - blocks[0]
-    leak = growth > LIMIT_KIB or block_growth > LIMIT_BLOCKS
+    malloc_growth = malloc_kib[-1] - malloc_kib[0]
+    leak = growth > LIMIT_KIB or block_growth > LIMIT_BLOCKS or malloc_growth > LIMIT_MALLOC_KIB
     print(f"{BINDING}: counts " + " ".join(f"{name}={n}" for (name, _), n in zip(MIX, counts)))
     extra = f"; SELF-TEST: {len(kept)} results kept on purpose" if selftest else ""
     print(f"{BINDING}: {ops} ops in {secs:.2f} s ({ops / secs:.0f} ops/s; {cpu:.2f} s of CPU){extra}")
     print(f"{BINDING}: RssAnon KiB after each tenth (after gc.collect()): " + " ".join(map(str, rss)))
     print(f"{BINDING}: VmRSS KiB after each tenth: " + " ".join(map(str, vmrss)))
     print(f"{BINDING}: sys.getallocatedblocks() after each tenth: " + " ".join(map(str, blocks)))
+    print(f"{BINDING}: malloc KiB in use (mallinfo2) after each tenth: " + " ".join(map(str, malloc_kib)))
     print(f"RESULT binding={BINDING} ops={ops} seconds={secs:.2f} cpu_seconds={cpu:.2f} first_kib={rss[0]} last_kib={rss[-1]} "
           f"growth_kib={growth} limit_kib={LIMIT_KIB} vmrss_growth_kib={vmrss[-1] - vmrss[0]} blocks_growth={block_growth} limit_blocks={LIMIT_BLOCKS} "
+          f"malloc_growth_kib={malloc_growth} limit_malloc_kib={LIMIT_MALLOC_KIB} "
           f"status={'LEAK' if leak else 'ok'}", flush=True)
     if growth > LIMIT_KIB:
         print(f"{BINDING}: LEAK: RssAnon grew {growth} KiB after the warm-up tenth (limit {LIMIT_KIB} KiB)",
@@ -303,6 +331,9 @@ def main() -> int:
     if block_growth > LIMIT_BLOCKS:
         print(f"{BINDING}: LEAK: {block_growth} more allocated blocks after the warm-up tenth "
               f"(limit {LIMIT_BLOCKS})", file=sys.stderr)
+    if malloc_growth > LIMIT_MALLOC_KIB:
+        print(f"{BINDING}: LEAK: malloc's bytes in use grew {malloc_growth} KiB after the warm-up tenth "
+              f"(limit {LIMIT_MALLOC_KIB} KiB)", file=sys.stderr)
     return 3 if leak else 0
 
 
