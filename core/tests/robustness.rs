@@ -198,24 +198,37 @@ fn fuzz_native_seal_with_surrounding_whitespace_opens() {
     }
 }
 
-/// session_record: a stored session at version u64::MAX overflowed on save
-/// (a panic with overflow checks, a wrap to version 0 without).
-#[test]
-fn fuzz_session_at_largest_version_is_malformed_on_save() {
+/// A session created with `{}` on a MemoryStore: the store, the manager, the
+/// id, its store key (docs/sessions.md: `s:<hex sha256(id)>`) and the record
+/// text, for tests that plant a damaged record.
+fn stored_session() -> (
+    std::sync::Arc<tessera::session::MemoryStore>,
+    tessera::session::SessionManager,
+    String,
+    String,
+    String,
+) {
     use std::sync::Arc;
     use std::time::Duration;
     use tessera::session::{MemoryStore, SessionManager, SessionStore};
     let store = Arc::new(MemoryStore::default());
     let m = SessionManager::new(store.clone(), Duration::from_secs(600), None).unwrap();
     let id = m.create("{}", None).unwrap();
-    // The store key of `id` (docs/sessions.md): s:<hex sha256(id)>.
     let key = {
         let d = ring::digest::digest(&ring::digest::SHA256, id.as_bytes());
         let hex: String = d.as_ref().iter().map(|b| format!("{b:02x}")).collect();
         format!("s:{hex}")
     };
-    let rec = store.get(&key).unwrap().unwrap();
-    let text = String::from_utf8(rec).unwrap();
+    let text = String::from_utf8(store.get(&key).unwrap().unwrap()).unwrap();
+    (store, m, id, key, text)
+}
+
+/// session_record: a stored session at version u64::MAX overflowed on save
+/// (a panic with overflow checks, a wrap to version 0 without).
+#[test]
+fn fuzz_session_at_largest_version_is_malformed_on_save() {
+    use tessera::session::SessionStore;
+    let (store, m, id, key, text) = stored_session();
     let at_max = text.replace("\"version\":0", &format!("\"version\":{}", u64::MAX));
     assert_ne!(at_max, text);
     store.set(&key, at_max.as_bytes(), 600_000).unwrap();
@@ -277,18 +290,8 @@ fn fuzz_flask_tagged_values_flask_never_writes() {
 /// It is MALFORMED.
 #[test]
 fn fuzz_session_with_non_object_data_is_malformed() {
-    use std::sync::Arc;
-    use std::time::Duration;
-    use tessera::session::{MemoryStore, SessionManager, SessionStore};
-    let store = Arc::new(MemoryStore::default());
-    let m = SessionManager::new(store.clone(), Duration::from_secs(600), None).unwrap();
-    let id = m.create("{}", None).unwrap();
-    let key = {
-        let d = ring::digest::digest(&ring::digest::SHA256, id.as_bytes());
-        let hex: String = d.as_ref().iter().map(|b| format!("{b:02x}")).collect();
-        format!("s:{hex}")
-    };
-    let text = String::from_utf8(store.get(&key).unwrap().unwrap()).unwrap();
+    use tessera::session::SessionStore;
+    let (store, m, id, key, text) = stored_session();
     for data in ["\"alice\"", "[1]", "null", "7", "{\"a\":1,\"a\":2}"] {
         let rec = text.replace("\"data\":{}", &format!("\"data\":{data}"));
         assert_ne!(rec, text);
