@@ -87,10 +87,13 @@ for t in api api_cookies api_sessions threads session_threads; do
     gcc "${cflags[@]}" "$src/$t.c" -o "$build/$t" "${libs[@]}"
     gcc "${cflags[@]}" "${asan[@]}" "$src/$t.c" -o "$build/$t-asan" "${libs[@]}"
 done
-for t in vectors cookie_vectors session_vectors redis mutations; do
-    gcc "${cflags[@]}" "$src/$t.c" "$src/json.c" -o "$build/$t" "${libs[@]}"
-    gcc "${cflags[@]}" "${asan[@]}" "$src/$t.c" "$src/json.c" -o "$build/$t-asan" "${libs[@]}"
+for t in vectors cookie_vectors session_vectors mutations; do
+    gcc "${cflags[@]}" "$src/$t.c" "$src/json.c" "$src/vector_common.c" -o "$build/$t" "${libs[@]}"
+    gcc "${cflags[@]}" "${asan[@]}" "$src/$t.c" "$src/json.c" "$src/vector_common.c" \
+        -o "$build/$t-asan" "${libs[@]}"
 done
+gcc "${cflags[@]}" "$src/redis.c" "$src/json.c" -o "$build/redis" "${libs[@]}"
+gcc "${cflags[@]}" "${asan[@]}" "$src/redis.c" "$src/json.c" -o "$build/redis-asan" "${libs[@]}"
 TESSERA_NO_BUILD=1 bash bindings/c/tests/build-crosslang.sh "$build/crosslang" >/dev/null
 scenarios=tests/vectors/sessions/scenarios.json
 mutations=tests/vectors/mutations/mutations.json

@@ -20,56 +20,17 @@
 
 #include <dirent.h>
 #include <setjmp.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "json.h"
 #include "tessera.h"
+#include "vector_common.h"
 
 /* Codes a full run must expect somewhere. */
 #define REQUIRED_CODES                                                                        \
     "MALFORMED INVALID_SIGNATURE EXPIRED ISSUED_IN_FUTURE SESSION_NOT_FOUND"
-
-/* ---- per-case resources, released after every case (also after a broken one) */
-
-typedef struct {
-    void *ptr;
-    void (*release)(void *);
-} resource;
-
-static resource pool[256];
-static size_t pool_len;
-
-static void *keep(void *ptr, void (*release)(void *))
-{
-    if (ptr) {
-        if (pool_len == sizeof pool / sizeof *pool)
-            abort();
-        pool[pool_len++] = (resource){ptr, release};
-    }
-    return ptr;
-}
-
-static void release_all(void)
-{
-    while (pool_len) {
-        pool_len--;
-        pool[pool_len].release(pool[pool_len].ptr);
-    }
-}
-
-static void free_string(void *p) { tessera_string_free(p); }
-static void free_json(void *p) { json_free(p); }
-static void free_flask(void *p) { tessera_flask_cookie_free(p); }
-static void free_signer(void *p) { tessera_signer_free(p); }
-static void free_ts_signer(void *p) { tessera_timestamp_signer_free(p); }
-static void free_serializer(void *p) { tessera_url_safe_timed_serializer_free(p); }
-static void free_ecs(void *p) { tessera_express_cookie_session_free(p); }
-static void free_esid(void *p) { tessera_express_session_id_free(p); }
-static void free_session(void *p) { tessera_session_cookie_free(p); }
-static void free_rails(void *p) { tessera_rails_cookie_free(p); }
 
 /* Library byte buffers carry their length: copy them into a NUL-terminated
  * malloc'd string kept in the pool, and free the original. */
@@ -83,65 +44,7 @@ static char *take_bytes(uint8_t *data, size_t len)
     return s;
 }
 
-/* ---- broken vectors and mismatches abort the case */
-
-static jmp_buf case_jump;
-static char case_msg[1024];
-
-static void broken(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int n = snprintf(case_msg, sizeof case_msg, "broken vector: ");
-    vsnprintf(case_msg + n, sizeof case_msg - (size_t)n, fmt, ap);
-    va_end(ap);
-    longjmp(case_jump, 1);
-}
-
-static void mismatch(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(case_msg, sizeof case_msg, fmt, ap);
-    va_end(ap);
-    longjmp(case_jump, 1);
-}
-
 /* ---- reading cases */
-
-static int listed(const char *list, const char *word)
-{
-    char buf[64];
-    if (strlen(word) > sizeof buf - 3)
-        return 0;
-    snprintf(buf, sizeof buf, " %s ", word);
-    return strstr(list, buf) != NULL;
-}
-
-static void check_fields(const json_value *c, const char *allowed)
-{
-    if (c->type != JSON_OBJECT)
-        broken("a case is an object");
-    for (size_t i = 0; i < c->count; i++)
-        if (!listed(allowed, c->names[i]))
-            broken("unknown case field \"%s\"", c->names[i]);
-}
-
-static const json_value *field(const json_value *c, const char *name)
-{
-    const json_value *v = json_get(c, name);
-    if (!v)
-        broken("missing \"%s\"", name);
-    return v;
-}
-
-static const json_value *text(const json_value *c, const char *name)
-{
-    const json_value *v = field(c, name);
-    if (v->type != JSON_STRING)
-        broken("\"%s\" must be a string", name);
-    return v;
-}
 
 static const json_value *opt_text(const json_value *c, const char *name)
 {
@@ -151,23 +54,7 @@ static const json_value *opt_text(const json_value *c, const char *name)
     return v;
 }
 
-/* A NUL-terminated argument: no NUL inside. */
-static const char *cstr(const json_value *v)
-{
-    if (strlen(v->string) != v->len)
-        broken("a NUL byte inside a string argument cannot be passed to the C API");
-    return v->string;
-}
-
 static const uint8_t *u8(const json_value *v) { return (const uint8_t *)v->string; }
-
-static int64_t integer(const json_value *c, const char *name)
-{
-    const json_value *v = field(c, name);
-    if (v->type != JSON_NUMBER || v->number != (double)(int64_t)v->number)
-        broken("\"%s\" must be an integer", name);
-    return (int64_t)v->number;
-}
 
 static int flag(const json_value *c, const char *name)
 {
@@ -179,40 +66,9 @@ static int flag(const json_value *c, const char *name)
     return v->type == JSON_TRUE;
 }
 
-/* A list of UTF-8 secrets as the (pointers, lengths, count) the API takes. */
-typedef struct {
-    const uint8_t **ptrs;
-    size_t *lens;
-    size_t count;
-} secrets;
-
-static secrets secret_list(const json_value *c, const char *name)
-{
-    const json_value *a = field(c, name);
-    if (a->type != JSON_ARRAY)
-        broken("\"%s\" must be a list of strings", name);
-    secrets s = {keep(calloc(a->count + 1, sizeof *s.ptrs), free),
-                 keep(calloc(a->count + 1, sizeof *s.lens), free), a->count};
-    for (size_t i = 0; i < a->count; i++) {
-        if (a->items[i].type != JSON_STRING)
-            broken("\"%s\" must be a list of strings", name);
-        s.ptrs[i] = u8(&a->items[i]);
-        s.lens[i] = a->items[i].len;
-    }
-    return s;
-}
-
 /* ---- outcomes */
 
 static char seen_codes[1024] = " ";
-
-static int code_known(const char *code)
-{
-    for (uint32_t n = 1; n < 64; n++)
-        if (!strcmp(tessera_status_str(n), code))
-            return 1;
-    return 0;
-}
 
 /* The expected error code of a case, or NULL when it must succeed. */
 static const char *want_error(const json_value *error)
@@ -235,18 +91,18 @@ static int outcome(const char *what, uint32_t status, const char *want)
 {
     const char *msg = tessera_last_error_message();
     if (status != TESSERA_STATUS_OK && !msg)
-        mismatch("%s: %s left no last error message", what, tessera_status_str(status));
+        case_fail("%s: %s left no last error message", what, tessera_status_str(status));
     if (status == TESSERA_STATUS_OK && msg)
-        mismatch("%s: success left a last error message", what);
+        case_fail("%s: success left a last error message", what);
     if (!want) {
         if (status != TESSERA_STATUS_OK)
-            mismatch("%s: unexpected error %s", what, msg);
+            case_fail("%s: unexpected error %s", what, msg);
         return 1;
     }
     if (status == TESSERA_STATUS_OK)
-        mismatch("%s: expected %s, got success", what, want);
+        case_fail("%s: expected %s, got success", what, want);
     if (strcmp(tessera_status_str(status), want) != 0)
-        mismatch("%s: expected %s, got %s", what, want, msg);
+        case_fail("%s: expected %s, got %s", what, want, msg);
     return 0;
 }
 
@@ -259,8 +115,8 @@ static void must(const char *what, uint32_t status)
 static void same_text(const char *what, const char *got, size_t got_len, const json_value *want)
 {
     if (want->type != JSON_STRING || want->len != got_len || memcmp(want->string, got, got_len))
-        mismatch("%s: expected %.*s, got %.*s", what, (int)want->text_len, want->text,
-                 (int)got_len, got);
+        case_fail("%s: expected %.*s, got %.*s", what, (int)want->text_len, want->text,
+                  (int)got_len, got);
 }
 
 static void same_json(const char *what, const char *got, const json_value *want)
@@ -268,17 +124,17 @@ static void same_json(const char *what, const char *got, const json_value *want)
     char err[128];
     json_value *v = json_parse(got, strlen(got), err, sizeof err);
     if (!v)
-        mismatch("%s: the library returned invalid JSON (%s): %s", what, err, got);
+        case_fail("%s: the library returned invalid JSON (%s): %s", what, err, got);
     keep(v, free_json);
     if (!json_equal(v, want))
-        mismatch("%s: expected %.*s, got %s", what, (int)want->text_len, want->text, got);
+        case_fail("%s: expected %.*s, got %s", what, (int)want->text_len, want->text, got);
 }
 
 static void same_index(const char *what, size_t got, const json_value *c, const char *name)
 {
     int64_t want = integer(c, name);
     if ((int64_t)got != want)
-        mismatch("%s: expected %s %lld, got %zu", what, name, (long long)want, got);
+        case_fail("%s: expected %s %lld, got %zu", what, name, (long long)want, got);
 }
 
 /* ---- flask.json */
@@ -341,11 +197,11 @@ static void itsdangerous_case(const json_value *c)
         if (!listed(want ? " error " : result, expect->names[i]))
             broken("unexpected expect member \"%s\" for %s", expect->names[i], kind);
 
+    void *codec = NULL;
+    must("the itsdangerous codec",
+         itsdangerous_new(kind, keys, salt_arg, sep, kd, digest, &codec));
     if (!strcmp(kind, "signer")) {
-        tessera_signer *s = NULL;
-        must("tessera_signer_new", tessera_signer_new(keys.ptrs, keys.lens, keys.count, salt_arg,
-                                                      sep, kd, digest, &s));
-        keep(s, free_signer);
+        tessera_signer *s = codec;
         uint8_t *out = NULL;
         size_t len = 0;
         if (minted) {
@@ -359,11 +215,7 @@ static void itsdangerous_case(const json_value *c)
             same_text("unsign", value, len, field(expect, "value"));
         }
     } else if (!strcmp(kind, "timestamp_signer")) {
-        tessera_timestamp_signer *s = NULL;
-        must("tessera_timestamp_signer_new",
-             tessera_timestamp_signer_new(keys.ptrs, keys.lens, keys.count, salt_arg, sep, kd,
-                                          digest, &s));
-        keep(s, free_ts_signer);
+        tessera_timestamp_signer *s = codec;
         uint8_t *out = NULL;
         size_t len = 0;
         if (minted) {
@@ -380,15 +232,11 @@ static void itsdangerous_case(const json_value *c)
             char *value = take_bytes(out, len);
             same_text("unsign", value, len, field(expect, "value"));
             if (minted && ts != integer(c, "now"))
-                mismatch("unsign: timestamp %lld, signed at %lld", (long long)ts,
-                         (long long)integer(c, "now"));
+                case_fail("unsign: timestamp %lld, signed at %lld", (long long)ts,
+                          (long long)integer(c, "now"));
         }
     } else if (!strcmp(kind, "serializer")) {
-        tessera_url_safe_timed_serializer *s = NULL;
-        must("tessera_url_safe_timed_serializer_new",
-             tessera_url_safe_timed_serializer_new(keys.ptrs, keys.lens, keys.count, salt_arg,
-                                                   sep, kd, digest, &s));
-        keep(s, free_serializer);
+        tessera_url_safe_timed_serializer *s = codec;
         if (minted) {
             char *value = NULL;
             must("dumps", tessera_url_safe_timed_serializer_dumps(s, cstr(text(c, "json")),
@@ -404,11 +252,9 @@ static void itsdangerous_case(const json_value *c)
             keep(json, free_string);
             same_json("loads", json, field(expect, "json"));
             if (minted && ts != integer(c, "now"))
-                mismatch("loads: timestamp %lld, signed at %lld", (long long)ts,
-                         (long long)integer(c, "now"));
+                case_fail("loads: timestamp %lld, signed at %lld", (long long)ts,
+                          (long long)integer(c, "now"));
         }
-    } else {
-        broken("unknown kind \"%s\"", kind);
     }
 }
 
@@ -460,18 +306,18 @@ static void native_case(const json_value *c)
                              want);
     if (!ok) {
         if (json || issued_at != -1 || !reissue)
-            mismatch("out-parameters written on failure");
+            case_fail("out-parameters written on failure");
         return;
     }
     keep(json, free_string);
     same_text("json", json, strlen(json), text(expect, "json"));
     if (issued_at != integer(expect, "issued_at"))
-        mismatch("issued_at: expected %lld, got %lld", (long long)integer(expect, "issued_at"),
-                 (long long)issued_at);
+        case_fail("issued_at: expected %lld, got %lld", (long long)integer(expect, "issued_at"),
+                  (long long)issued_at);
     if (reissue != flag(expect, "needs_reissue") || !json_get(expect, "needs_reissue"))
-        mismatch("needs_reissue: expected %.*s, got %s",
-                 (int)field(expect, "needs_reissue")->text_len,
-                 field(expect, "needs_reissue")->text, reissue ? "true" : "false");
+        case_fail("needs_reissue: expected %.*s, got %s",
+                  (int)field(expect, "needs_reissue")->text_len,
+                  field(expect, "needs_reissue")->text, reissue ? "true" : "false");
 }
 
 /* ---- rails.json (minted by ActiveSupport) */
@@ -495,7 +341,7 @@ static void rails_case(const json_value *c)
     if (!outcome("decrypt",
                  tessera_rails_cookie_decrypt(rc, u8(cookie), cookie->len, now_ms, &json), want)) {
         if (json)
-            mismatch("json_out written on failure");
+            case_fail("json_out written on failure");
         return;
     }
     keep(json, free_string);
@@ -612,7 +458,7 @@ static void cookie_session_rejected_case(const json_value *c)
         broken("needs value+sig or cookie_header");
     }
     if (json != NULL || index != 99)
-        mismatch("out-parameters written on failure");
+        case_fail("out-parameters written on failure");
 }
 
 static void session_id_case(const json_value *c)
@@ -657,7 +503,7 @@ static void session_id_rejected_case(const json_value *c)
     outcome("unsign", tessera_express_session_id_unsign(ids, u8(v), v->len, &sid, NULL),
             want_error(text(c, "error")));
     if (sid)
-        mismatch("sid_out written on failure");
+        case_fail("sid_out written on failure");
 }
 
 static void session_id_headers_case(const json_value *c)
@@ -675,7 +521,7 @@ static void session_id_headers_case(const json_value *c)
         same_text("load", sid, strlen(sid), text(c, "expected_sid"));
         same_index("load", index, c, "expected_index");
     } else if (sid) {
-        mismatch("sid_out written on failure");
+        case_fail("sid_out written on failure");
     }
 }
 
@@ -781,27 +627,6 @@ static void run_express(const char *file, const json_value *doc)
     for (size_t k = 0; k < n; k++)
         if (!json_get(doc, sections[k].name))
             failure(file, sections[k].name, "section missing");
-}
-
-static char *read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t cap = 1 << 16, n = 0, got;
-    char *buf = malloc(cap);
-    while (buf && (got = fread(buf + n, 1, cap - n, f)) > 0) {
-        n += got;
-        if (n == cap) {
-            char *bigger = realloc(buf, cap *= 2);
-            if (!bigger)
-                free(buf);
-            buf = bigger;
-        }
-    }
-    fclose(f);
-    *len = n;
-    return buf;
 }
 
 static void run_file(const char *dir, const char *name)

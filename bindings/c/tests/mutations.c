@@ -29,7 +29,6 @@
  */
 #define _POSIX_C_SOURCE 200809L
 
-#include <setjmp.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,89 +36,18 @@
 
 #include "json.h"
 #include "tessera.h"
+#include "vector_common.h"
 
 #define FILE_FIELDS " suite schema description keys cases "
 #define CASE_FIELDS " id target input field mutations suffixes renames errors comment "
 #define MUTATIONS " bitflip truncate extend "
 #define ODD 1000u /* a call whose outcome was wrong in another way (see `odd`) */
 
-/* ---- resources, released to a mark (per case, or per mutant when the
- * mutated member is used to build the codec) */
-
-typedef struct {
-    void *ptr;
-    void (*release)(void *);
-} resource;
-
-static resource pool[256];
-static size_t pool_len;
-
-static void *keep(void *ptr, void (*release)(void *))
-{
-    if (ptr) {
-        if (pool_len == sizeof pool / sizeof *pool)
-            abort();
-        pool[pool_len++] = (resource){ptr, release};
-    }
-    return ptr;
-}
-
-static void release_to(size_t mark)
-{
-    while (pool_len > mark) {
-        pool_len--;
-        pool[pool_len].release(pool[pool_len].ptr);
-    }
-}
-
-static void free_key(void *p) { tessera_key_free(p); }
-static void free_keyset(void *p) { tessera_keyset_free(p); }
-static void free_verifier(void *p) { tessera_verifier_free(p); }
-static void free_session(void *p) { tessera_session_cookie_free(p); }
-static void free_flask(void *p) { tessera_flask_cookie_free(p); }
-static void free_signer(void *p) { tessera_signer_free(p); }
-static void free_ts_signer(void *p) { tessera_timestamp_signer_free(p); }
-static void free_serializer(void *p) { tessera_url_safe_timed_serializer_free(p); }
-static void free_ecs(void *p) { tessera_express_cookie_session_free(p); }
-static void free_esid(void *p) { tessera_express_session_id_free(p); }
-static void free_rails(void *p) { tessera_rails_cookie_free(p); }
-
-/* ---- broken vectors abort the case */
-
-static jmp_buf broken_jump;
-static char broken_msg[512];
-
-static void broken(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(broken_msg, sizeof broken_msg, fmt, ap);
-    va_end(ap);
-    longjmp(broken_jump, 1);
-}
-
-static int listed(const char *list, const char *word)
-{
-    char buf[64];
-    if (strlen(word) > sizeof buf - 3)
-        return 0;
-    snprintf(buf, sizeof buf, " %s ", word);
-    return strstr(list, buf) != NULL;
-}
-
 /* ---- the mutated member: reads of input[ov_name] see the mutant */
 
 static const char *ov_name;     /* NULL: no override (the control) */
 static const uint8_t *ov_bytes; /* NUL-terminated, no NUL inside */
 static size_t ov_len;
-
-static const json_value *member(const json_value *in, const char *name)
-{
-    const json_value *v = json_get(in, name);
-    if (!v)
-        broken("input: missing \"%s\"", name);
-    return v;
-}
 
 /* A string member as bytes (the mutant's bytes when it is the mutated one). */
 static const uint8_t *bytes(const json_value *in, const char *name, size_t *len)
@@ -128,7 +56,7 @@ static const uint8_t *bytes(const json_value *in, const char *name, size_t *len)
         *len = ov_len;
         return ov_bytes;
     }
-    const json_value *v = member(in, name);
+    const json_value *v = field(in, name);
     if (v->type != JSON_STRING)
         broken("input: \"%s\" must be a string", name);
     *len = v->len;
@@ -136,7 +64,7 @@ static const uint8_t *bytes(const json_value *in, const char *name, size_t *len)
 }
 
 /* A string member as a C string. */
-static const char *cstr(const json_value *in, const char *name)
+static const char *in_cstr(const json_value *in, const char *name)
 {
     size_t len;
     const char *s = (const char *)bytes(in, name, &len);
@@ -145,48 +73,17 @@ static const char *cstr(const json_value *in, const char *name)
     return s;
 }
 
-static int64_t integer(const json_value *in, const char *name)
-{
-    const json_value *v = member(in, name);
-    if (v->type != JSON_NUMBER || v->number != (double)(int64_t)v->number)
-        broken("input: \"%s\" must be an integer", name);
-    return (int64_t)v->number;
-}
-
 static int64_t integer_or(const json_value *in, const char *name, int64_t if_null)
 {
-    return member(in, name)->type == JSON_NULL ? if_null : integer(in, name);
+    return field(in, name)->type == JSON_NULL ? if_null : integer(in, name);
 }
 
 static int flag(const json_value *in, const char *name)
 {
-    const json_value *v = member(in, name);
+    const json_value *v = field(in, name);
     if (v->type != JSON_TRUE && v->type != JSON_FALSE)
         broken("input: \"%s\" must be a boolean", name);
     return v->type == JSON_TRUE;
-}
-
-/* A list of UTF-8 secrets as the (pointers, lengths, count) the API takes. */
-typedef struct {
-    const uint8_t **ptrs;
-    size_t *lens;
-    size_t count;
-} secrets;
-
-static secrets secret_list(const json_value *in, const char *name)
-{
-    const json_value *a = member(in, name);
-    if (a->type != JSON_ARRAY)
-        broken("input: \"%s\" must be a list of strings", name);
-    secrets s = {keep(calloc(a->count + 1, sizeof *s.ptrs), free),
-                 keep(calloc(a->count + 1, sizeof *s.lens), free), a->count};
-    for (size_t i = 0; i < a->count; i++) {
-        if (a->items[i].type != JSON_STRING)
-            broken("input: \"%s\" must be a list of strings", name);
-        s.ptrs[i] = (const uint8_t *)a->items[i].string;
-        s.lens[i] = a->items[i].len;
-    }
-    return s;
 }
 
 /* ---- outcomes */
@@ -209,83 +106,6 @@ static uint32_t note(uint32_t status)
     return status;
 }
 
-/* ---- keys (jwt): as in vectors.c */
-
-static uint8_t *unhex(const char *s, size_t *len)
-{
-    size_t n = strlen(s);
-    if (n % 2)
-        broken("odd hex length");
-    uint8_t *out = keep(malloc(n / 2 + 1), free);
-    for (size_t i = 0; i < n / 2; i++) {
-        unsigned b;
-        if (sscanf(s + 2 * i, "%2x", &b) != 1)
-            broken("bad hex");
-        out[i] = (uint8_t)b;
-    }
-    *len = n / 2;
-    return out;
-}
-
-static const char *spec_cstr(const json_value *v)
-{
-    if (strlen(v->string) != v->len)
-        broken("a NUL byte inside a key spec string cannot be passed to the C API");
-    return v->string;
-}
-
-static uint32_t load_key(const json_value *keys, const json_value *name, tessera_key **out)
-{
-    if (name->type != JSON_STRING)
-        broken("a key name is a string");
-    const json_value *spec = json_get(keys, name->string);
-    if (!spec || spec->type != JSON_OBJECT)
-        broken("unknown key \"%s\"", name->string);
-    const char *alg = NULL, *kid = NULL, *material = NULL;
-    const json_value *mval = NULL;
-    uint32_t flags = 0;
-    for (size_t i = 0; i < spec->count; i++) {
-        const char *k = spec->names[i];
-        const json_value *v = &spec->items[i];
-        if (!strcmp(k, "alg") && v->type == JSON_STRING)
-            alg = spec_cstr(v);
-        else if (!strcmp(k, "kid") && v->type == JSON_STRING)
-            kid = spec_cstr(v);
-        else if (!strcmp(k, "allow_weak") && (v->type == JSON_TRUE || v->type == JSON_FALSE))
-            flags = v->type == JSON_TRUE ? TESSERA_KEY_ALLOW_WEAK : 0;
-        else if (listed(" jwk pem secret_hex secret_utf8 ", k) && !material)
-            material = k, mval = v;
-        else
-            broken("bad key spec member \"%s\"", k);
-    }
-    if (!material)
-        broken("a key spec needs one of jwk, pem, secret_hex, secret_utf8");
-    int plain = !alg && !kid && !flags;
-    uint32_t s;
-    if (!strcmp(material, "jwk") && mval->type == JSON_OBJECT) {
-        char *jwk = keep(json_text(mval), free);
-        s = plain ? tessera_key_from_jwk(jwk, out)
-                  : tessera_key_from_jwk_ex(jwk, alg, kid, flags, out);
-    } else if (!strcmp(material, "pem") && mval->type == JSON_STRING) {
-        s = flags ? tessera_key_from_pem_ex(spec_cstr(mval), alg, kid, flags, out)
-                  : tessera_key_from_pem(spec_cstr(mval), alg, kid, out);
-    } else if (!strcmp(material, "secret_hex") && mval->type == JSON_STRING) {
-        size_t len;
-        uint8_t *secret = unhex(mval->string, &len);
-        s = flags ? tessera_key_hmac_ex(secret, len, alg, kid, flags, out)
-                  : tessera_key_hmac(secret, len, alg, kid, out);
-    } else if (!strcmp(material, "secret_utf8") && mval->type == JSON_STRING) {
-        const uint8_t *secret = (const uint8_t *)mval->string;
-        s = flags ? tessera_key_hmac_ex(secret, mval->len, alg, kid, flags, out)
-                  : tessera_key_hmac(secret, mval->len, alg, kid, out);
-    } else {
-        broken("bad key material \"%s\"", material);
-    }
-    if ((s = note(s)) == TESSERA_STATUS_OK)
-        keep(*out, free_key);
-    return s;
-}
-
 /* ---- targets: setup builds the codec from the input, call runs the one
  * operation under test (freeing whatever it returned) */
 
@@ -294,25 +114,11 @@ static void *codec; /* what setup built */
 
 static uint32_t jwt_setup(const json_value *in)
 {
-    const json_value *names = member(in, "keys");
-    if (names->type != JSON_ARRAY)
-        broken("input: \"keys\" must be a list of key names");
-    tessera_key **loaded = keep(calloc(names->count + 1, sizeof *loaded), free);
-    uint32_t s;
-    for (size_t i = 0; i < names->count; i++)
-        if ((s = load_key(file_keys, &names->items[i], &loaded[i])))
-            return s;
     tessera_keyset *set = NULL;
-    if ((s = note(tessera_keyset_new(&set))))
+    uint32_t s = key_set(file_keys, field(in, "keys"), &set, note);
+    if (s)
         return s;
-    keep(set, free_keyset);
-    for (size_t i = 0; i < names->count; i++)
-        if ((s = note(tessera_keyset_add(set, loaded[i]))))
-            return s;
-    const json_value *validation = json_get(in, "validation");
-    if (validation && validation->type != JSON_OBJECT)
-        broken("input: \"validation\" must be an object");
-    char *options = validation ? keep(json_text(validation), free) : NULL;
+    const char *options = validation_options(in);
     tessera_verifier *verifier = NULL;
     if ((s = note(tessera_verifier_new(set, options, &verifier))))
         return s;
@@ -352,7 +158,7 @@ static uint32_t native_setup(const json_value *in)
     uint32_t flags = flag(in, "encrypted") ? TESSERA_SESSION_ENCRYPTED : 0;
     tessera_session_cookie *sc = NULL;
     uint32_t s = note(tessera_session_cookie_new(
-        keys.ptrs, keys.lens, keys.count, cstr(in, "cookie_name"), flags,
+        keys.ptrs, keys.lens, keys.count, in_cstr(in, "cookie_name"), flags,
         integer_or(in, "max_age", TESSERA_NO_MAX_AGE), NULL, &sc));
     if (!s)
         codec = keep(sc, free_session);
@@ -399,32 +205,15 @@ static const char *itsd_kind;
 
 static uint32_t itsdangerous_setup(const json_value *in)
 {
-    itsd_kind = cstr(in, "kind");
+    itsd_kind = in_cstr(in, "kind");
     secrets keys = secret_list(in, "secret_keys");
-    const char *salt = member(in, "salt")->type == JSON_NULL ? NULL : cstr(in, "salt");
-    const char *kd = cstr(in, "key_derivation"), *digest = cstr(in, "digest");
-    const char *sep = cstr(in, "sep");
-    uint32_t s;
-    if (!strcmp(itsd_kind, "signer")) {
-        tessera_signer *x = NULL;
-        s = note(tessera_signer_new(keys.ptrs, keys.lens, keys.count, salt, sep, kd, digest, &x));
-        if (!s)
-            codec = keep(x, free_signer);
-    } else if (!strcmp(itsd_kind, "timestamp_signer")) {
-        tessera_timestamp_signer *x = NULL;
-        s = note(tessera_timestamp_signer_new(keys.ptrs, keys.lens, keys.count, salt, sep, kd,
-                                              digest, &x));
-        if (!s)
-            codec = keep(x, free_ts_signer);
-    } else if (!strcmp(itsd_kind, "serializer")) {
-        tessera_url_safe_timed_serializer *x = NULL;
-        s = note(tessera_url_safe_timed_serializer_new(keys.ptrs, keys.lens, keys.count, salt, sep,
-                                                       kd, digest, &x));
-        if (!s)
-            codec = keep(x, free_serializer);
-    } else {
-        broken("input: unknown kind \"%s\"", itsd_kind);
-    }
+    const char *salt = field(in, "salt")->type == JSON_NULL ? NULL : in_cstr(in, "salt");
+    const char *kd = in_cstr(in, "key_derivation"), *digest = in_cstr(in, "digest");
+    const char *sep = in_cstr(in, "sep");
+    void *x = NULL;
+    uint32_t s = note(itsdangerous_new(itsd_kind, keys, salt, sep, kd, digest, &x));
+    if (!s)
+        codec = x;
     return s;
 }
 
@@ -459,7 +248,7 @@ static uint32_t ecs_setup(const json_value *in)
     secrets keys = secret_list(in, "keys");
     tessera_express_cookie_session *x = NULL;
     uint32_t s = note(tessera_express_cookie_session_new(keys.ptrs, keys.lens, keys.count,
-                                                         cstr(in, "name"), &x));
+                                                         in_cstr(in, "name"), &x));
     if (!s)
         codec = keep(x, free_ecs);
     return s;
@@ -502,8 +291,8 @@ static uint32_t rails_setup(const json_value *in)
     size_t base_len;
     const uint8_t *base = bytes(in, "secret_key_base", &base_len);
     tessera_rails_cookie *x = NULL;
-    uint32_t s = note(tessera_rails_cookie_new(base, base_len, cstr(in, "cookie_name"),
-                                               cstr(in, "digest"), NULL, NULL, NULL, 0, &x));
+    uint32_t s = note(tessera_rails_cookie_new(base, base_len, in_cstr(in, "cookie_name"),
+                                               in_cstr(in, "digest"), NULL, NULL, NULL, 0, &x));
     if (!s)
         codec = keep(x, free_rails);
     return s;
@@ -593,7 +382,7 @@ static void mutant(case_run *r, const char *name, const uint8_t *b, size_t len, 
         return;
     }
     r->checked++;
-    size_t mark = pool_len;
+    size_t mark = pool_mark();
     uint8_t *buf = keep(malloc(len + 1), free);
     if (!buf)
         abort();
@@ -642,21 +431,9 @@ static const json_value *string_list(const json_value *v, const char *what, int 
     return v;
 }
 
-static int code_known(const char *code)
-{
-    for (uint32_t n = 1; n < 64; n++)
-        if (!strcmp(tessera_status_str(n), code))
-            return 1;
-    return 0;
-}
-
 static void run_case(const json_value *c, case_run *r)
 {
-    if (c->type != JSON_OBJECT)
-        broken("a case is an object");
-    for (size_t i = 0; i < c->count; i++)
-        if (!listed(CASE_FIELDS, c->names[i]))
-            broken("unknown case member \"%s\"", c->names[i]);
+    check_fields(c, CASE_FIELDS);
     const json_value *tv = json_get(c, "target");
     if (!tv || tv->type != JSON_STRING)
         broken("\"target\" must be a string");
@@ -751,7 +528,7 @@ static void run_case(const json_value *c, case_run *r)
     if (extend) {
         for (size_t k = 0; k < suffixes->count; k++) {
             const json_value *sfx = &suffixes->items[k];
-            size_t mark = pool_len;
+            size_t mark = pool_mark();
             uint8_t *m = keep(malloc(len + sfx->len + 1), free);
             if (!m)
                 abort();
@@ -786,36 +563,15 @@ static void run_case(const json_value *c, case_run *r)
 /* One case, with broken vectors caught; its resources are released after. */
 static void run_one(const json_value *c, case_run *r)
 {
-    size_t mark = pool_len;
-    if (setjmp(broken_jump)) {
+    size_t mark = pool_mark();
+    if (setjmp(case_jump)) {
         ov_name = NULL, ov_bytes = NULL, ov_len = 0;
-        fail_mutant(r, "-", "broken vector: %s", broken_msg);
+        fail_mutant(r, "-", "%s", case_msg);
     } else {
         run_case(c, r);
     }
     release_to(mark);
     codec = NULL;
-}
-
-static char *read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t cap = 1 << 16, n = 0, got;
-    char *buf = malloc(cap);
-    while (buf && (got = fread(buf + n, 1, cap - n, f)) > 0) {
-        n += got;
-        if (n == cap) {
-            char *bigger = realloc(buf, cap *= 2);
-            if (!bigger)
-                free(buf);
-            buf = bigger;
-        }
-    }
-    fclose(f);
-    *len = n;
-    return buf;
 }
 
 int main(int argc, char **argv)

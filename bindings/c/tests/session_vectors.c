@@ -16,7 +16,6 @@
 #define _POSIX_C_SOURCE 200809L /* nanosleep, clock_gettime */
 
 #include <setjmp.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,33 +24,12 @@
 
 #include "json.h"
 #include "tessera.h"
+#include "vector_common.h"
 
 #define STEP_FIELDS " op data user as id literal expect version patch ms jti exp_in token "
 #define OPS                                                                                   \
     " create load save merge touch destroy rotate destroy_user sleep revoke is_revoked "      \
     "issue rotate_refresh revoke_family "
-
-static jmp_buf fail_jump;
-static char fail_msg[768];
-
-/* Ends the current scenario as failed. */
-static void fail(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(fail_msg, sizeof fail_msg, fmt, ap);
-    va_end(ap);
-    longjmp(fail_jump, 1);
-}
-
-static int listed(const char *list, const char *word)
-{
-    char buf[64];
-    if (strlen(word) > sizeof buf - 3)
-        return 0;
-    snprintf(buf, sizeof buf, " %s ", word);
-    return strstr(list, buf) != NULL;
-}
 
 /* ---- the scenario's services and bound names, released after each scenario */
 
@@ -94,7 +72,7 @@ static void bind(const char *name, char *value)
         }
     if (n_bound == sizeof bound / sizeof *bound) {
         tessera_string_free(value);
-        fail("too many bound names");
+        case_fail("too many bound names");
     }
     bound[n_bound].name = strdup(name);
     bound[n_bound].value = value;
@@ -107,7 +85,7 @@ static const json_value *member(const json_value *step, const char *name)
 {
     const json_value *v = json_get(step, name);
     if (!v)
-        fail("missing \"%s\"", name);
+        case_fail("missing \"%s\"", name);
     return v;
 }
 
@@ -115,14 +93,14 @@ static const char *string(const json_value *step, const char *name)
 {
     const json_value *v = member(step, name);
     if (v->type != JSON_STRING || strlen(v->string) != v->len)
-        fail("\"%s\" must be a string without NUL", name);
+        case_fail("\"%s\" must be a string without NUL", name);
     return v->string;
 }
 
-static long long integer(const json_value *v, const char *what)
+static long long int_value(const json_value *v, const char *what)
 {
     if (!v || v->type != JSON_NUMBER || v->number != (double)(long long)v->number)
-        fail("%s must be an integer", what);
+        case_fail("%s must be an integer", what);
     return (long long)v->number;
 }
 
@@ -136,7 +114,7 @@ static const char *resolve(const json_value *step, const char *name)
     for (size_t i = 0; i < n_bound; i++)
         if (strcmp(bound[i].name, s) == 0)
             return bound[i].value;
-    fail("unbound name \"%s\"", s);
+    case_fail("unbound name \"%s\"", s);
     return NULL;
 }
 
@@ -153,23 +131,23 @@ static void same_json(const char *what, const char *got, const json_value *want)
     char err[128];
     json_value *v = json_parse(got, strlen(got), err, sizeof err);
     if (!v)
-        fail("%s: the library returned JSON that does not parse (%s): %s", what, err, got);
+        case_fail("%s: the library returned JSON that does not parse (%s): %s", what, err, got);
     int same = json_equal(v, want);
     json_free(v);
     if (!same) {
         char *w = json_text(want);
-        snprintf(fail_msg, sizeof fail_msg, "%s: got %s, expected %s", what, got, w);
+        snprintf(case_msg, sizeof case_msg, "%s: got %s, expected %s", what, got, w);
         free(w);
-        longjmp(fail_jump, 1);
+        longjmp(case_jump, 1);
     }
 }
 
 static void expect_bool(const json_value *expect, bool got)
 {
     if (!expect || (expect->type != JSON_TRUE && expect->type != JSON_FALSE))
-        fail("expect must be true or false");
+        case_fail("expect must be true or false");
     if (got != (expect->type == JSON_TRUE))
-        fail("got %s", got ? "true" : "false");
+        case_fail("got %s", got ? "true" : "false");
 }
 
 /* A status against {"version": n} or {"error": CODE}. */
@@ -178,22 +156,22 @@ static void expect_version(const json_value *expect, uint32_t status, uint64_t v
     const json_value *err = json_get(expect, "error");
     if (err) {
         if (err->type != JSON_STRING)
-            fail("expect.error must be a string");
+            case_fail("expect.error must be a string");
         if (strcmp(tessera_status_str(status), err->string) != 0)
-            fail("got %s (%s), expected %s", tessera_status_str(status),
-                 status ? tessera_last_error_message() : "ok", err->string);
+            case_fail("got %s (%s), expected %s", tessera_status_str(status),
+                      status ? tessera_last_error_message() : "ok", err->string);
         return;
     }
     if (status != TESSERA_STATUS_OK)
-        fail("failed: %s", tessera_last_error_message());
-    if ((long long)version != integer(json_get(expect, "version"), "expect.version"))
-        fail("got version %llu", (unsigned long long)version);
+        case_fail("failed: %s", tessera_last_error_message());
+    if ((long long)version != int_value(json_get(expect, "version"), "expect.version"))
+        case_fail("got version %llu", (unsigned long long)version);
 }
 
 static void must(const char *what, uint32_t status)
 {
     if (status != TESSERA_STATUS_OK)
-        fail("%s failed: %s", what, tessera_last_error_message());
+        case_fail("%s failed: %s", what, tessera_last_error_message());
 }
 
 static int64_t unix_now(void)
@@ -225,14 +203,14 @@ static void run_step(const json_value *step, const char *op)
         must("load", tessera_session_manager_load(manager, (const uint8_t *)sid, strlen(sid),
                                                   &flag, &s));
         if (!expect)
-            fail("load needs expect");
+            case_fail("load needs expect");
         if (expect->type == JSON_NULL) {
             if (flag || s)
-                fail("found a session, expected none");
+                case_fail("found a session, expected none");
             return;
         }
         if (!flag || !s)
-            fail("no session, expected one");
+            case_fail("no session, expected one");
         const json_value *user = member(expect, "user");
         char got[2048];
         snprintf(got, sizeof got, "%s", tessera_session_data(s));
@@ -243,14 +221,14 @@ static void run_step(const json_value *step, const char *op)
                                                     strcmp(u, user->string) == 0;
         tessera_session_free(s);
         same_json("data", got, member(expect, "data"));
-        if ((long long)v != integer(member(expect, "version"), "expect.version"))
-            fail("got version %llu", (unsigned long long)v);
+        if ((long long)v != int_value(member(expect, "version"), "expect.version"))
+            case_fail("got version %llu", (unsigned long long)v);
         if (!user_ok)
-            fail("user id differs");
+            case_fail("user id differs");
     } else if (strcmp(op, "save") == 0) {
         const char *sid = resolve(step, "id");
         char *data = json_arg(step, "data");
-        long long want = integer(member(step, "version"), "version");
+        long long want = int_value(member(step, "version"), "version");
         uint32_t st = tessera_session_manager_save(manager, (const uint8_t *)sid, strlen(sid),
                                                    data ? data : "null", (uint64_t)want,
                                                    &version);
@@ -280,25 +258,25 @@ static void run_step(const json_value *step, const char *op)
         if (expect && expect->type == JSON_NULL) {
             if (flag || id) {
                 tessera_string_free(id);
-                fail("rotated, expected no session");
+                case_fail("rotated, expected no session");
             }
             return;
         }
         if (!flag || !id)
-            fail("no session to rotate");
+            case_fail("no session to rotate");
         bind(string(step, "as"), id);
     } else if (strcmp(op, "destroy_user") == 0) {
         must("destroy_user",
              tessera_session_manager_destroy_user(manager, string(step, "user"), &version));
-        if ((long long)version != integer(expect, "expect"))
-            fail("destroyed %llu", (unsigned long long)version);
+        if ((long long)version != int_value(expect, "expect"))
+            case_fail("destroyed %llu", (unsigned long long)version);
     } else if (strcmp(op, "sleep") == 0) {
-        long long ms = integer(member(step, "ms"), "ms");
+        long long ms = int_value(member(step, "ms"), "ms");
         struct timespec ts = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000L};
         while (nanosleep(&ts, &ts) != 0) {
         }
     } else if (strcmp(op, "revoke") == 0) {
-        long long exp_in = integer(member(step, "exp_in"), "exp_in");
+        long long exp_in = int_value(member(step, "exp_in"), "exp_in");
         must("revoke", tessera_denylist_revoke(denylist, string(step, "jti"), unix_now() + exp_in));
     } else if (strcmp(op, "is_revoked") == 0) {
         must("is_revoked", tessera_denylist_is_revoked(denylist, string(step, "jti"), &flag));
@@ -315,19 +293,19 @@ static void run_step(const json_value *step, const char *op)
         uint32_t st = tessera_refresh_tokens_rotate(refresh, (const uint8_t *)token,
                                                     strlen(token), &user, &data, &id);
         if (!expect)
-            fail("rotate_refresh needs expect");
+            case_fail("rotate_refresh needs expect");
         const json_value *err = json_get(expect, "error");
         if (err) {
             if (st == TESSERA_STATUS_OK) {
                 tessera_string_free(user);
                 tessera_string_free(data);
                 tessera_string_free(id);
-                fail("rotated, expected %s", err->string);
+                case_fail("rotated, expected %s", err->string);
             }
             if (user || data || id)
-                fail("out-parameters written on failure");
+                case_fail("out-parameters written on failure");
             if (err->type != JSON_STRING || strcmp(tessera_status_str(st), err->string) != 0)
-                fail("got %s (%s)", tessera_status_str(st), tessera_last_error_message());
+                case_fail("got %s (%s)", tessera_status_str(st), tessera_last_error_message());
             return;
         }
         must("rotate_refresh", st);
@@ -340,7 +318,7 @@ static void run_step(const json_value *step, const char *op)
         tessera_string_free(user);
         tessera_string_free(data);
         if (!user_ok)
-            fail("user differs");
+            case_fail("user differs");
         same_json("data", got, want_data);
     } else if (strcmp(op, "revoke_family") == 0) {
         const char *token = resolve(step, "token");
@@ -348,7 +326,7 @@ static void run_step(const json_value *step, const char *op)
                                   refresh, (const uint8_t *)token, strlen(token), &flag));
         expect_bool(expect, flag);
     } else {
-        fail("unknown op \"%s\"", op);
+        case_fail("unknown op \"%s\"", op);
     }
 }
 
@@ -359,7 +337,7 @@ static int64_t ms_member(const json_value *sc, const char *name, int optional)
     const json_value *v = json_get(sc, name);
     if (optional && v && v->type == JSON_NULL)
         return TESSERA_UNSET;
-    return (int64_t)integer(v, name);
+    return (int64_t)int_value(v, name);
 }
 
 /* Redis instead of the memory store, when given. */
@@ -383,8 +361,8 @@ static int run_scenario(size_t index, const json_value *sc, size_t *steps_run, c
     const json_value *name = json_get(sc, "name");
     const char *title = name && name->type == JSON_STRING ? name->string : "(unnamed)";
     volatile size_t at = 0;
-    if (setjmp(fail_jump)) {
-        fprintf(stderr, "FAIL %s: step %zu: %s\n", title, (size_t)at, fail_msg);
+    if (setjmp(case_jump)) {
+        fprintf(stderr, "FAIL %s: step %zu: %s\n", title, (size_t)at, case_msg);
         release_scenario();
         return 1;
     }
@@ -397,18 +375,18 @@ static int run_scenario(size_t index, const json_value *sc, size_t *steps_run, c
          tessera_refresh_tokens_new(store, ms_member(sc, "refresh_ttl_ms", 0), &refresh));
     const json_value *steps = json_get(sc, "steps");
     if (!steps || steps->type != JSON_ARRAY)
-        fail("no steps");
+        case_fail("no steps");
     for (size_t i = 0; i < steps->count; i++) {
         at = i;
         const json_value *step = &steps->items[i];
         if (step->type != JSON_OBJECT)
-            fail("a step must be an object");
+            case_fail("a step must be an object");
         for (size_t k = 0; k < step->count; k++)
             if (!listed(STEP_FIELDS, step->names[k]))
-                fail("unknown member \"%s\"", step->names[k]);
+                case_fail("unknown member \"%s\"", step->names[k]);
         const char *op = string(step, "op");
         if (!listed(OPS, op))
-            fail("unknown op \"%s\"", op);
+            case_fail("unknown op \"%s\"", op);
         if (strlen(ops_seen) + strlen(op) + 2 < 512 && !listed(ops_seen, op)) {
             strcat(ops_seen, op);
             strcat(ops_seen, " ");
@@ -442,16 +420,10 @@ int main(int argc, char **argv)
                 argv[0]);
         return 2;
     }
-    FILE *f = fopen(argv[1], "rb");
-    if (!f) {
+    size_t len = 0;
+    char *text = read_file(argv[1], &len);
+    if (!text) {
         perror(argv[1]);
-        return 2;
-    }
-    static char text[1 << 20];
-    size_t len = fread(text, 1, sizeof text, f);
-    fclose(f);
-    if (len == sizeof text) {
-        fprintf(stderr, "%s: too large\n", argv[1]);
         return 2;
     }
     char err[128];
@@ -460,6 +432,7 @@ int main(int argc, char **argv)
     if (!scenarios || scenarios->type != JSON_ARRAY || scenarios->count < 6) {
         fprintf(stderr, "%s: no scenarios (%s)\n", argv[1], doc ? "need 6 or more" : err);
         json_free(doc);
+        free(text);
         return 2;
     }
     size_t failed = 0, steps = 0;
@@ -479,5 +452,6 @@ int main(int argc, char **argv)
                              : "Redis",
            scenarios->count, steps, failed);
     json_free(doc);
+    free(text);
     return failed ? 1 : 0;
 }

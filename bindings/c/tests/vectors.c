@@ -20,6 +20,7 @@
 
 #include "json.h"
 #include "tessera.h"
+#include "vector_common.h"
 
 #define FILE_FIELDS " suite schema description source license keys cases "
 #define CASE_FIELDS                                                                           \
@@ -31,55 +32,6 @@
     "INVALID_ISSUER INVALID_AUDIENCE INVALID_SUBJECT INVALID_TYPE MISSING_CLAIM "             \
     "INVALID_CLAIM UNSUPPORTED_CRITICAL_HEADER"
 #define MAX_STATUS 64
-
-/* ---- per-case resources, released after every case (also after a broken one) */
-
-typedef struct {
-    void *ptr;
-    void (*release)(void *);
-} resource;
-
-static resource pool[256];
-static size_t pool_len;
-
-static void *keep(void *ptr, void (*release)(void *))
-{
-    if (ptr) {
-        if (pool_len == sizeof pool / sizeof *pool)
-            abort();
-        pool[pool_len++] = (resource){ptr, release};
-    }
-    return ptr;
-}
-
-static void release_all(void)
-{
-    while (pool_len) {
-        pool_len--;
-        pool[pool_len].release(pool[pool_len].ptr);
-    }
-}
-
-static void free_key(void *p) { tessera_key_free(p); }
-static void free_keyset(void *p) { tessera_keyset_free(p); }
-static void free_verifier(void *p) { tessera_verifier_free(p); }
-static void free_claims(void *p) { tessera_claims_free(p); }
-static void free_string(void *p) { tessera_string_free(p); }
-static void free_json(void *p) { json_free(p); }
-
-/* ---- broken vectors abort the case */
-
-static jmp_buf broken_jump;
-static char broken_msg[256];
-
-static void broken(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(broken_msg, sizeof broken_msg, fmt, ap);
-    va_end(ap);
-    longjmp(broken_jump, 1);
-}
 
 /* ---- the outcome of the last library call of a case */
 
@@ -103,55 +55,6 @@ static uint32_t note(uint32_t status)
 }
 
 /* ---- small helpers */
-
-static int listed(const char *list, const char *word)
-{
-    char buf[64];
-    if (strlen(word) > sizeof buf - 3)
-        return 0;
-    snprintf(buf, sizeof buf, " %s ", word);
-    return strstr(list, buf) != NULL;
-}
-
-static const json_value *field(const json_value *c, const char *name)
-{
-    const json_value *v = json_get(c, name);
-    if (!v)
-        broken("missing \"%s\"", name);
-    return v;
-}
-
-static const json_value *text(const json_value *c, const char *name)
-{
-    const json_value *v = field(c, name);
-    if (v->type != JSON_STRING)
-        broken("\"%s\" must be a string", name);
-    return v;
-}
-
-/* A C string argument: the library takes NUL-terminated text. */
-static const char *cstr(const json_value *v)
-{
-    if (strlen(v->string) != v->len)
-        broken("a NUL byte inside a string argument cannot be passed to the C API");
-    return v->string;
-}
-
-static uint8_t *unhex(const char *s, size_t *len)
-{
-    size_t n = strlen(s);
-    if (n % 2)
-        broken("odd hex length");
-    uint8_t *out = keep(malloc(n / 2 + 1), free);
-    for (size_t i = 0; i < n / 2; i++) {
-        unsigned b;
-        if (sscanf(s + 2 * i, "%2x", &b) != 1)
-            broken("bad hex");
-        out[i] = (uint8_t)b;
-    }
-    *len = n / 2;
-    return out;
-}
 
 static char *hex(const uint8_t *b, size_t len)
 {
@@ -194,83 +97,6 @@ static json_value *parse_output(const char *s)
     if (!v)
         broken("the library returned invalid JSON (%s): %s", err, s);
     return keep(v, free_json);
-}
-
-/* ---- keys */
-
-/* KEYSPEC -> key. A load error is the outcome of the case that uses the key. */
-static uint32_t load_key(const json_value *keys, const json_value *name, tessera_key **out)
-{
-    if (name->type != JSON_STRING)
-        broken("a key name is a string");
-    const json_value *spec = json_get(keys, name->string);
-    if (!spec || spec->type != JSON_OBJECT)
-        broken("unknown key \"%s\"", name->string);
-    const char *alg = NULL, *kid = NULL, *material = NULL;
-    const json_value *mval = NULL;
-    uint32_t flags = 0;
-    for (size_t i = 0; i < spec->count; i++) {
-        const char *k = spec->names[i];
-        const json_value *v = &spec->items[i];
-        if (!strcmp(k, "alg") && v->type == JSON_STRING)
-            alg = cstr(v);
-        else if (!strcmp(k, "kid") && v->type == JSON_STRING)
-            kid = cstr(v);
-        else if (!strcmp(k, "allow_weak") && (v->type == JSON_TRUE || v->type == JSON_FALSE))
-            flags = v->type == JSON_TRUE ? TESSERA_KEY_ALLOW_WEAK : 0;
-        else if (listed(" jwk pem secret_hex secret_utf8 ", k) && !material)
-            material = k, mval = v;
-        else
-            broken("bad key spec member \"%s\"", k);
-    }
-    if (!material)
-        broken("a key spec needs one of jwk, pem, secret_hex, secret_utf8");
-    /* The plain constructors when no option is given, the _ex ones otherwise. */
-    int plain = !alg && !kid && !flags;
-    uint32_t s;
-    if (!strcmp(material, "jwk") && mval->type == JSON_OBJECT) {
-        char *jwk = keep(json_text(mval), free);
-        s = plain ? tessera_key_from_jwk(jwk, out)
-                  : tessera_key_from_jwk_ex(jwk, alg, kid, flags, out);
-    } else if (!strcmp(material, "pem") && mval->type == JSON_STRING) {
-        s = flags ? tessera_key_from_pem_ex(cstr(mval), alg, kid, flags, out)
-                  : tessera_key_from_pem(cstr(mval), alg, kid, out);
-    } else if (!strcmp(material, "secret_hex") && mval->type == JSON_STRING) {
-        size_t len;
-        uint8_t *secret = unhex(mval->string, &len);
-        s = flags ? tessera_key_hmac_ex(secret, len, alg, kid, flags, out)
-                  : tessera_key_hmac(secret, len, alg, kid, out);
-    } else if (!strcmp(material, "secret_utf8") && mval->type == JSON_STRING) {
-        const uint8_t *secret = (const uint8_t *)mval->string;
-        s = flags ? tessera_key_hmac_ex(secret, mval->len, alg, kid, flags, out)
-                  : tessera_key_hmac(secret, mval->len, alg, kid, out);
-    } else {
-        broken("bad key material \"%s\"", material);
-    }
-    if (note(s) == TESSERA_STATUS_OK)
-        keep(*out, free_key);
-    return s;
-}
-
-/* A list of key names -> key set (all keys load first, then the set is built). */
-static uint32_t key_set(const json_value *keys, const json_value *names, tessera_keyset **out)
-{
-    if (names->type != JSON_ARRAY)
-        broken("a list of key names");
-    tessera_key **loaded = keep(calloc(names->count + 1, sizeof *loaded), free);
-    for (size_t i = 0; i < names->count; i++) {
-        uint32_t s = load_key(keys, &names->items[i], &loaded[i]);
-        if (s)
-            return s;
-    }
-    uint32_t s = note(tessera_keyset_new(out));
-    if (s)
-        return s;
-    keep(*out, free_keyset);
-    for (size_t i = 0; i < names->count; i++)
-        if ((s = note(tessera_keyset_add(*out, loaded[i]))))
-            return s;
-    return s;
 }
 
 /* ---- comparing results */
@@ -367,7 +193,7 @@ static uint32_t execute(const char *op, const json_value *c, const json_value *k
     int bad = 0;
 
     if (!strcmp(op, "load_key")) {
-        if ((s = load_key(keys, field(c, "key"), &key)))
+        if ((s = load_key(keys, field(c, "key"), &key, note)))
             return s;
         char *kid = NULL, *thumbprint = NULL;
         if ((s = note(tessera_key_kid(key, &kid))))
@@ -391,7 +217,7 @@ static uint32_t execute(const char *op, const json_value *c, const json_value *k
         if (!bad && (w = json_get(expect, "thumbprint")))
             bad |= check_string(w, "thumbprint", thumbprint, strlen(thumbprint));
     } else if (!strcmp(op, "verify_signature")) {
-        if ((s = load_key(keys, field(c, "key"), &key)))
+        if ((s = load_key(keys, field(c, "key"), &key, note)))
             return s;
         size_t msg_len, sig_len;
         const uint8_t *msg = unhex(text(c, "msg_hex")->string, &msg_len);
@@ -402,7 +228,7 @@ static uint32_t execute(const char *op, const json_value *c, const json_value *k
         if (w && w->type != JSON_TRUE)
             bad = differ("valid: expected %.*s, got true", (int)w->text_len, w->text);
     } else if (!strcmp(op, "sign_signature")) {
-        if ((s = load_key(keys, field(c, "key"), &key)))
+        if ((s = load_key(keys, field(c, "key"), &key, note)))
             return s;
         const uint8_t *msg;
         size_t msg_len;
@@ -421,7 +247,7 @@ static uint32_t execute(const char *op, const json_value *c, const json_value *k
         if (expect && (w = json_get(expect, "sig_b64u")))
             bad |= check_string(w, "sig_b64u", got, strlen(got));
     } else if (!strcmp(op, "jws_verify")) {
-        if ((s = key_set(keys, field(c, "keys"), &set)))
+        if ((s = key_set(keys, field(c, "keys"), &set, note)))
             return s;
         const json_value *token = text(c, "token");
         const uint8_t *t = (const uint8_t *)token->string;
@@ -443,7 +269,7 @@ static uint32_t execute(const char *op, const json_value *c, const json_value *k
         if (expect && (w = json_get(expect, "payload_hex")))
             bad |= check_string(w, "payload_hex", got, strlen(got));
     } else if (!strcmp(op, "jwt_encode")) {
-        if ((s = load_key(keys, field(c, "key"), &key)))
+        if ((s = load_key(keys, field(c, "key"), &key, note)))
             return s;
         const char *header = json_get(c, "header_json") ? cstr(text(c, "header_json")) : NULL;
         char *token = NULL;
@@ -461,7 +287,7 @@ static uint32_t execute(const char *op, const json_value *c, const json_value *k
             token = (const uint8_t *)t->string, token_len = t->len;
             names = field(c, "keys");
         } else {
-            if ((s = load_key(keys, field(c, "key"), &key)))
+            if ((s = load_key(keys, field(c, "key"), &key, note)))
                 return s;
             const char *header =
                 json_get(c, "header_json") ? cstr(text(c, "header_json")) : NULL;
@@ -472,10 +298,9 @@ static uint32_t execute(const char *op, const json_value *c, const json_value *k
             token = (const uint8_t *)t, token_len = strlen(t);
             names = field(c, "verify_keys");
         }
-        if ((s = key_set(keys, names, &set)))
+        if ((s = key_set(keys, names, &set, note)))
             return s;
-        const json_value *validation = json_get(c, "validation");
-        char *options = validation ? keep(json_text(validation), free) : NULL;
+        const char *options = validation_options(c);
         tessera_verifier *verifier = NULL;
         if ((s = note(tessera_verifier_new(set, options, &verifier))))
             return s;
@@ -540,25 +365,13 @@ static const char *expect_fields(const char *op)
     return NULL;
 }
 
-static int code_known(const char *code)
-{
-    for (uint32_t n = 1; n < MAX_STATUS; n++)
-        if (!strcmp(tessera_status_str(n), code))
-            return 1;
-    return 0;
-}
-
 static char seen_codes[2048] = " ";
 
 /* Runs one case; returns NULL on success or a description of the mismatch. */
 static const char *run_case(const json_value *c, const json_value *keys)
 {
     static char msg[2048];
-    if (c->type != JSON_OBJECT)
-        broken("a case is an object");
-    for (size_t i = 0; i < c->count; i++)
-        if (!listed(CASE_FIELDS, c->names[i]))
-            broken("unknown case field \"%s\"", c->names[i]);
+    check_fields(c, CASE_FIELDS);
     const char *op = cstr(text(c, "op"));
     const char *allowed = expect_fields(op);
     if (!allowed)
@@ -625,37 +438,14 @@ static void failure(const char *file, const char *id, const char *what)
 /* One case, with broken vectors caught; its resources are released after. */
 static void run_one(const char *name, const char *id, const json_value *c, const json_value *keys)
 {
-    if (setjmp(broken_jump)) {
-        char what[300];
-        snprintf(what, sizeof what, "broken vector: %s", broken_msg);
-        failure(name, id, what);
+    if (setjmp(case_jump)) {
+        failure(name, id, case_msg);
     } else {
         const char *what = run_case(c, keys);
         if (what)
             failure(name, id, what);
     }
     release_all();
-}
-
-static char *read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t cap = 1 << 16, n = 0, got;
-    char *buf = malloc(cap);
-    while (buf && (got = fread(buf + n, 1, cap - n, f)) > 0) {
-        n += got;
-        if (n == cap) {
-            char *bigger = realloc(buf, cap *= 2);
-            if (!bigger)
-                free(buf);
-            buf = bigger;
-        }
-    }
-    fclose(f);
-    *len = n;
-    return buf;
 }
 
 static void run_file(const char *dir, const char *name)
