@@ -5,16 +5,17 @@
 //
 // After every tenth: System.gc() (a full collection with -XX:+UseSerialGC),
 // a wait until JNA's cleaner thread has freed the native Memory of every
-// Structure the calls left behind (it does so only after a collection),
-// the live heap counted by a class histogram (as `jcmd GC.class_histogram`,
-// which collects first) and malloc_trim(0); then RssAnon (VmRSS shown too)
-// from /proc/self/status and malloc's bytes in use (mallinfo2). Each is compared as a floor, the smallest of the last
-// three samples against the smallest of the first three (the first sample
-// comes after the warm-up tenth): RssAnon may grow at most 8192 KiB (see
-// LIMIT_KIB), the live heap at most 1024 KiB and malloc's bytes in use at
-// most 2048 KiB. The heap is fixed and pre-touched (-Xms = -Xmx, -XX:+AlwaysPreTouch),
-// so the Java heap adds nothing to RSS as it fills: Java objects kept by the
-// binding show in the live heap. Exit 0: flat; 3: leak; 2: a wrong result or a broken
+// Structure the calls left behind (it does so only after a collection), a
+// class histogram of the live objects (as `jcmd GC.class_histogram`, which
+// collects first) and malloc_trim(0); then RssAnon (VmRSS shown too) from
+// /proc/self/status and malloc's bytes in use (mallinfo2). Each figure is
+// compared as a floor, the smallest of the last three samples against the
+// smallest of the second to fourth (see EARLY): RssAnon may grow at most
+// 8192 KiB (see LIMIT_KIB), the live objects (int[] aside, see settledHeap)
+// by at most 1000, malloc's bytes in use by at most 2048 KiB. The heap is
+// fixed and pre-touched (-Xms = -Xmx, -XX:+AlwaysPreTouch), so the Java heap
+// adds nothing to RSS as it fills: Java objects kept by the binding show in
+// the object count. Exit 0: flat; 3: leak; 2: a wrong result or a broken
 // set-up.
 //
 // Built and run by tests/leaks/run against the classes scripts/test-mobile.sh
@@ -58,7 +59,14 @@ private const val BINDING = "kotlin"
  * growth in use). The exact measure of a native leak is malloc's bytes in
  * use below. */
 private const val LIMIT_KIB = 8192L
-private const val LIMIT_HEAP_KIB = 1024L
+private const val LIMIT_OBJECTS = 1000L
+
+/** Floors: the smallest sample of LATE against the smallest of EARLY. The JVM
+ * warms up for longer than one tenth (JIT, JNA's per-class Structure caches:
+ * some 600 objects between the first and second samples of a 200,000 run),
+ * so EARLY starts at the second sample. */
+private val EARLY = 1..3
+private val LATE = 7..9
 private const val LIMIT_MALLOC_KIB = 2048L
 
 /** JNA Memory blocks still allocated when its cleaner has caught up (a
@@ -288,16 +296,25 @@ private val libc: LibC = Native.load("c", LibC::class.java)
 /** Bytes malloc has handed out and not had back, in KiB (all arenas, mmapped blocks included). */
 private fun mallocInUseKib(): Long = libc.mallinfo2().let { (it.uordblks + it.hblkhd) / 1024 }
 
+/** What a class histogram counts. */
+private class Live(val objects: Long, val kib: Long)
+
 /**
- * The live Java heap (KiB) once garbage is gone: a full collection, a wait
- * (at most 10 s) until JNA's cleaner thread has freed the Memory of every
- * Structure that collection found unreachable, then the total of a class
- * histogram (what `jcmd <pid> GC.class_histogram` prints: it runs a full
- * collection of its own and counts the objects left). The MemoryMXBean's
- * "used" after System.gc() is not that: it moved by up to 12 MiB between
- * samples whose histograms were identical.
+ * The live Java objects once garbage is gone: a full collection, a wait (at
+ * most 10 s) until JNA's cleaner thread has freed the Memory of every
+ * Structure that collection found unreachable, then a class histogram (what
+ * `jcmd <pid> GC.class_histogram` prints: it runs a full collection of its
+ * own and counts what is left). The MemoryMXBean's "used" after System.gc()
+ * moved by up to 12 MiB between samples whose histograms matched.
+ *
+ * Objects are counted, not bytes, and int[] is left out: bytes jump when a
+ * hash table doubles its array (JNA's table of allocated Memory grows to the
+ * longest queue its cleaner has had, 4 MiB at a time, and never shrinks),
+ * and HotSpot fills the unused ends of thread-local allocation buffers with
+ * int[] (a few hundred arrays, megabytes, coming and going). An object kept
+ * per call is one more object per call either way.
  */
-private fun settledHeapKib(): Long {
+private fun settledHeap(): Live {
     System.gc()
     val deadline = System.nanoTime() + 10_000_000_000L
     while (jnaMemoryBlocks() > JNA_SETTLED && System.nanoTime() < deadline) Thread.sleep(5)
@@ -307,14 +324,19 @@ private fun settledHeapKib(): Long {
         arrayOf<Any>(arrayOf<String>()),
         arrayOf("[Ljava.lang.String;"),
     ) as String
-    // The last line: "Total <instances> <bytes>".
-    val total = histogram.lines().last { it.startsWith("Total") }.trim().split(Regex("\\s+"))
+    // "   2:   438   2539064  [I (java.base@17.0.15)" ... "Total 1485148 56345232"
+    val rows = histogram.lines().map { it.trim().split(Regex("\\s+")) }
+    val total = rows.last { it.firstOrNull() == "Total" }
+    val ints = rows.firstOrNull { it.size >= 4 && it[3] == "[I" }
     // Give back to the kernel the free pages inside malloc's heaps: how far
     // the JNA queue grew between samples (it depends on when the cleaner
     // thread got a CPU) otherwise sets a high-water mark that RSS keeps.
     // Memory in use cannot be given back, so a leak still shows.
     libc.malloc_trim(0)
-    return total[2].toLong() / 1024
+    return Live(
+        objects = total[1].toLong() - (ints?.get(1)?.toLong() ?: 0L),
+        kib = total[2].toLong() / 1024,
+    )
 }
 
 fun main() {
@@ -332,6 +354,7 @@ fun main() {
     val anon = LongArray(10)
     val vm = LongArray(10)
     val heap = LongArray(10)
+    val objects = LongArray(10)
     val jnaLeft = IntArray(10)
     val mallocKib = LongArray(10)
     val tenth = ops / 10
@@ -341,6 +364,9 @@ fun main() {
     try {
         val fns = buildOps()
         val schedule = kinds.map { fns[it] }
+        // The first class histogram loads the management classes and makes
+        // objects that stay: once before the run, so the samples do not see them.
+        settledHeap()
         t0 = System.nanoTime()
         cpu0 = os.processCpuTime
         for (i in 0 until ops) {
@@ -350,7 +376,9 @@ fun main() {
             if (selftest) kept.add(result)
             if ((i + 1) % tenth == 0L) {
                 val sample = ((i + 1) / tenth - 1).toInt()
-                heap[sample] = settledHeapKib()
+                val live = settledHeap()
+                objects[sample] = live.objects
+                heap[sample] = live.kib
                 jnaLeft[sample] = jnaMemoryBlocks()
                 mallocKib[sample] = mallocInUseKib()
                 val (a, v) = rssKib()
@@ -370,16 +398,16 @@ fun main() {
     // Floors, for RSS too: even after malloc_trim, RssAnon moves by a few MiB
     // from sample to sample (pages that hold a few live blocks among freed
     // ones, the JIT's arenas), never in one direction.
-    val growth = anon.slice(7..9).min() - anon.slice(0..2).min()
+    val growth = anon.slice(LATE).min() - anon.slice(EARLY).min()
     // The heap's floor: what a full collection leaves varies by a few MiB
     // from sample to sample (objects in flight between JNA, its cleaner and
     // the reference handler), so the smallest of the first three samples is
     // compared with the smallest of the last three; a leak raises both.
-    val heapGrowth = heap.slice(7..9).min() - heap.slice(0..2).min()
+    val objectGrowth = objects.slice(LATE).min() - objects.slice(EARLY).min()
     // The same floor for malloc's bytes in use (the JIT's compiler arenas
     // come and go with compilations).
-    val mallocGrowth = mallocKib.slice(7..9).min() - mallocKib.slice(0..2).min()
-    val leak = growth > LIMIT_KIB || heapGrowth > LIMIT_HEAP_KIB || mallocGrowth > LIMIT_MALLOC_KIB
+    val mallocGrowth = mallocKib.slice(LATE).min() - mallocKib.slice(EARLY).min()
+    val leak = growth > LIMIT_KIB || objectGrowth > LIMIT_OBJECTS || mallocGrowth > LIMIT_MALLOC_KIB
     println("$BINDING: counts " + MIX.mapIndexed { k, (name, _) -> "$name=${counts[k]}" }.joinToString(" "))
     val note = if (selftest) "; SELF-TEST: ${kept.size} results kept on purpose" else ""
     println(
@@ -388,21 +416,22 @@ fun main() {
     )
     println("$BINDING: RssAnon KiB after each tenth (after System.gc() and malloc_trim): ${anon.joinToString(" ")}")
     println("$BINDING: VmRSS KiB after each tenth: ${vm.joinToString(" ")}")
+    println("$BINDING: live Java objects but int[] (class histogram) after each tenth: ${objects.joinToString(" ")}")
     println("$BINDING: live Java heap KiB (class histogram) after each tenth: ${heap.joinToString(" ")}")
     println("$BINDING: JNA Memory blocks not yet freed at each sample: ${jnaLeft.joinToString(" ")}")
     println("$BINDING: malloc KiB in use (mallinfo2) at each sample: ${mallocKib.joinToString(" ")}")
     println(
         "RESULT binding=$BINDING ops=$ops seconds=${"%.2f".format(secs)} cpu_seconds=${"%.2f".format(cpuSecs)} " +
-            "first_kib=${anon.slice(0..2).min()} last_kib=${anon.slice(7..9).min()} " +
-            "growth_kib=$growth limit_kib=$LIMIT_KIB vmrss_growth_kib=${vm[9] - vm[0]} heap_growth_kib=$heapGrowth " +
-            "limit_heap_kib=$LIMIT_HEAP_KIB malloc_growth_kib=$mallocGrowth limit_malloc_kib=$LIMIT_MALLOC_KIB status=${if (leak) "LEAK" else "ok"}",
+            "first_kib=${anon.slice(EARLY).min()} last_kib=${anon.slice(LATE).min()} " +
+            "growth_kib=$growth limit_kib=$LIMIT_KIB vmrss_growth_kib=${vm[9] - vm[0]} objects_growth=$objectGrowth " +
+            "limit_objects=$LIMIT_OBJECTS malloc_growth_kib=$mallocGrowth limit_malloc_kib=$LIMIT_MALLOC_KIB status=${if (leak) "LEAK" else "ok"}",
     )
     System.out.flush()
     if (growth > LIMIT_KIB) {
         System.err.println("$BINDING: LEAK: RssAnon's floor grew $growth KiB (limit $LIMIT_KIB KiB)")
     }
-    if (heapGrowth > LIMIT_HEAP_KIB) {
-        System.err.println("$BINDING: LEAK: the Java heap's floor grew $heapGrowth KiB (limit $LIMIT_HEAP_KIB KiB)")
+    if (objectGrowth > LIMIT_OBJECTS) {
+        System.err.println("$BINDING: LEAK: the floor of live Java objects grew by $objectGrowth (limit $LIMIT_OBJECTS)")
     }
     if (mallocGrowth > LIMIT_MALLOC_KIB) {
         System.err.println("$BINDING: LEAK: malloc's floor of bytes in use grew $mallocGrowth KiB (limit $LIMIT_MALLOC_KIB KiB)")
