@@ -65,6 +65,9 @@ pub enum ErrorCode {
     InvalidArgument = 25,
     /// A bug or an unexpected internal failure.
     Internal = 26,
+    /// A remote JWKS could not be fetched and no usable cached keys remain
+    /// (the message names the URL and why).
+    JwksUnavailable = 27,
 }
 
 impl ErrorCode {
@@ -96,6 +99,7 @@ impl ErrorCode {
         Self::StoreUnavailable,
         Self::InvalidArgument,
         Self::Internal,
+        Self::JwksUnavailable,
     ];
 
     /// The stable string form, e.g. `"EXPIRED"`.
@@ -127,6 +131,7 @@ impl ErrorCode {
             Self::StoreUnavailable => "STORE_UNAVAILABLE",
             Self::InvalidArgument => "INVALID_ARGUMENT",
             Self::Internal => "INTERNAL",
+            Self::JwksUnavailable => "JWKS_UNAVAILABLE",
         }
     }
 

@@ -30,7 +30,8 @@ use std::sync::{Arc, OnceLock};
 use crate::alg::Algorithm;
 use crate::error::{invalid_argument, malformed, Error, ErrorCode, Result};
 use crate::json::{self, ObjectSink, Scalar};
-use crate::jws::{self, AlgSet, Header, HeaderCache, DEFAULT_MAX_TOKEN_BYTES};
+use crate::jwks::{RemoteKeySet, Snapshot};
+use crate::jws::{self, AlgSet, Header, HeaderCache, VerifiedShared, DEFAULT_MAX_TOKEN_BYTES};
 use crate::keyset::{KeySet, SigningKeys};
 use crate::session::Denylist;
 
@@ -395,6 +396,7 @@ pub struct Verifier {
     required_custom: Vec<String>,
     denylist: Option<Arc<Denylist>>,
     cache: Option<Arc<cache::TokenCache>>,
+    remote: Option<RemoteKeySet>,
 }
 
 /// The clock-dependent claims of a verified token, kept to re-check a cache hit.
@@ -403,6 +405,9 @@ struct Times {
     exp: Option<f64>,
     nbf: Option<f64>,
     iat: Option<f64>,
+    /// The remote key set's generation the token verified against (0 for
+    /// fixed keys): a hit from an older generation is verified again.
+    generation: u64,
 }
 
 fn missing(claim: &'static str) -> Error {
@@ -419,12 +424,26 @@ impl Verifier {
     pub fn new(keys: KeySet, validation: Validation) -> Result<Verifier> {
         let mut verifier = Verifier::new_uncached(keys, validation)?;
         verifier.headers = HeaderCache::for_keys(&verifier.keys);
-        if verifier.validation.cache_size > 0 {
-            verifier.cache = Some(Arc::new(cache::TokenCache::new(
-                verifier.validation.cache_size,
-            )));
+        verifier.with_cache()
+    }
+
+    /// A verifier on a remote JWKS ([`crate::jwks`]): every verification
+    /// takes the set's current keys and selects by `kid`; a `kid` the set
+    /// lacks makes it refetch (at most once per cooldown) before the answer
+    /// is `KEY_NOT_FOUND`. With no usable keys the answer is
+    /// `JWKS_UNAVAILABLE`. Nothing is fetched until the first verification.
+    /// A cached verification is served only while the set has not changed.
+    pub fn remote(keys: RemoteKeySet, validation: Validation) -> Result<Verifier> {
+        let mut verifier = Verifier::checked(KeySet::default(), validation)?;
+        verifier.remote = Some(keys);
+        verifier.with_cache()
+    }
+
+    fn with_cache(mut self) -> Result<Verifier> {
+        if self.validation.cache_size > 0 {
+            self.cache = Some(Arc::new(cache::TokenCache::new(self.validation.cache_size)));
         }
-        Ok(verifier)
+        Ok(self)
     }
 
     /// A verifier without the known-header table (building it costs more
@@ -433,6 +452,10 @@ impl Verifier {
         if keys.is_empty() {
             return Err(invalid_argument("a verifier needs at least one key"));
         }
+        Verifier::checked(keys, validation)
+    }
+
+    fn checked(keys: KeySet, validation: Validation) -> Result<Verifier> {
         if validation.algorithms.as_ref().is_some_and(|a| a.is_empty()) {
             return Err(invalid_argument("algorithms must not be empty"));
         }
@@ -466,6 +489,7 @@ impl Verifier {
             required_custom,
             denylist: None,
             cache: None,
+            remote: None,
         })
     }
 
@@ -479,9 +503,14 @@ impl Verifier {
         self
     }
 
-    /// The key set.
+    /// The fixed key set (empty for a verifier on a remote key set).
     pub fn keys(&self) -> &KeySet {
         &self.keys
+    }
+
+    /// The remote key set, for a verifier built by [`Verifier::remote`].
+    pub fn remote_keys(&self) -> Option<&RemoteKeySet> {
+        self.remote.as_ref()
     }
 
     /// The policy.
@@ -508,6 +537,17 @@ impl Verifier {
         };
         let hash = cache.hash(token);
         if let Some((claims, times)) = cache.get(hash, token) {
+            let current = match &self.remote {
+                Some(remote) => remote.snapshot()?.generation(),
+                None => 0,
+            };
+            if times.generation != current {
+                // Verified against keys that have changed since: again.
+                cache.remove(hash, token);
+                let (claims, times) = self.verify_full(token)?;
+                cache.insert(hash, token, &claims, times);
+                return Ok(claims);
+            }
             if let Err(e) = self.check_times(times) {
                 if matches!(e.code(), ErrorCode::Expired | ErrorCode::TooOld) {
                     cache.remove(hash, token);
@@ -524,15 +564,22 @@ impl Verifier {
 
     /// Signature, claims and denylist: everything, no cache.
     fn verify_full(&self, token: &[u8]) -> Result<(Claims, Times)> {
-        let v = jws::verify_compact(
-            token,
-            &self.keys,
-            self.allowed,
-            self.validation.max_token_bytes,
-            Some(&self.headers),
-        )?;
+        let (v, generation) = match &self.remote {
+            None => (
+                jws::verify_compact(
+                    token,
+                    &self.keys,
+                    self.allowed,
+                    self.validation.max_token_bytes,
+                    Some(&self.headers),
+                )?,
+                0,
+            ),
+            Some(remote) => self.verify_remote(remote, token)?,
+        };
         let json = String::from_utf8(v.payload).map_err(|_| malformed("claims: not UTF-8"))?;
-        let times = self.check_claims(&json, &v.header)?;
+        let mut times = self.check_claims(&json, &v.header)?;
+        times.generation = generation;
         let claims = Claims {
             json,
             header: v.header,
@@ -540,6 +587,36 @@ impl Verifier {
         };
         self.check_denylist(&claims)?;
         Ok((claims, times))
+    }
+
+    /// The signature, against the remote set's current keys; an unknown
+    /// `kid` gets one (cooled-down, shared) refetch.
+    fn verify_remote(&self, remote: &RemoteKeySet, token: &[u8]) -> Result<(VerifiedShared, u64)> {
+        let max = self.validation.max_token_bytes;
+        // Size and shape before anything can cause a fetch.
+        let header = jws::parse_header(jws::split(token, max)?.header)?;
+        let snap = remote.snapshot()?;
+        match self.verify_with(&snap, token) {
+            Err(e) if e.code() == ErrorCode::KeyNotFound => match header.kid.as_deref() {
+                Some(kid) if snap.keys().get(kid).is_none() => {
+                    let found = remote.snapshot_for_kid(kid)?;
+                    Ok((self.verify_with(&found, token)?, found.generation()))
+                }
+                _ => Err(e),
+            },
+            other => other.map(|v| (v, snap.generation())),
+        }
+    }
+
+    fn verify_with(&self, snap: &Snapshot, token: &[u8]) -> Result<VerifiedShared> {
+        let allowed = jws::allowed_set(snap.keys(), self.validation.algorithms.as_deref());
+        jws::verify_compact(
+            token,
+            snap.keys(),
+            allowed,
+            self.validation.max_token_bytes,
+            Some(snap.headers()),
+        )
     }
 
     /// `REVOKED` if the verifier has a denylist and `claims`' `jti` is on it.
@@ -578,6 +655,7 @@ impl Verifier {
             exp: sink.reg.exp,
             nbf: sink.reg.nbf,
             iat: sink.reg.iat,
+            generation: 0,
         })
     }
 
@@ -654,6 +732,7 @@ impl Verifier {
             exp: r.exp,
             nbf: r.nbf,
             iat: r.iat,
+            generation: 0,
         })?;
         if let Some(issuers) = &v.issuer {
             let iss = r.iss.as_deref().ok_or_else(|| missing("iss"))?;

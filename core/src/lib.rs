@@ -40,6 +40,7 @@ mod der;
 mod error;
 mod json;
 mod jwk;
+pub mod jwks;
 pub mod jws;
 pub mod jwt;
 mod key;

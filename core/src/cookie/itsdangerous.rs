@@ -989,7 +989,7 @@ mod tests {
                 match shape {
                     0 => text.extend_from_slice(words[rnd(words.len())]),
                     1 => text.push(rnd(256) as u8),
-                    2 => text.extend(std::iter::repeat(b'a' + rnd(3) as u8).take(rnd(300))),
+                    2 => text.extend(std::iter::repeat_n(b'a' + rnd(3) as u8, rnd(300))),
                     _ => {
                         if rnd(2) == 0 {
                             text.extend_from_slice(words[rnd(words.len())]);

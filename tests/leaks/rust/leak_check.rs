@@ -394,7 +394,7 @@ fn main() {
     let slots: Vec<usize> = MIX
         .iter()
         .enumerate()
-        .flat_map(|(k, &(_, n))| std::iter::repeat(k).take(n))
+        .flat_map(|(k, &(_, n))| std::iter::repeat_n(k, n))
         .collect();
     assert_eq!(slots.len(), 100, "the mix fills 100 slots");
 
