@@ -36,6 +36,7 @@ pub enum ErrorCode {
     StoreUnavailable,
     InvalidArgument,
     Internal,
+    JwksUnavailable,
 }
 
 /// Every Tessera failure: Kotlin `TesseraException.Failed`, Swift
