@@ -1008,6 +1008,12 @@ fn describe(e: &ureq::Error) -> String {
         ureq::Error::HostNotFound => "host not found".to_owned(),
         ureq::Error::ConnectionFailed => "connection failed".to_owned(),
         ureq::Error::BodyExceedsLimit(n) => format!("response body over {n} bytes (max_bytes)"),
+        ureq::Error::Io(io) if io.get_ref().is_some_and(|e| e.is::<rustls::Error>()) => {
+            format!(
+                "TLS error: {}",
+                io.get_ref().map(ToString::to_string).unwrap_or_default()
+            )
+        }
         ureq::Error::Io(io) => match io.kind() {
             std::io::ErrorKind::ConnectionRefused => "connection refused".to_owned(),
             std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock => "timed out".to_owned(),
