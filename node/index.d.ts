@@ -18,7 +18,7 @@ export type ErrorCode =
   | 'INVALID_ISSUER' | 'INVALID_AUDIENCE' | 'INVALID_SUBJECT' | 'INVALID_TYPE' | 'MISSING_CLAIM'
   | 'INVALID_CLAIM' | 'UNSUPPORTED_CRITICAL_HEADER' | 'REVOKED' | 'COOKIE_TOO_LARGE'
   | 'SESSION_NOT_FOUND' | 'SESSION_CONFLICT' | 'REFRESH_TOKEN_REUSED' | 'STORE_UNAVAILABLE'
-  | 'INVALID_ARGUMENT' | 'INTERNAL';
+  | 'INVALID_ARGUMENT' | 'INTERNAL' | 'JWKS_UNAVAILABLE';
 
 /** Bytes: a Buffer, any Uint8Array / ArrayBufferView, an ArrayBuffer, or a string (taken as UTF-8). */
 export type BytesLike = string | ArrayBufferView | ArrayBuffer;
@@ -196,11 +196,99 @@ export interface VerifierOptions extends VerifyOptions {
 
 /** Keys + validation policy, built once; `verify` is the hot path. */
 export class Verifier {
-  constructor(key: KeyLike, opts?: VerifierOptions);
-  /** Verifies the signature and validates the claims; returns the claims. Throws TesseraError. */
+  /**
+   * `key` may be a `jwks.RemoteKeySet`: keys are then selected by `kid` from
+   * its cache (shared with it), fetched as needed; an unknown `kid` refetches
+   * at most once per cooldown (`KEY_NOT_FOUND` after), no usable keys is
+   * `JWKS_UNAVAILABLE`. On a remote key set only `verifyAsync` works
+   * (`verify` would block the event loop on a fetch: `INVALID_ARGUMENT`).
+   */
+  constructor(key: KeyLike | jwks.RemoteKeySet, opts?: VerifierOptions);
+  /**
+   * Verifies the signature and validates the claims; returns the claims. Throws TesseraError
+   * (`INVALID_ARGUMENT` on a verifier built on a `jwks.RemoteKeySet` or with a denylist on a
+   * `RedisStore`: use `verifyAsync`).
+   */
   verify<T extends object = JwtClaims>(token: string): T;
-  /** `verify` off the event loop (libuv pool for RSA/EC/Ed25519 and with a denylist; HMAC alone runs inline). Rejects with TesseraError. */
+  /** `verify` off the event loop (libuv pool for RSA/EC/Ed25519, a remote key set and with a denylist; HMAC alone runs inline). Rejects with TesseraError. */
   verifyAsync<T extends object = JwtClaims>(token: string): Promise<T>;
+}
+
+/** Options of `new jwks.RemoteKeySet`. Durations are seconds (fractions allowed). */
+export interface RemoteKeySetOptions {
+  /** How long a fetched set is fresh without `Cache-Control: max-age`, and the most a response's max-age can ask for. Default 300. */
+  maxAge?: number;
+  /** The least a response's max-age (or `no-cache`) can ask for. Default 30. */
+  minAge?: number;
+  /** Least time between fetches caused by unknown kids, and after a failed fetch. Default 30. */
+  cooldown?: number;
+  /** The whole budget of one fetch: connect, TLS, redirects, headers and body. Default 5. */
+  timeout?: number;
+  /** Largest response body accepted, in bytes. Default 524288 (512 KiB). */
+  maxBytes?: number;
+  /** How long a kid still unknown after a refetch is answered `KEY_NOT_FOUND` without fetching. Default 300. */
+  negativeTtl?: number;
+  /** How long past its freshness a set is still served while fetches fail; `null` (the default) or `Infinity`: unlimited. */
+  maxStale?: number | null;
+  /** Redirects followed per fetch (same scheme, same URL rules). Default 3. */
+  maxRedirects?: number;
+  /** Trust only these CA certificates (PEM) instead of the built-in roots. */
+  caPem?: string | Uint8Array | null;
+}
+
+/** `RemoteKeySet.status()`: the cache's state. */
+export interface JwksStatus {
+  /** The URL (without any user info). */
+  url: string;
+  /** `'empty'` (nothing fetched or imported yet), `'fresh'` (within its max age) or `'stale'`. */
+  state: 'empty' | 'fresh' | 'stale';
+  /** `state === 'fresh'`. */
+  fresh: boolean;
+  /** When the set served now was fetched. */
+  fetchedAt: Date | null;
+  /** When it stops (or stopped) being fresh. */
+  freshUntil: Date | null;
+  /** The error of the last fetch if it failed (cleared by a success), e.g. `JWKS_UNAVAILABLE` naming the URL. */
+  lastError: TesseraError | null;
+  /** When that fetch failed. */
+  lastErrorAt: Date | null;
+  /** Keys in the set. */
+  keys: number;
+  /** HTTP requests made. */
+  requests: number;
+  /** Changes of the set (a refetch of the same keys is not one). */
+  generation: number;
+}
+
+/**
+ * Remote JWKS: a key set fetched from an identity provider's `jwks_uri` and
+ * cached so that the provider being slow or down never becomes an outage
+ * (the policy: docs/jwks.md). `https://` only (`http://` for loopback hosts);
+ * `jku`/`x5u` in tokens are never fetched.
+ */
+export namespace jwks {
+  /**
+   * A JWKS fetched from `url` and cached. Nothing is fetched until keys are
+   * needed. `keys()`/`refresh()` run on the libuv pool (the event loop never
+   * waits on a fetch); the other methods only take a lock. Give it to
+   * `new Verifier(remote, opts)` and use `verifyAsync`.
+   */
+  class RemoteKeySet {
+    /** `INVALID_ARGUMENT` for a URL that is not `https://` (or `http://` to a loopback host) or bad option values; TypeError for wrong types. */
+    constructor(url: string, opts?: RemoteKeySetOptions);
+    /** The URL (without any user info). */
+    readonly url: string;
+    /** The cached set while fresh, else refetched (one request for concurrent callers), else the stale set while fetches fail. Rejects with `JWKS_UNAVAILABLE` (URL in the message) when there is no usable set. */
+    keys(): Promise<KeySet>;
+    /** Fetches now. Rejects with `JWKS_UNAVAILABLE` when the fetch fails (the cached set stays). */
+    refresh(): Promise<KeySet>;
+    /** The cache's state (sync: it only takes a lock). */
+    status(): JwksStatus;
+    /** The cache as JSON text (public keys), for `importCache` in another process; `null` while empty. */
+    exportCache(): string | null;
+    /** Loads `exportCache()` text (`INVALID_ARGUMENT` for another URL); ignored when the cache holds a newer set. */
+    importCache(data: string): void;
+  }
 }
 
 export const jwt: {
@@ -616,6 +704,7 @@ declare const tessera: {
   TesseraError: typeof TesseraError;
   jwt: typeof jwt;
   jws: typeof jws;
+  jwks: typeof jwks;
   cookies: typeof cookies;
   sessions: typeof sessions;
   errorCodes: typeof errorCodes;

@@ -1,8 +1,8 @@
 'use strict';
-// Tessera for Node.js: JWT/JWS signing and verification, cookie sessions
-// (`cookies`, lib/cookies.js), and server-side sessions, a JWT denylist and
-// refresh tokens on memory or Redis (`sessions`, lib/sessions.js), on
-// Tessera's Rust core.
+// Tessera for Node.js: JWT/JWS signing and verification, remote JWKS
+// (`jwks`, lib/jwks.js), cookie sessions (`cookies`, lib/cookies.js), and
+// server-side sessions, a JWT denylist and refresh tokens on memory or Redis
+// (`sessions`, lib/sessions.js), on Tessera's Rust core.
 //
 // This file is the public API (CommonJS; index.mjs re-exports it for ESM).
 // It checks argument types (TypeError), converts JS values to what the native
@@ -28,6 +28,7 @@ const {
 } = require('./lib/base.js');
 const { cookies } = require('./lib/cookies.js');
 const { sessions, denylistHandle } = require('./lib/sessions.js');
+const { makeJwks } = require('./lib/jwks.js');
 
 // ----------------------------------------------------------------- keys
 
@@ -205,6 +206,7 @@ function wrapKey(f) {
 }
 
 let keySetNative; // (set: KeySet) => native KeySet
+let wrapKeySet; // (handle: native KeySet) => KeySet
 
 /** An ordered set of keys: signing picks by kid or the first private key; verifying selects by the token's kid. */
 class KeySet {
@@ -213,6 +215,7 @@ class KeySet {
   static {
     isKeySet = (v) => v !== null && typeof v === 'object' && #native in v;
     keySetNative = (set) => set.#native;
+    wrapKeySet = (handle) => KeySet.#fromHandle(handle);
   }
 
   /**
@@ -277,10 +280,18 @@ class KeySet {
   }
 }
 
+const { jwks, remoteHandle } = makeJwks(wrapKeySet);
+
 /** The native KeySet to verify with, from a Key or a KeySet. */
 function verifyKeys(where, key) {
   if (isKey(key) || isKeySet(key)) return keySetHandle(key);
   throw mustBe(where, 'key', 'a Key or KeySet (e.g. Key.hmac(secret), Key.fromPem(pem))', key);
+}
+
+/** verifyKeys for `new Verifier`, whose TypeError also names RemoteKeySet. */
+function verifierKeys(where, key) {
+  if (isKey(key) || isKeySet(key)) return keySetHandle(key);
+  throw mustBe(where, 'key', 'a Key, KeySet or jwks.RemoteKeySet', key);
 }
 
 function checkSigner(where, key) {
@@ -385,7 +396,10 @@ class Verifier {
   #cheap;
 
   /**
-   * @param {Key|KeySet} key
+   * @param {Key|KeySet|jwks.RemoteKeySet} key a RemoteKeySet makes a verifier
+   *   that selects keys by kid from the remote set's cache (fetching as
+   *   needed, on the libuv pool): only verifyAsync works on it (verify would
+   *   block the event loop on a fetch: INVALID_ARGUMENT).
    * @param {object} [opts] validation options (see jwt.decode), and
    *   `denylist` (a sessions.Denylist): revoked tokens fail with REVOKED,
    *   tokens need a `jti` (MISSING_CLAIM), and a store that cannot answer
@@ -398,7 +412,8 @@ class Verifier {
    */
   constructor(key, opts) {
     const w = 'new Verifier';
-    const keys = verifyKeys(w, key);
+    const remote = remoteHandle(key);
+    const keys = remote === undefined ? verifierKeys(w, key) : undefined;
     let denylist;
     let extra;
     let policy = opts;
@@ -415,9 +430,12 @@ class Verifier {
       policy = rest;
     }
     const json = validationJson(w, policy, extra);
-    this.#native = call(() => new native.Verifier(keys, json, denylist));
-    // With a denylist every verification asks the store: always off the loop.
-    this.#cheap = keys.isCheap && denylist === undefined;
+    this.#native = call(() =>
+      remote === undefined ? new native.Verifier(keys, json, denylist) : native.Verifier.remote(remote, json, denylist),
+    );
+    // With a denylist every verification asks the store, with a remote key
+    // set it may fetch: always off the loop.
+    this.#cheap = remote === undefined && keys.isCheap && denylist === undefined;
   }
 
   /**
@@ -438,8 +456,8 @@ class Verifier {
 
   /**
    * `verify` off the event loop: on the libuv thread pool for RSA, EC and
-   * Ed25519 keys and whenever there is a denylist to consult; HMAC-only
-   * verifiers without one run inline (cheaper than the trip).
+   * Ed25519 keys, remote key sets, and whenever there is a denylist to
+   * consult; HMAC-only verifiers without one run inline (cheaper than the trip).
    * @param {string} token
    * @returns {Promise<object>}
    */
@@ -611,6 +629,7 @@ module.exports = {
   TesseraError,
   jwt,
   jws,
+  jwks,
   cookies,
   sessions,
   errorCodes,

@@ -29,9 +29,10 @@ function isTessera(code, claim) {
 
 test('exports', () => {
   assert.equal(typeof tessera.version, 'string');
-  assert.equal(errorCodes.length, 26);
+  assert.equal(errorCodes.length, 27);
   assert.equal(errorCodes[0], 'MALFORMED');
   assert.equal(errorCodes[25], 'INTERNAL');
+  assert.equal(errorCodes[26], 'JWKS_UNAVAILABLE');
   assert.deepEqual([...algorithms], ['HS256', 'HS384', 'HS512', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'EdDSA']);
   assert.ok(Object.isFrozen(jwt) && Object.isFrozen(jws) && Object.isFrozen(errorCodes));
 });

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import tessera, { Key, KeySet, Verifier, TesseraError, jwt, jws, cookies, errorCodes, algorithms, version } from 'tessera';
+import tessera, { Key, KeySet, Verifier, TesseraError, jwt, jws, jwks, cookies, errorCodes, algorithms, version } from 'tessera';
 
 const require = createRequire(import.meta.url);
 
@@ -16,6 +16,7 @@ test('ESM named and default exports are the CommonJS objects', () => {
   assert.equal(TesseraError, cjs.TesseraError);
   assert.equal(jwt, cjs.jwt);
   assert.equal(jws, cjs.jws);
+  assert.equal(jwks, cjs.jwks);
   assert.equal(cookies, cjs.cookies);
   assert.equal(errorCodes, cjs.errorCodes);
   assert.equal(algorithms, cjs.algorithms);

@@ -35,3 +35,11 @@ const esmSession: sessions.Session | null = await esmManager.load(esmId);
 const ssOpts: ServerSessionOptions = { manager: esmManager, onConflict: 'error' };
 const bOpts: BearerOptions = { verifier: new Verifier(key.public(), { denylist: new sessions.Denylist(esmStore) }) };
 console.log(esmSession, serverSession(ssOpts), bearer(bOpts), sessions === tessera.sessions);
+
+// Remote JWKS from ESM.
+import { jwks } from 'tessera';
+import type { JwksStatus } from 'tessera';
+const remoteEsm = new jwks.RemoteKeySet('https://issuer.example/jwks.json', { maxAge: 600, timeout: 2 });
+const remoteStatus: JwksStatus = remoteEsm.status();
+const remoteVerifier: Verifier = new Verifier(remoteEsm, { audience: 'api' });
+console.log(remoteStatus.state, remoteVerifier, jwks === tessera.jwks, remoteEsm.url);

@@ -331,3 +331,40 @@ function serverSessionUsage(manager: sessions.SessionManager, verifier: Verifier
   bearer({ verifier: Key.hmac('0123456789abcdef0123456789abcdef') });
 }
 void serverSessionUsage;
+
+// ------------------------------------------------------------------ jwks
+import { jwks } from 'tessera';
+import type { JwksStatus, RemoteKeySetOptions } from 'tessera';
+
+async function jwksUsage(): Promise<void> {
+  const opts: RemoteKeySetOptions = {
+    maxAge: 300, minAge: 30, cooldown: 30, timeout: 5, maxBytes: 524288, negativeTtl: 300, maxStale: null, maxRedirects: 3,
+  };
+  const remote = new jwks.RemoteKeySet('https://issuer.example/.well-known/jwks.json', opts);
+  const withCa = new tessera.jwks.RemoteKeySet('https://idp.internal/jwks', { caPem: Buffer.from('pem'), maxStale: 3600 });
+  const url: string = remote.url;
+  const keys: KeySet = await remote.keys();
+  const refreshed: KeySet = await remote.refresh();
+  const status: JwksStatus = remote.status();
+  const state: 'empty' | 'fresh' | 'stale' = status.state;
+  const when: Date | null = status.fetchedAt ?? status.freshUntil ?? status.lastErrorAt;
+  const code: ErrorCode | undefined = status.lastError?.code;
+  const counts: number = status.keys + status.requests + status.generation + (status.fresh ? 1 : 0);
+  const exported: string | null = remote.exportCache();
+  if (exported !== null) withCa.importCache(exported);
+  const verifier = new Verifier(remote, { issuer: 'https://issuer.example', audience: 'api' });
+  const claims: JwtClaims = await verifier.verifyAsync('token');
+  const jwksCode: ErrorCode = 'JWKS_UNAVAILABLE';
+  // @ts-expect-error snake_case is the core's name, not the JS option
+  new jwks.RemoteKeySet('https://a', { max_age: 5 });
+  // @ts-expect-error durations are numbers (seconds)
+  new jwks.RemoteKeySet('https://a', { timeout: '5' });
+  // @ts-expect-error the URL is required
+  new jwks.RemoteKeySet();
+  // @ts-expect-error importCache takes the exported text
+  remote.importCache({ url: 'https://a' });
+  // @ts-expect-error a RemoteKeySet is not a KeySet (jwt.decode is sync)
+  jwt.decode('token', remote);
+  console.log(url, keys, refreshed, state, when, code, counts, claims, jwksCode);
+}
+void jwksUsage;

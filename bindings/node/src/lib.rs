@@ -17,12 +17,16 @@
 //! * Store I/O (`session`: sessions, the JWT denylist, refresh tokens) always
 //!   runs on the libuv pool and returns a promise; the event loop never waits
 //!   on Redis.
+//! * Remote JWKS fetches (`jwks::RemoteKeySet`, a `Verifier` on one) run on
+//!   the libuv pool too; a remote verifier's sync `verify` refuses
+//!   (`INVALID_ARGUMENT`) rather than block the event loop on a fetch.
 
 #![deny(clippy::all)]
 
 mod convert;
 pub mod cookie;
 mod errors;
+mod jwks;
 mod jws;
 mod jwt;
 mod key;
@@ -31,6 +35,7 @@ mod session;
 mod tasks;
 mod verifier;
 
+pub use jwks::RemoteKeySet;
 pub use jws::*;
 pub use jwt::*;
 pub use key::Key;

@@ -13,6 +13,7 @@ use napi_derive::napi;
 
 use crate::convert::{validation, JsStr};
 use crate::errors::{to_js_err, Result};
+use crate::jwks::RemoteKeySet;
 use crate::keyset::KeySet;
 use crate::session::Denylist;
 use crate::tasks::VerifyTask;
@@ -21,9 +22,15 @@ use crate::tasks::VerifyTask;
 #[napi]
 pub struct Verifier {
     inner: Arc<tessera::jwt::Verifier>,
-    /// Has a denylist on a remote store: `verify` would block the event loop.
-    remote_denylist: bool,
+    /// Why `verify` would block the event loop (a denylist on Redis, keys
+    /// from a remote JWKS), if it would: then only `verifyAsync` works.
+    blocks: Option<&'static str>,
 }
+
+const REDIS_DENYLIST: &str =
+    "this verifier's denylist is on Redis: verify() would block the event loop, use verifyAsync()";
+const REMOTE_KEYS: &str = "this verifier's keys are a remote JWKS (jwks.RemoteKeySet): verify() \
+     would block the event loop on a fetch, use verifyAsync()";
 
 #[napi]
 impl Verifier {
@@ -42,18 +49,40 @@ impl Verifier {
         }
         Ok(Verifier {
             inner: Arc::new(inner),
-            remote_denylist: denylist.is_some_and(|d| d.remote),
+            blocks: denylist.is_some_and(|d| d.remote).then_some(REDIS_DENYLIST),
+        })
+    }
+
+    /// A verifier on a remote JWKS (`tessera::jwt::Verifier::remote`): keys
+    /// selected by kid from its cache, fetched as needed. Only
+    /// `verifyAsync` works (`verify` is `INVALID_ARGUMENT`).
+    #[napi(factory, catch_unwind)]
+    pub fn remote(
+        keys: &RemoteKeySet,
+        options: Option<String>,
+        denylist: Option<&Denylist>,
+    ) -> Result<Verifier> {
+        let validation = validation(options.as_deref()).map_err(to_js_err)?;
+        let mut inner =
+            tessera::jwt::Verifier::remote(keys.inner.clone(), validation).map_err(to_js_err)?;
+        if let Some(d) = denylist {
+            inner = inner.with_denylist(d.inner.clone());
+        }
+        Ok(Verifier {
+            inner: Arc::new(inner),
+            blocks: Some(REMOTE_KEYS),
         })
     }
 
     /// Verifies on the JS thread; returns the claims JSON text.
-    /// `INVALID_ARGUMENT` with a denylist on Redis (use `verifyAsync`).
+    /// `INVALID_ARGUMENT` with a denylist on Redis or keys from a remote
+    /// JWKS (use `verifyAsync`).
     #[napi(catch_unwind)]
     pub fn verify(&self, token: JsStr) -> Result<String> {
-        if self.remote_denylist {
+        if let Some(why) = self.blocks {
             return Err(to_js_err(tessera::Error::new(
                 tessera::ErrorCode::InvalidArgument,
-                "this verifier's denylist is on Redis: verify() would block the event loop, use verifyAsync()",
+                why,
             )));
         }
         self.inner
