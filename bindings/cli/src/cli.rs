@@ -85,7 +85,7 @@ pub struct SignArgs {
 
 #[derive(Args, Debug)]
 #[command(after_help = AFTER)]
-#[command(group(ArgGroup::new("keysource").required(true).args(["key", "jwks"])))]
+#[command(group(ArgGroup::new("keysource").required(true).args(["key", "jwks", "jwks_url"])))]
 pub struct VerifyArgs {
     /// Verification key file: PEM, DER, JWK (or JWKS), or a raw secret with --secret.
     #[arg(long, value_name = "FILE")]
@@ -93,6 +93,11 @@ pub struct VerifyArgs {
     /// A JWKS file ({"keys":[...]}); the token's kid selects the key.
     #[arg(long, value_name = "FILE", conflicts_with = "secret")]
     pub jwks: Option<PathBuf>,
+    /// A JWKS URL (an identity provider's jwks_uri): https, or http to a
+    /// loopback host; fetched once with a 5 s deadline, the token's kid
+    /// selects the key. JWKS_UNAVAILABLE (exit 1) when it cannot be fetched.
+    #[arg(long, value_name = "URL", conflicts_with_all = ["secret", "kid"])]
+    pub jwks_url: Option<String>,
     /// Accepted algorithm (repeatable; default: the key's). With --key, a key
     /// that has no alg of its own is bound to the first --alg of its type.
     #[arg(long = "alg", value_name = "ALG")]

@@ -1,5 +1,6 @@
 //! The subcommands: convert arguments, call the core, print the result.
 
+use tessera::jwks::{RemoteKeySet, RemoteOptions};
 use tessera::jwt::{self, Validation, Verifier};
 use tessera::{Algorithm, ErrorCode, Key, KeySet};
 
@@ -62,7 +63,10 @@ fn verify(a: VerifyArgs) -> Result<(), Failure> {
         .iter()
         .map(|n| input::alg(n))
         .collect::<Result<Vec<_>, _>>()?;
-    let keys = verify_keys(&a, &algs)?;
+    let keys = match &a.jwks_url {
+        Some(_) => KeySet::default(),
+        None => verify_keys(&a, &algs)?,
+    };
 
     let mut v = Validation::default();
     if !algs.is_empty() {
@@ -86,7 +90,13 @@ fn verify(a: VerifyArgs) -> Result<(), Failure> {
     v.max_age = a.max_age.or(v.max_age);
     v.typ = a.typ.or(v.typ);
     v.now = a.now.or(v.now);
-    let verifier = Verifier::new(keys, v).or_usage()?;
+    let verifier = match a.jwks_url {
+        Some(url) => {
+            let remote = RemoteKeySet::new(&url, RemoteOptions::default()).or_usage()?;
+            Verifier::remote(remote, v).or_usage()?
+        }
+        None => Verifier::new(keys, v).or_usage()?,
+    };
 
     let token = input::token_bytes(a.token)?;
     let claims = verifier

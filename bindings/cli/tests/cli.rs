@@ -253,6 +253,68 @@ fn jwks_files_and_key_selection() {
         .fails(2, "INVALID_KEY");
 }
 
+/// Serves `body` for every request on a loopback port until dropped;
+/// counts the requests.
+struct JwksServer {
+    url: String,
+    hits: std::sync::Arc<AtomicUsize>,
+}
+
+impl JwksServer {
+    fn start(body: String) -> JwksServer {
+        use std::io::{BufRead, BufReader};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}/jwks", listener.local_addr().unwrap());
+        let hits = std::sync::Arc::new(AtomicUsize::new(0));
+        let counter = hits.clone();
+        std::thread::spawn(move || {
+            for conn in listener.incoming().flatten() {
+                let mut reader = BufReader::new(conn);
+                let mut line = String::new();
+                while reader.read_line(&mut line).is_ok_and(|n| n > 0) && line != "\r\n" {
+                    line.clear();
+                }
+                counter.fetch_add(1, Ordering::SeqCst);
+                let reply = format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                let _ = reader.get_mut().write_all(reply.as_bytes());
+            }
+        });
+        JwksServer { url, hits }
+    }
+}
+
+#[test]
+fn verify_against_a_jwks_url() {
+    let d = Dir::new("jwks-url");
+    let a = d.write("a.jwk", d.ok(&["keygen", "ES256", "--kid", "a"]));
+    let other = d.write("o.jwk", d.ok(&["keygen", "ES256", "--kid", "o"]));
+    let claims = r#"{"exp":4102444800}"#;
+    let token = d.ok(&["sign", "--key", &a, claims]);
+    let stranger = d.ok(&["sign", "--key", &other, claims]);
+    let server = JwksServer::start(d.ok(&["jwks", &a]));
+
+    assert_eq!(d.ok(&["verify", "--jwks-url", &server.url, &token]), claims);
+    assert_eq!(server.hits.load(Ordering::SeqCst), 1);
+    // An unknown kid: the one allowed refetch, then KEY_NOT_FOUND.
+    d.run(&["verify", "--jwks-url", &server.url, &stranger])
+        .rejected("KEY_NOT_FOUND");
+    assert_eq!(server.hits.load(Ordering::SeqCst), 3);
+    // Only https, or http to loopback.
+    d.run(&["verify", "--jwks-url", "http://issuer.example/jwks", &token])
+        .fails(2, "INVALID_ARGUMENT");
+    // Nothing listening: the URL is in the message.
+    let closed = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        format!("http://{}/jwks", l.local_addr().unwrap())
+    };
+    let o = d.run(&["verify", "--jwks-url", &closed, &token]);
+    o.rejected("JWKS_UNAVAILABLE");
+    assert!(o.stderr.contains(&closed), "{o:#?}");
+}
+
 #[test]
 fn raw_secret_files() {
     let d = Dir::new("secret");
