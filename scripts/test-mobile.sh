@@ -6,7 +6,8 @@
 #      exported by the library (no Swift toolchain here: see mobile/README.md)
 #   4. the Kotlin JUnit suite on the JVM, incl. every cookie vector file, the
 #      mutation vectors (MutationsTest: every bit flip, truncation, extension),
-#      the cookie API, the session scenario vectors and the session API, run inside
+#      the cookie API, the session scenario vectors and the session API, the
+#      remote JWKS (JwksTest: a loopback HTTP server inside the JVM), run inside
 #      tests/redis/with-redis with TESSERA_REQUIRE_REDIS=1 so the Redis tests
 #      (standalone and Cluster) run and cannot be skipped (Maven fetches the
 #      Kotlin compiler, JNA and JUnit from Maven Central on the first run, into
@@ -52,7 +53,7 @@ echo "$(echo "$declared" | wc -l) FFI functions declared, all exported"
 grep -q 'header "TesseraFFI.h"' "$headers/module.modulemap"
 bash -n mobile/swift/build-xcframework.sh
 
-step "Kotlin on the JVM (mvn test: token, cookie and session vectors, threads, API; Redis and Cluster)"
+step "Kotlin on the JVM (mvn test: token, cookie and session vectors, threads, API, remote JWKS; Redis and Cluster)"
 log="$(mktemp)"
 mvn_args=(-B --no-transfer-progress test "-Dtessera.library.dir=$CARGO_TARGET_DIR/debug")
 [ -n "${MAVEN_REPO_LOCAL:-}" ] && mvn_args+=("-Dmaven.repo.local=$MAVEN_REPO_LOCAL")

@@ -15,6 +15,7 @@
 //! | [`Key`] | `Key.hmac(…)`, `Key.fromPem(…)`, `Key.fromJwk(…)`, `Key.generate(…)` | `Key.hmac(…)`, … |
 //! | [`KeySet`] | `KeySet(listOf(k))`, `KeySet.fromJwks(json)` | `KeySet(keys:)`, `KeySet.fromJwks(jwks:)` |
 //! | [`Validation`], [`Verifier`] | `Verifier(keys, Validation(issuer = listOf("…")))` | `Verifier(keys:validation:)` |
+//! | [`RemoteKeySet`] ([`RemoteOptions`], [`JwksStatus`]), `Verifier::remote` | `RemoteKeySet(url, RemoteOptions(maxAge = 60.0))`, `Verifier.remote(jwks, validation)` (blocking calls) | `RemoteKeySet(url:options:)`, `Verifier.remote(keys:validation:)` |
 //! | [`jwt_encode`], [`jwt_decode_unverified`] | `jwtEncode(…)`, `jwtDecodeUnverified(…)` | same |
 //! | [`TesseraError`] | `TesseraException.Failed` (`.code`, `.detail`, `.claim`) | `TesseraError.Failed` |
 //! | [`SessionCookie`], [`FlaskCookie`], [`Signer`], [`TimestampSigner`], [`UrlSafeTimedSerializer`], [`ExpressCookieSession`], [`ExpressSessionId`], [`RailsCookie`], [`CsrfTokens`] | same names | same names |
@@ -25,6 +26,7 @@
 
 mod cookie;
 mod errors;
+mod jwks;
 mod jws;
 mod jwt;
 mod key;
@@ -41,6 +43,7 @@ pub use cookie::{
     UrlSafeTimedSerializer,
 };
 pub use errors::{error_code_string, TesseraError};
+pub use jwks::{JwksState, JwksStatus, RemoteKeySet, RemoteOptions};
 pub use jws::{jws_sign, jws_verify, jws_verify_detached};
 pub use jwt::{
     jwt_decode, jwt_decode_unverified, jwt_encode, jwt_encode_with_key_set, UnverifiedToken,

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use tessera::Algorithm;
 
+use crate::jwks::RemoteKeySet;
 use crate::keyset::KeySet;
 use crate::session::Denylist;
 use crate::{Result, TesseraError};
@@ -170,6 +171,26 @@ impl Verifier {
         denylist: Option<Arc<Denylist>>,
     ) -> Result<Arc<Self>> {
         let mut inner = tessera::jwt::Verifier::new(keys.inner.clone(), validation.try_into()?)?;
+        if let Some(d) = denylist {
+            inner = inner.with_denylist(d.inner.clone());
+        }
+        Ok(Arc::new(Verifier { inner }))
+    }
+
+    /// A verifier on a remote JWKS: every verification takes the set's
+    /// current keys and selects by `kid`; a `kid` the set lacks makes it
+    /// refetch (at most once per cooldown) before the answer is
+    /// `KEY_NOT_FOUND`, and with no usable keys the answer is
+    /// `JWKS_UNAVAILABLE`. Nothing is fetched here; `verify` may fetch, so it
+    /// blocks (call it off the main thread). `validation` and `denylist` as
+    /// for the constructor.
+    #[uniffi::constructor(default(denylist = None, validation))]
+    pub fn remote(
+        keys: Arc<RemoteKeySet>,
+        validation: Validation,
+        denylist: Option<Arc<Denylist>>,
+    ) -> Result<Arc<Self>> {
+        let mut inner = tessera::jwt::Verifier::remote(keys.inner.clone(), validation.try_into()?)?;
         if let Some(d) = denylist {
             inner = inner.with_denylist(d.inner.clone());
         }

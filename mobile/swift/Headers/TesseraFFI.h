@@ -548,6 +548,51 @@ RustBuffer uniffi_tessera_uniffi_fn_method_railscookie_decrypt(uint64_t ptr, Rus
 RustBuffer uniffi_tessera_uniffi_fn_method_railscookie_encrypt(uint64_t ptr, RustBuffer json, RustBuffer expires_at_ms, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TESSERA_UNIFFI_FN_CLONE_REMOTEKEYSET
+#define UNIFFI_FFIDEF_UNIFFI_TESSERA_UNIFFI_FN_CLONE_REMOTEKEYSET
+uint64_t uniffi_tessera_uniffi_fn_clone_remotekeyset(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TESSERA_UNIFFI_FN_FREE_REMOTEKEYSET
+#define UNIFFI_FFIDEF_UNIFFI_TESSERA_UNIFFI_FN_FREE_REMOTEKEYSET
+void uniffi_tessera_uniffi_fn_free_remotekeyset(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TESSERA_UNIFFI_FN_CONSTRUCTOR_REMOTEKEYSET_NEW
+#define UNIFFI_FFIDEF_UNIFFI_TESSERA_UNIFFI_FN_CONSTRUCTOR_REMOTEKEYSET_NEW
+uint64_t uniffi_tessera_uniffi_fn_constructor_remotekeyset_new(RustBuffer url, RustBuffer options, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TESSERA_UNIFFI_FN_METHOD_REMOTEKEYSET_EXPORT_CACHE
+#define UNIFFI_FFIDEF_UNIFFI_TESSERA_UNIFFI_FN_METHOD_REMOTEKEYSET_EXPORT_CACHE
+RustBuffer uniffi_tessera_uniffi_fn_method_remotekeyset_export_cache(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TESSERA_UNIFFI_FN_METHOD_REMOTEKEYSET_IMPORT_CACHE
+#define UNIFFI_FFIDEF_UNIFFI_TESSERA_UNIFFI_FN_METHOD_REMOTEKEYSET_IMPORT_CACHE
+void uniffi_tessera_uniffi_fn_method_remotekeyset_import_cache(uint64_t ptr, RustBuffer data, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TESSERA_UNIFFI_FN_METHOD_REMOTEKEYSET_KEYS
+#define UNIFFI_FFIDEF_UNIFFI_TESSERA_UNIFFI_FN_METHOD_REMOTEKEYSET_KEYS
+uint64_t uniffi_tessera_uniffi_fn_method_remotekeyset_keys(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TESSERA_UNIFFI_FN_METHOD_REMOTEKEYSET_REFRESH
+#define UNIFFI_FFIDEF_UNIFFI_TESSERA_UNIFFI_FN_METHOD_REMOTEKEYSET_REFRESH
+uint64_t uniffi_tessera_uniffi_fn_method_remotekeyset_refresh(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TESSERA_UNIFFI_FN_METHOD_REMOTEKEYSET_STATUS
+#define UNIFFI_FFIDEF_UNIFFI_TESSERA_UNIFFI_FN_METHOD_REMOTEKEYSET_STATUS
+RustBuffer uniffi_tessera_uniffi_fn_method_remotekeyset_status(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TESSERA_UNIFFI_FN_METHOD_REMOTEKEYSET_URL
+#define UNIFFI_FFIDEF_UNIFFI_TESSERA_UNIFFI_FN_METHOD_REMOTEKEYSET_URL
+RustBuffer uniffi_tessera_uniffi_fn_method_remotekeyset_url(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_TESSERA_UNIFFI_FN_CLONE_KEY
 #define UNIFFI_FFIDEF_UNIFFI_TESSERA_UNIFFI_FN_CLONE_KEY
 uint64_t uniffi_tessera_uniffi_fn_clone_key(uint64_t handle, RustCallStatus *_Nonnull out_status
@@ -846,6 +891,11 @@ void uniffi_tessera_uniffi_fn_free_verifier(uint64_t handle, RustCallStatus *_No
 #ifndef UNIFFI_FFIDEF_UNIFFI_TESSERA_UNIFFI_FN_CONSTRUCTOR_VERIFIER_NEW
 #define UNIFFI_FFIDEF_UNIFFI_TESSERA_UNIFFI_FN_CONSTRUCTOR_VERIFIER_NEW
 uint64_t uniffi_tessera_uniffi_fn_constructor_verifier_new(uint64_t keys, RustBuffer validation, RustBuffer denylist, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TESSERA_UNIFFI_FN_CONSTRUCTOR_VERIFIER_REMOTE
+#define UNIFFI_FFIDEF_UNIFFI_TESSERA_UNIFFI_FN_CONSTRUCTOR_VERIFIER_REMOTE
+uint64_t uniffi_tessera_uniffi_fn_constructor_verifier_remote(uint64_t keys, RustBuffer validation, RustBuffer denylist, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_TESSERA_UNIFFI_FN_METHOD_VERIFIER_VERIFY
@@ -1466,6 +1516,42 @@ uint16_t uniffi_tessera_uniffi_checksum_method_railscookie_encrypt(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TESSERA_UNIFFI_CHECKSUM_METHOD_REMOTEKEYSET_EXPORT_CACHE
+#define UNIFFI_FFIDEF_UNIFFI_TESSERA_UNIFFI_CHECKSUM_METHOD_REMOTEKEYSET_EXPORT_CACHE
+uint16_t uniffi_tessera_uniffi_checksum_method_remotekeyset_export_cache(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TESSERA_UNIFFI_CHECKSUM_METHOD_REMOTEKEYSET_IMPORT_CACHE
+#define UNIFFI_FFIDEF_UNIFFI_TESSERA_UNIFFI_CHECKSUM_METHOD_REMOTEKEYSET_IMPORT_CACHE
+uint16_t uniffi_tessera_uniffi_checksum_method_remotekeyset_import_cache(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TESSERA_UNIFFI_CHECKSUM_METHOD_REMOTEKEYSET_KEYS
+#define UNIFFI_FFIDEF_UNIFFI_TESSERA_UNIFFI_CHECKSUM_METHOD_REMOTEKEYSET_KEYS
+uint16_t uniffi_tessera_uniffi_checksum_method_remotekeyset_keys(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TESSERA_UNIFFI_CHECKSUM_METHOD_REMOTEKEYSET_REFRESH
+#define UNIFFI_FFIDEF_UNIFFI_TESSERA_UNIFFI_CHECKSUM_METHOD_REMOTEKEYSET_REFRESH
+uint16_t uniffi_tessera_uniffi_checksum_method_remotekeyset_refresh(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TESSERA_UNIFFI_CHECKSUM_METHOD_REMOTEKEYSET_STATUS
+#define UNIFFI_FFIDEF_UNIFFI_TESSERA_UNIFFI_CHECKSUM_METHOD_REMOTEKEYSET_STATUS
+uint16_t uniffi_tessera_uniffi_checksum_method_remotekeyset_status(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TESSERA_UNIFFI_CHECKSUM_METHOD_REMOTEKEYSET_URL
+#define UNIFFI_FFIDEF_UNIFFI_TESSERA_UNIFFI_CHECKSUM_METHOD_REMOTEKEYSET_URL
+uint16_t uniffi_tessera_uniffi_checksum_method_remotekeyset_url(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_TESSERA_UNIFFI_CHECKSUM_METHOD_KEY_ALG
 #define UNIFFI_FFIDEF_UNIFFI_TESSERA_UNIFFI_CHECKSUM_METHOD_KEY_ALG
 uint16_t uniffi_tessera_uniffi_checksum_method_key_alg(void
@@ -1724,6 +1810,12 @@ uint16_t uniffi_tessera_uniffi_checksum_constructor_railscookie_new(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TESSERA_UNIFFI_CHECKSUM_CONSTRUCTOR_REMOTEKEYSET_NEW
+#define UNIFFI_FFIDEF_UNIFFI_TESSERA_UNIFFI_CHECKSUM_CONSTRUCTOR_REMOTEKEYSET_NEW
+uint16_t uniffi_tessera_uniffi_checksum_constructor_remotekeyset_new(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_TESSERA_UNIFFI_CHECKSUM_CONSTRUCTOR_KEY_FROM_JWK
 #define UNIFFI_FFIDEF_UNIFFI_TESSERA_UNIFFI_CHECKSUM_CONSTRUCTOR_KEY_FROM_JWK
 uint16_t uniffi_tessera_uniffi_checksum_constructor_key_from_jwk(void
@@ -1793,6 +1885,12 @@ uint16_t uniffi_tessera_uniffi_checksum_constructor_sessionmanager_new(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_TESSERA_UNIFFI_CHECKSUM_CONSTRUCTOR_VERIFIER_NEW
 #define UNIFFI_FFIDEF_UNIFFI_TESSERA_UNIFFI_CHECKSUM_CONSTRUCTOR_VERIFIER_NEW
 uint16_t uniffi_tessera_uniffi_checksum_constructor_verifier_new(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TESSERA_UNIFFI_CHECKSUM_CONSTRUCTOR_VERIFIER_REMOTE
+#define UNIFFI_FFIDEF_UNIFFI_TESSERA_UNIFFI_CHECKSUM_CONSTRUCTOR_VERIFIER_REMOTE
+uint16_t uniffi_tessera_uniffi_checksum_constructor_verifier_remote(void
     
 );
 #endif

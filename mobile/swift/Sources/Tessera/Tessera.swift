@@ -2908,6 +2908,269 @@ public func FfiConverterTypeRefreshTokens_lower(_ value: RefreshTokens) -> UInt6
 
 
 /**
+ * A JWKS fetched from a URL and cached, so that the provider being slow or
+ * down never becomes an outage: fresh for the response's `max-age` (within
+ * `minAge`..`maxAge`), the last good set served while refreshes fail
+ * (`status().state` is then `STALE`), an unknown kid refetched at most once
+ * per `cooldown` with concurrent callers sharing one request. Only `https`
+ * URLs, or `http` to a loopback host (tests, sidecars); redirects only to
+ * the same scheme; a token's `jku`/`x5u` is never fetched.
+ *
+ * Thread-safe. **Blocking**: `keys`, `refresh` (and a remote `Verifier`'s
+ * `verify`) may wait for the network up to about `timeout`: call them off the
+ * main thread (Kotlin `withContext(Dispatchers.IO)`).
+ */
+public protocol RemoteKeySetProtocol: AnyObject, Sendable {
+    
+    /**
+     * The cache as JSON text, for `importCache` in another process (a cold
+     * start): the URL, fetch times and the public JWKS. `null`/`nil` while
+     * nothing is cached.
+     */
+    func exportCache()  -> String?
+    
+    /**
+     * Loads an exported cache. `INVALID_ARGUMENT` when it is for another URL
+     * or not an export; ignored when the cache already holds a newer set.
+     */
+    func importCache(data: String) throws 
+    
+    /**
+     * The current set: the cached one while fresh; otherwise it is refetched
+     * (one request for all concurrent callers), and if that fails the stale
+     * set is served. `JWKS_UNAVAILABLE` (naming the URL) when there is no
+     * usable set at all. Blocks.
+     */
+    func keys() throws  -> KeySet
+    
+    /**
+     * Fetches now, whatever the cache holds. On failure throws
+     * `JWKS_UNAVAILABLE` and the cached set stays. Blocks.
+     */
+    func refresh() throws  -> KeySet
+    
+    /**
+     * The cache's state (never blocks on the network).
+     */
+    func status()  -> JwksStatus
+    
+    /**
+     * The URL (without any user info).
+     */
+    func url()  -> String
+    
+}
+/**
+ * A JWKS fetched from a URL and cached, so that the provider being slow or
+ * down never becomes an outage: fresh for the response's `max-age` (within
+ * `minAge`..`maxAge`), the last good set served while refreshes fail
+ * (`status().state` is then `STALE`), an unknown kid refetched at most once
+ * per `cooldown` with concurrent callers sharing one request. Only `https`
+ * URLs, or `http` to a loopback host (tests, sidecars); redirects only to
+ * the same scheme; a token's `jku`/`x5u` is never fetched.
+ *
+ * Thread-safe. **Blocking**: `keys`, `refresh` (and a remote `Verifier`'s
+ * `verify`) may wait for the network up to about `timeout`: call them off the
+ * main thread (Kotlin `withContext(Dispatchers.IO)`).
+ */
+open class RemoteKeySet: RemoteKeySetProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_tessera_uniffi_fn_clone_remotekeyset(self.handle, $0) }
+    }
+    /**
+     * A key set for `url`; nothing is fetched until keys are needed.
+     * `INVALID_ARGUMENT` for a URL that is not `https` (or `http` to a
+     * loopback host) or for bad options.
+     */
+public convenience init(url: String, options: RemoteOptions = RemoteOptions())throws  {
+    let handle =
+        try rustCallWithError(FfiConverterTypeTesseraError_lift) {
+        uniffiCallStatus in
+    uniffi_tessera_uniffi_fn_constructor_remotekeyset_new(
+        FfiConverterString.lower(url),
+        FfiConverterTypeRemoteOptions_lower(options),uniffiCallStatus
+    )
+}
+    self.init(unsafeFromHandle: handle)
+}
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_tessera_uniffi_fn_free_remotekeyset(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * The cache as JSON text, for `importCache` in another process (a cold
+     * start): the URL, fetch times and the public JWKS. `null`/`nil` while
+     * nothing is cached.
+     */
+open func exportCache() -> String?  {
+    return try!  FfiConverterOptionString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_tessera_uniffi_fn_method_remotekeyset_export_cache(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Loads an exported cache. `INVALID_ARGUMENT` when it is for another URL
+     * or not an export; ignored when the cache already holds a newer set.
+     */
+open func importCache(data: String)throws   {try rustCallWithError(FfiConverterTypeTesseraError_lift) {
+        uniffiCallStatus in
+    uniffi_tessera_uniffi_fn_method_remotekeyset_import_cache(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(data),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * The current set: the cached one while fresh; otherwise it is refetched
+     * (one request for all concurrent callers), and if that fails the stale
+     * set is served. `JWKS_UNAVAILABLE` (naming the URL) when there is no
+     * usable set at all. Blocks.
+     */
+open func keys()throws  -> KeySet  {
+    return try  FfiConverterTypeKeySet_lift(try rustCallWithError(FfiConverterTypeTesseraError_lift) {
+        uniffiCallStatus in
+    uniffi_tessera_uniffi_fn_method_remotekeyset_keys(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Fetches now, whatever the cache holds. On failure throws
+     * `JWKS_UNAVAILABLE` and the cached set stays. Blocks.
+     */
+open func refresh()throws  -> KeySet  {
+    return try  FfiConverterTypeKeySet_lift(try rustCallWithError(FfiConverterTypeTesseraError_lift) {
+        uniffiCallStatus in
+    uniffi_tessera_uniffi_fn_method_remotekeyset_refresh(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The cache's state (never blocks on the network).
+     */
+open func status() -> JwksStatus  {
+    return try!  FfiConverterTypeJwksStatus_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_tessera_uniffi_fn_method_remotekeyset_status(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The URL (without any user info).
+     */
+open func url() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_tessera_uniffi_fn_method_remotekeyset_url(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRemoteKeySet: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = RemoteKeySet
+
+    public static func lift(_ handle: UInt64) throws -> RemoteKeySet {
+        return RemoteKeySet(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: RemoteKeySet) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> RemoteKeySet {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: RemoteKeySet, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRemoteKeySet_lift(_ handle: UInt64) throws -> RemoteKeySet {
+    return try FfiConverterTypeRemoteKeySet.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRemoteKeySet_lower(_ value: RemoteKeySet) -> UInt64 {
+    return FfiConverterTypeRemoteKeySet.lower(value)
+}
+
+
+
+
+
+
+/**
  * Tessera's session cookie: signed (HMAC-SHA256) or `encrypted`
  * (AES-256-GCM), bound to its cookie `name` (`null`: `session`), with an
  * authenticated issued-at checked against `maxAge` (seconds; `null`: any
@@ -4216,6 +4479,26 @@ public convenience init(keys: KeySet, validation: Validation = Validation(), den
     }
 
     
+    /**
+     * A verifier on a remote JWKS: every verification takes the set's
+     * current keys and selects by `kid`; a `kid` the set lacks makes it
+     * refetch (at most once per cooldown) before the answer is
+     * `KEY_NOT_FOUND`, and with no usable keys the answer is
+     * `JWKS_UNAVAILABLE`. Nothing is fetched here; `verify` may fetch, so it
+     * blocks (call it off the main thread). `validation` and `denylist` as
+     * for the constructor.
+     */
+public static func remote(keys: RemoteKeySet, validation: Validation = Validation(), denylist: Denylist? = nil)throws  -> Verifier  {
+    return try  FfiConverterTypeVerifier_lift(try rustCallWithError(FfiConverterTypeTesseraError_lift) {
+        uniffiCallStatus in
+    uniffi_tessera_uniffi_fn_constructor_verifier_remote(
+        FfiConverterTypeRemoteKeySet_lower(keys),
+        FfiConverterTypeValidation_lower(validation),
+        FfiConverterOptionTypeDenylist.lower(denylist),uniffiCallStatus
+    )
+})
+}
+    
 
     
     /**
@@ -4778,6 +5061,157 @@ public func FfiConverterTypeExpressVerified_lower(_ value: ExpressVerified) -> R
 
 
 /**
+ * A report on a [`RemoteKeySet`]'s cache (times in Unix seconds).
+ */
+public struct JwksStatus: Equatable, Hashable {
+    /**
+     * The URL (without any user info).
+     */
+    public var url: String
+    /**
+     * Empty, fresh or stale.
+     */
+    public var state: JwksState
+    /**
+     * When the set served now was fetched.
+     */
+    public var fetchedAt: Double?
+    /**
+     * When it stops (or stopped) being fresh.
+     */
+    public var freshUntil: Double?
+    /**
+     * The code of the last attempt's error, if it failed (cleared by a
+     * success): `JWKS_UNAVAILABLE`.
+     */
+    public var lastErrorCode: ErrorCode?
+    /**
+     * That error's message (it names the URL).
+     */
+    public var lastErrorMessage: String?
+    /**
+     * When that attempt failed.
+     */
+    public var lastErrorAt: Double?
+    /**
+     * How many keys the set has.
+     */
+    public var keys: Int64
+    /**
+     * HTTP requests made (redirects not counted separately).
+     */
+    public var requests: Int64
+    /**
+     * Changes of the set (a refetch of the same keys is not one).
+     */
+    public var generation: Int64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The URL (without any user info).
+         */url: String, 
+        /**
+         * Empty, fresh or stale.
+         */state: JwksState, 
+        /**
+         * When the set served now was fetched.
+         */fetchedAt: Double?, 
+        /**
+         * When it stops (or stopped) being fresh.
+         */freshUntil: Double?, 
+        /**
+         * The code of the last attempt's error, if it failed (cleared by a
+         * success): `JWKS_UNAVAILABLE`.
+         */lastErrorCode: ErrorCode?, 
+        /**
+         * That error's message (it names the URL).
+         */lastErrorMessage: String?, 
+        /**
+         * When that attempt failed.
+         */lastErrorAt: Double?, 
+        /**
+         * How many keys the set has.
+         */keys: Int64, 
+        /**
+         * HTTP requests made (redirects not counted separately).
+         */requests: Int64, 
+        /**
+         * Changes of the set (a refetch of the same keys is not one).
+         */generation: Int64) {
+        self.url = url
+        self.state = state
+        self.fetchedAt = fetchedAt
+        self.freshUntil = freshUntil
+        self.lastErrorCode = lastErrorCode
+        self.lastErrorMessage = lastErrorMessage
+        self.lastErrorAt = lastErrorAt
+        self.keys = keys
+        self.requests = requests
+        self.generation = generation
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension JwksStatus: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeJwksStatus: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> JwksStatus {
+        return
+            try JwksStatus(
+                url: FfiConverterString.read(from: &buf), 
+                state: FfiConverterTypeJwksState.read(from: &buf), 
+                fetchedAt: FfiConverterOptionDouble.read(from: &buf), 
+                freshUntil: FfiConverterOptionDouble.read(from: &buf), 
+                lastErrorCode: FfiConverterOptionTypeErrorCode.read(from: &buf), 
+                lastErrorMessage: FfiConverterOptionString.read(from: &buf), 
+                lastErrorAt: FfiConverterOptionDouble.read(from: &buf), 
+                keys: FfiConverterInt64.read(from: &buf), 
+                requests: FfiConverterInt64.read(from: &buf), 
+                generation: FfiConverterInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: JwksStatus, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.url, into: &buf)
+        FfiConverterTypeJwksState.write(value.state, into: &buf)
+        FfiConverterOptionDouble.write(value.fetchedAt, into: &buf)
+        FfiConverterOptionDouble.write(value.freshUntil, into: &buf)
+        FfiConverterOptionTypeErrorCode.write(value.lastErrorCode, into: &buf)
+        FfiConverterOptionString.write(value.lastErrorMessage, into: &buf)
+        FfiConverterOptionDouble.write(value.lastErrorAt, into: &buf)
+        FfiConverterInt64.write(value.keys, into: &buf)
+        FfiConverterInt64.write(value.requests, into: &buf)
+        FfiConverterInt64.write(value.generation, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeJwksStatus_lift(_ buf: RustBuffer) throws -> JwksStatus {
+    return try FfiConverterTypeJwksStatus.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeJwksStatus_lower(_ value: JwksStatus) -> RustBuffer {
+    return FfiConverterTypeJwksStatus.lower(value)
+}
+
+
+/**
  * An opened session.
  */
 public struct OpenedCookie: Equatable, Hashable {
@@ -4924,6 +5358,165 @@ public func FfiConverterTypeRailsRotation_lift(_ buf: RustBuffer) throws -> Rail
 #endif
 public func FfiConverterTypeRailsRotation_lower(_ value: RailsRotation) -> RustBuffer {
     return FfiConverterTypeRailsRotation.lower(value)
+}
+
+
+/**
+ * The caching policy of a [`RemoteKeySet`]. Every field is optional:
+ * `null`/`nil` means the core's default, stated next to each field (so no
+ * default lives in a binding). Durations are seconds.
+ */
+public struct RemoteOptions: Equatable, Hashable {
+    /**
+     * How long a fetched set is fresh when the response has no
+     * `Cache-Control: max-age`, and the most a response's `max-age` can ask
+     * for. Default: 300.
+     */
+    public var maxAge: Double?
+    /**
+     * The least a response's `max-age` (or `no-cache`) can ask for.
+     * Default: 30.
+     */
+    public var minAge: Double?
+    /**
+     * The least time between two fetches caused by unknown kids, and between
+     * a failed fetch and the next attempt. Default: 30.
+     */
+    public var cooldown: Double?
+    /**
+     * The whole budget of one fetch (connect, TLS, redirects, body).
+     * Default: 5.
+     */
+    public var timeout: Double?
+    /**
+     * The largest response body accepted, in bytes. Default: 524288 (512 KiB).
+     */
+    public var maxBytes: Int64?
+    /**
+     * How long a kid still unknown after a refetch is answered
+     * `KEY_NOT_FOUND` without fetching. Default: 300.
+     */
+    public var negativeTtl: Double?
+    /**
+     * How long past its freshness a set may still be served while fetches
+     * fail. Default: for as long as they fail.
+     */
+    public var maxStale: Double?
+    /**
+     * Redirects followed per fetch (same scheme, same URL rules; more than
+     * 100 counts as 100). Default: 3.
+     */
+    public var maxRedirects: Int64?
+    /**
+     * Trust only these CA certificates (PEM) instead of the built-in roots.
+     * Default: the built-in Mozilla roots.
+     */
+    public var caPem: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * How long a fetched set is fresh when the response has no
+         * `Cache-Control: max-age`, and the most a response's `max-age` can ask
+         * for. Default: 300.
+         */maxAge: Double? = nil, 
+        /**
+         * The least a response's `max-age` (or `no-cache`) can ask for.
+         * Default: 30.
+         */minAge: Double? = nil, 
+        /**
+         * The least time between two fetches caused by unknown kids, and between
+         * a failed fetch and the next attempt. Default: 30.
+         */cooldown: Double? = nil, 
+        /**
+         * The whole budget of one fetch (connect, TLS, redirects, body).
+         * Default: 5.
+         */timeout: Double? = nil, 
+        /**
+         * The largest response body accepted, in bytes. Default: 524288 (512 KiB).
+         */maxBytes: Int64? = nil, 
+        /**
+         * How long a kid still unknown after a refetch is answered
+         * `KEY_NOT_FOUND` without fetching. Default: 300.
+         */negativeTtl: Double? = nil, 
+        /**
+         * How long past its freshness a set may still be served while fetches
+         * fail. Default: for as long as they fail.
+         */maxStale: Double? = nil, 
+        /**
+         * Redirects followed per fetch (same scheme, same URL rules; more than
+         * 100 counts as 100). Default: 3.
+         */maxRedirects: Int64? = nil, 
+        /**
+         * Trust only these CA certificates (PEM) instead of the built-in roots.
+         * Default: the built-in Mozilla roots.
+         */caPem: String? = nil) {
+        self.maxAge = maxAge
+        self.minAge = minAge
+        self.cooldown = cooldown
+        self.timeout = timeout
+        self.maxBytes = maxBytes
+        self.negativeTtl = negativeTtl
+        self.maxStale = maxStale
+        self.maxRedirects = maxRedirects
+        self.caPem = caPem
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension RemoteOptions: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRemoteOptions: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> RemoteOptions {
+        return
+            try RemoteOptions(
+                maxAge: FfiConverterOptionDouble.read(from: &buf), 
+                minAge: FfiConverterOptionDouble.read(from: &buf), 
+                cooldown: FfiConverterOptionDouble.read(from: &buf), 
+                timeout: FfiConverterOptionDouble.read(from: &buf), 
+                maxBytes: FfiConverterOptionInt64.read(from: &buf), 
+                negativeTtl: FfiConverterOptionDouble.read(from: &buf), 
+                maxStale: FfiConverterOptionDouble.read(from: &buf), 
+                maxRedirects: FfiConverterOptionInt64.read(from: &buf), 
+                caPem: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: RemoteOptions, into buf: inout [UInt8]) {
+        FfiConverterOptionDouble.write(value.maxAge, into: &buf)
+        FfiConverterOptionDouble.write(value.minAge, into: &buf)
+        FfiConverterOptionDouble.write(value.cooldown, into: &buf)
+        FfiConverterOptionDouble.write(value.timeout, into: &buf)
+        FfiConverterOptionInt64.write(value.maxBytes, into: &buf)
+        FfiConverterOptionDouble.write(value.negativeTtl, into: &buf)
+        FfiConverterOptionDouble.write(value.maxStale, into: &buf)
+        FfiConverterOptionInt64.write(value.maxRedirects, into: &buf)
+        FfiConverterOptionString.write(value.caPem, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRemoteOptions_lift(_ buf: RustBuffer) throws -> RemoteOptions {
+    return try FfiConverterTypeRemoteOptions.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRemoteOptions_lower(_ value: RemoteOptions) -> RustBuffer {
+    return FfiConverterTypeRemoteOptions.lower(value)
 }
 
 
@@ -5628,6 +6221,7 @@ public enum ErrorCode: Equatable, Hashable {
     case storeUnavailable
     case invalidArgument
     case `internal`
+    case jwksUnavailable
 
 
 
@@ -5700,6 +6294,8 @@ public struct FfiConverterTypeErrorCode: FfiConverterRustBuffer {
         case 25: return .invalidArgument
         
         case 26: return .`internal`
+        
+        case 27: return .jwksUnavailable
         
         default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -5812,6 +6408,10 @@ public struct FfiConverterTypeErrorCode: FfiConverterRustBuffer {
         case .`internal`:
             writeInt(&buf, Int32(26))
         
+        
+        case .jwksUnavailable:
+            writeInt(&buf, Int32(27))
+        
         }
     }
 }
@@ -5829,6 +6429,91 @@ public func FfiConverterTypeErrorCode_lift(_ buf: RustBuffer) throws -> ErrorCod
 #endif
 public func FfiConverterTypeErrorCode_lower(_ value: ErrorCode) -> RustBuffer {
     return FfiConverterTypeErrorCode.lower(value)
+}
+
+
+
+/**
+ * Whether the cached set is fresh: Kotlin `JwksState.FRESH`, Swift `.fresh`.
+ */
+
+public enum JwksState: Equatable, Hashable {
+    
+    /**
+     * Nothing fetched (or imported) yet.
+     */
+    case empty
+    /**
+     * Within its max age.
+     */
+    case fresh
+    /**
+     * Past its max age: served while a refresh is pending or failing.
+     */
+    case stale
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension JwksState: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeJwksState: FfiConverterRustBuffer {
+    typealias SwiftType = JwksState
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> JwksState {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .empty
+        
+        case 2: return .fresh
+        
+        case 3: return .stale
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: JwksState, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .empty:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .fresh:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .stale:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeJwksState_lift(_ buf: RustBuffer) throws -> JwksState {
+    return try FfiConverterTypeJwksState.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeJwksState_lower(_ value: JwksState) -> RustBuffer {
+    return FfiConverterTypeJwksState.lower(value)
 }
 
 
@@ -6198,6 +6883,30 @@ fileprivate struct FfiConverterOptionTypeSession: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeSession.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeErrorCode: FfiConverterRustBuffer {
+    typealias SwiftType = ErrorCode?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeErrorCode.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeErrorCode.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -6748,6 +7457,24 @@ private let initializationResult: InitializationResult = {
     if (uniffi_tessera_uniffi_checksum_method_railscookie_encrypt() != 49137) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_tessera_uniffi_checksum_method_remotekeyset_export_cache() != 23388) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tessera_uniffi_checksum_method_remotekeyset_import_cache() != 42015) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tessera_uniffi_checksum_method_remotekeyset_keys() != 28832) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tessera_uniffi_checksum_method_remotekeyset_refresh() != 56325) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tessera_uniffi_checksum_method_remotekeyset_status() != 32103) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tessera_uniffi_checksum_method_remotekeyset_url() != 20896) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_tessera_uniffi_checksum_method_key_alg() != 20099) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -6877,6 +7604,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_tessera_uniffi_checksum_constructor_railscookie_new() != 45727) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_tessera_uniffi_checksum_constructor_remotekeyset_new() != 35907) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_tessera_uniffi_checksum_constructor_key_from_jwk() != 58371) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -6911,6 +7641,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_tessera_uniffi_checksum_constructor_verifier_new() != 45280) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tessera_uniffi_checksum_constructor_verifier_remote() != 9221) {
         return InitializationResult.apiChecksumMismatch
     }
 

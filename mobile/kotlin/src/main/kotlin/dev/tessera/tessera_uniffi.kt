@@ -769,6 +769,18 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_tessera_uniffi_checksum_method_railscookie_encrypt(
     ): Int
+    external fun uniffi_tessera_uniffi_checksum_method_remotekeyset_export_cache(
+    ): Int
+    external fun uniffi_tessera_uniffi_checksum_method_remotekeyset_import_cache(
+    ): Int
+    external fun uniffi_tessera_uniffi_checksum_method_remotekeyset_keys(
+    ): Int
+    external fun uniffi_tessera_uniffi_checksum_method_remotekeyset_refresh(
+    ): Int
+    external fun uniffi_tessera_uniffi_checksum_method_remotekeyset_status(
+    ): Int
+    external fun uniffi_tessera_uniffi_checksum_method_remotekeyset_url(
+    ): Int
     external fun uniffi_tessera_uniffi_checksum_method_key_alg(
     ): Int
     external fun uniffi_tessera_uniffi_checksum_method_key_is_private(
@@ -855,6 +867,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_tessera_uniffi_checksum_constructor_railscookie_new(
     ): Int
+    external fun uniffi_tessera_uniffi_checksum_constructor_remotekeyset_new(
+    ): Int
     external fun uniffi_tessera_uniffi_checksum_constructor_key_from_jwk(
     ): Int
     external fun uniffi_tessera_uniffi_checksum_constructor_key_from_pem(
@@ -878,6 +892,8 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_tessera_uniffi_checksum_constructor_sessionmanager_new(
     ): Int
     external fun uniffi_tessera_uniffi_checksum_constructor_verifier_new(
+    ): Int
+    external fun uniffi_tessera_uniffi_checksum_constructor_verifier_remote(
     ): Int
     external fun ffi_tessera_uniffi_uniffi_contract_version(
     ): Int
@@ -1021,6 +1037,24 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_tessera_uniffi_fn_method_railscookie_encrypt(`ptr`: Long,`json`: RustBuffer.ByValue,`expiresAtMs`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_tessera_uniffi_fn_clone_remotekeyset(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_tessera_uniffi_fn_free_remotekeyset(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_tessera_uniffi_fn_constructor_remotekeyset_new(`url`: RustBuffer.ByValue,`options`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_tessera_uniffi_fn_method_remotekeyset_export_cache(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_tessera_uniffi_fn_method_remotekeyset_import_cache(`ptr`: Long,`data`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_tessera_uniffi_fn_method_remotekeyset_keys(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_tessera_uniffi_fn_method_remotekeyset_refresh(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_tessera_uniffi_fn_method_remotekeyset_status(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_tessera_uniffi_fn_method_remotekeyset_url(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_tessera_uniffi_fn_clone_key(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_tessera_uniffi_fn_free_key(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -1140,6 +1174,8 @@ internal object UniffiLib {
     external fun uniffi_tessera_uniffi_fn_free_verifier(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
     external fun uniffi_tessera_uniffi_fn_constructor_verifier_new(`keys`: Long,`validation`: RustBuffer.ByValue,`denylist`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_tessera_uniffi_fn_constructor_verifier_remote(`keys`: Long,`validation`: RustBuffer.ByValue,`denylist`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_tessera_uniffi_fn_method_verifier_verify(`ptr`: Long,`token`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -1431,6 +1467,24 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_tessera_uniffi_checksum_method_railscookie_encrypt() and 0xFFFF) != 49137) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_tessera_uniffi_checksum_method_remotekeyset_export_cache() and 0xFFFF) != 23388) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tessera_uniffi_checksum_method_remotekeyset_import_cache() and 0xFFFF) != 42015) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tessera_uniffi_checksum_method_remotekeyset_keys() and 0xFFFF) != 28832) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tessera_uniffi_checksum_method_remotekeyset_refresh() and 0xFFFF) != 56325) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tessera_uniffi_checksum_method_remotekeyset_status() and 0xFFFF) != 32103) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tessera_uniffi_checksum_method_remotekeyset_url() and 0xFFFF) != 20896) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_tessera_uniffi_checksum_method_key_alg() and 0xFFFF) != 20099) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1560,6 +1614,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_tessera_uniffi_checksum_constructor_railscookie_new() and 0xFFFF) != 45727) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_tessera_uniffi_checksum_constructor_remotekeyset_new() and 0xFFFF) != 35907) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_tessera_uniffi_checksum_constructor_key_from_jwk() and 0xFFFF) != 58371) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1594,6 +1651,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_tessera_uniffi_checksum_constructor_verifier_new() and 0xFFFF) != 45280) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tessera_uniffi_checksum_constructor_verifier_remote() and 0xFFFF) != 9221) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
 }
@@ -6004,6 +6064,430 @@ public object FfiConverterTypeRefreshTokens: FfiConverter<RefreshTokens, Long> {
 
 
 /**
+ * A JWKS fetched from a URL and cached, so that the provider being slow or
+ * down never becomes an outage: fresh for the response's `max-age` (within
+ * `minAge`..`maxAge`), the last good set served while refreshes fail
+ * (`status().state` is then `STALE`), an unknown kid refetched at most once
+ * per `cooldown` with concurrent callers sharing one request. Only `https`
+ * URLs, or `http` to a loopback host (tests, sidecars); redirects only to
+ * the same scheme; a token's `jku`/`x5u` is never fetched.
+ *
+ * Thread-safe. **Blocking**: `keys`, `refresh` (and a remote `Verifier`'s
+ * `verify`) may wait for the network up to about `timeout`: call them off the
+ * main thread (Kotlin `withContext(Dispatchers.IO)`).
+ */
+public interface RemoteKeySetInterface {
+    
+    /**
+     * The cache as JSON text, for `importCache` in another process (a cold
+     * start): the URL, fetch times and the public JWKS. `null`/`nil` while
+     * nothing is cached.
+     */
+    fun `exportCache`(): kotlin.String?
+    
+    /**
+     * Loads an exported cache. `INVALID_ARGUMENT` when it is for another URL
+     * or not an export; ignored when the cache already holds a newer set.
+     */
+    fun `importCache`(`data`: kotlin.String)
+    
+    /**
+     * The current set: the cached one while fresh; otherwise it is refetched
+     * (one request for all concurrent callers), and if that fails the stale
+     * set is served. `JWKS_UNAVAILABLE` (naming the URL) when there is no
+     * usable set at all. Blocks.
+     */
+    fun `keys`(): KeySet
+    
+    /**
+     * Fetches now, whatever the cache holds. On failure throws
+     * `JWKS_UNAVAILABLE` and the cached set stays. Blocks.
+     */
+    fun `refresh`(): KeySet
+    
+    /**
+     * The cache's state (never blocks on the network).
+     */
+    fun `status`(): JwksStatus
+    
+    /**
+     * The URL (without any user info).
+     */
+    fun `url`(): kotlin.String
+    
+    companion object
+}
+
+/**
+ * A JWKS fetched from a URL and cached, so that the provider being slow or
+ * down never becomes an outage: fresh for the response's `max-age` (within
+ * `minAge`..`maxAge`), the last good set served while refreshes fail
+ * (`status().state` is then `STALE`), an unknown kid refetched at most once
+ * per `cooldown` with concurrent callers sharing one request. Only `https`
+ * URLs, or `http` to a loopback host (tests, sidecars); redirects only to
+ * the same scheme; a token's `jku`/`x5u` is never fetched.
+ *
+ * Thread-safe. **Blocking**: `keys`, `refresh` (and a remote `Verifier`'s
+ * `verify`) may wait for the network up to about `timeout`: call them off the
+ * main thread (Kotlin `withContext(Dispatchers.IO)`).
+ */
+open class RemoteKeySet: Disposable, AutoCloseable, RemoteKeySetInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+    /**
+     * A key set for `url`; nothing is fetched until keys are needed.
+     * `INVALID_ARGUMENT` for a URL that is not `https` (or `http` to a
+     * loopback host) or for bad options.
+     */
+    constructor(`url`: kotlin.String, `options`: RemoteOptions = RemoteOptions()) :
+        this(UniffiWithHandle, 
+    uniffiRustCallWithError(TesseraException) { _status ->
+    UniffiLib.uniffi_tessera_uniffi_fn_constructor_remotekeyset_new(
+    
+        
+        FfiConverterString.lower(`url`),
+        FfiConverterTypeRemoteOptions.lower(`options`),_status)
+}
+    )
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_tessera_uniffi_fn_free_remotekeyset(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_tessera_uniffi_fn_clone_remotekeyset(handle, status)
+        }
+    }
+
+    
+    /**
+     * The cache as JSON text, for `importCache` in another process (a cold
+     * start): the URL, fetch times and the public JWKS. `null`/`nil` while
+     * nothing is cached.
+     */override fun `exportCache`(): kotlin.String? {
+            return FfiConverterOptionalString.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_tessera_uniffi_fn_method_remotekeyset_export_cache(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Loads an exported cache. `INVALID_ARGUMENT` when it is for another URL
+     * or not an export; ignored when the cache already holds a newer set.
+     */
+    @Throws(TesseraException::class)override fun `importCache`(`data`: kotlin.String)
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(TesseraException) { _status ->
+    UniffiLib.uniffi_tessera_uniffi_fn_method_remotekeyset_import_cache(
+        it,
+        
+        FfiConverterString.lower(`data`),_status)
+}
+    }
+    
+    
+
+    
+    /**
+     * The current set: the cached one while fresh; otherwise it is refetched
+     * (one request for all concurrent callers), and if that fails the stale
+     * set is served. `JWKS_UNAVAILABLE` (naming the URL) when there is no
+     * usable set at all. Blocks.
+     */
+    @Throws(TesseraException::class)override fun `keys`(): KeySet {
+            return FfiConverterTypeKeySet.lift(
+    callWithHandle {
+    uniffiRustCallWithError(TesseraException) { _status ->
+    UniffiLib.uniffi_tessera_uniffi_fn_method_remotekeyset_keys(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Fetches now, whatever the cache holds. On failure throws
+     * `JWKS_UNAVAILABLE` and the cached set stays. Blocks.
+     */
+    @Throws(TesseraException::class)override fun `refresh`(): KeySet {
+            return FfiConverterTypeKeySet.lift(
+    callWithHandle {
+    uniffiRustCallWithError(TesseraException) { _status ->
+    UniffiLib.uniffi_tessera_uniffi_fn_method_remotekeyset_refresh(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The cache's state (never blocks on the network).
+     */override fun `status`(): JwksStatus {
+            return FfiConverterTypeJwksStatus.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_tessera_uniffi_fn_method_remotekeyset_status(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The URL (without any user info).
+     */override fun `url`(): kotlin.String {
+            return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_tessera_uniffi_fn_method_remotekeyset_url(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeRemoteKeySet: FfiConverter<RemoteKeySet, Long> {
+    override fun lower(value: RemoteKeySet): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): RemoteKeySet {
+        return RemoteKeySet(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): RemoteKeySet {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: RemoteKeySet) = 8UL
+
+    override fun write(value: RemoteKeySet, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
  * Tessera's session cookie: signed (HMAC-SHA256) or `encrypted`
  * (AES-256-GCM), bound to its cookie `name` (`null`: `session`), with an
  * authenticated issued-at checked against `maxAge` (seconds; `null`: any
@@ -8200,11 +8684,33 @@ open class Verifier: Disposable, AutoCloseable, VerifierInterface
 
 
     
-    
+    companion object {
+        
     /**
-     * @suppress
+     * A verifier on a remote JWKS: every verification takes the set's
+     * current keys and selects by `kid`; a `kid` the set lacks makes it
+     * refetch (at most once per cooldown) before the answer is
+     * `KEY_NOT_FOUND`, and with no usable keys the answer is
+     * `JWKS_UNAVAILABLE`. Nothing is fetched here; `verify` may fetch, so it
+     * blocks (call it off the main thread). `validation` and `denylist` as
+     * for the constructor.
      */
-    companion object
+    @Throws(TesseraException::class) fun `remote`(`keys`: RemoteKeySet, `validation`: Validation = Validation(), `denylist`: Denylist? = null): Verifier {
+            return FfiConverterTypeVerifier.lift(
+    uniffiRustCallWithError(TesseraException) { _status ->
+    UniffiLib.uniffi_tessera_uniffi_fn_constructor_verifier_remote(
+    
+        
+        FfiConverterTypeRemoteKeySet.lower(`keys`),
+        FfiConverterTypeValidation.lower(`validation`),
+        FfiConverterOptionalTypeDenylist.lower(`denylist`),_status)
+}
+    )
+    }
+    
+
+        
+    }
     
 }
 
@@ -8583,6 +9089,118 @@ public object FfiConverterTypeExpressVerified: FfiConverterRustBuffer<ExpressVer
 
 
 /**
+ * A report on a [`RemoteKeySet`]'s cache (times in Unix seconds).
+ */
+data class JwksStatus (
+    /**
+     * The URL (without any user info).
+     */
+    var `url`: kotlin.String
+    , 
+    /**
+     * Empty, fresh or stale.
+     */
+    var `state`: JwksState
+    , 
+    /**
+     * When the set served now was fetched.
+     */
+    var `fetchedAt`: kotlin.Double?
+    , 
+    /**
+     * When it stops (or stopped) being fresh.
+     */
+    var `freshUntil`: kotlin.Double?
+    , 
+    /**
+     * The code of the last attempt's error, if it failed (cleared by a
+     * success): `JWKS_UNAVAILABLE`.
+     */
+    var `lastErrorCode`: ErrorCode?
+    , 
+    /**
+     * That error's message (it names the URL).
+     */
+    var `lastErrorMessage`: kotlin.String?
+    , 
+    /**
+     * When that attempt failed.
+     */
+    var `lastErrorAt`: kotlin.Double?
+    , 
+    /**
+     * How many keys the set has.
+     */
+    var `keys`: kotlin.Long
+    , 
+    /**
+     * HTTP requests made (redirects not counted separately).
+     */
+    var `requests`: kotlin.Long
+    , 
+    /**
+     * Changes of the set (a refetch of the same keys is not one).
+     */
+    var `generation`: kotlin.Long
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeJwksStatus: FfiConverterRustBuffer<JwksStatus> {
+    override fun read(buf: ByteBuffer): JwksStatus {
+        return JwksStatus(
+            FfiConverterString.read(buf),
+            FfiConverterTypeJwksState.read(buf),
+            FfiConverterOptionalDouble.read(buf),
+            FfiConverterOptionalDouble.read(buf),
+            FfiConverterOptionalTypeErrorCode.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalDouble.read(buf),
+            FfiConverterLong.read(buf),
+            FfiConverterLong.read(buf),
+            FfiConverterLong.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: JwksStatus) = (
+            FfiConverterString.allocationSize(value.`url`) +
+            FfiConverterTypeJwksState.allocationSize(value.`state`) +
+            FfiConverterOptionalDouble.allocationSize(value.`fetchedAt`) +
+            FfiConverterOptionalDouble.allocationSize(value.`freshUntil`) +
+            FfiConverterOptionalTypeErrorCode.allocationSize(value.`lastErrorCode`) +
+            FfiConverterOptionalString.allocationSize(value.`lastErrorMessage`) +
+            FfiConverterOptionalDouble.allocationSize(value.`lastErrorAt`) +
+            FfiConverterLong.allocationSize(value.`keys`) +
+            FfiConverterLong.allocationSize(value.`requests`) +
+            FfiConverterLong.allocationSize(value.`generation`)
+    )
+
+    override fun write(value: JwksStatus, buf: ByteBuffer) {
+            FfiConverterString.write(value.`url`, buf)
+            FfiConverterTypeJwksState.write(value.`state`, buf)
+            FfiConverterOptionalDouble.write(value.`fetchedAt`, buf)
+            FfiConverterOptionalDouble.write(value.`freshUntil`, buf)
+            FfiConverterOptionalTypeErrorCode.write(value.`lastErrorCode`, buf)
+            FfiConverterOptionalString.write(value.`lastErrorMessage`, buf)
+            FfiConverterOptionalDouble.write(value.`lastErrorAt`, buf)
+            FfiConverterLong.write(value.`keys`, buf)
+            FfiConverterLong.write(value.`requests`, buf)
+            FfiConverterLong.write(value.`generation`, buf)
+    }
+}
+
+
+
+/**
  * An opened session.
  */
 data class OpenedCookie (
@@ -8681,6 +9299,120 @@ public object FfiConverterTypeRailsRotation: FfiConverterRustBuffer<RailsRotatio
     override fun write(value: RailsRotation, buf: ByteBuffer) {
             FfiConverterByteArray.write(value.`secretKeyBase`, buf)
             FfiConverterOptionalString.write(value.`digest`, buf)
+    }
+}
+
+
+
+/**
+ * The caching policy of a [`RemoteKeySet`]. Every field is optional:
+ * `null`/`nil` means the core's default, stated next to each field (so no
+ * default lives in a binding). Durations are seconds.
+ */
+data class RemoteOptions (
+    /**
+     * How long a fetched set is fresh when the response has no
+     * `Cache-Control: max-age`, and the most a response's `max-age` can ask
+     * for. Default: 300.
+     */
+    var `maxAge`: kotlin.Double? = null 
+    , 
+    /**
+     * The least a response's `max-age` (or `no-cache`) can ask for.
+     * Default: 30.
+     */
+    var `minAge`: kotlin.Double? = null 
+    , 
+    /**
+     * The least time between two fetches caused by unknown kids, and between
+     * a failed fetch and the next attempt. Default: 30.
+     */
+    var `cooldown`: kotlin.Double? = null 
+    , 
+    /**
+     * The whole budget of one fetch (connect, TLS, redirects, body).
+     * Default: 5.
+     */
+    var `timeout`: kotlin.Double? = null 
+    , 
+    /**
+     * The largest response body accepted, in bytes. Default: 524288 (512 KiB).
+     */
+    var `maxBytes`: kotlin.Long? = null 
+    , 
+    /**
+     * How long a kid still unknown after a refetch is answered
+     * `KEY_NOT_FOUND` without fetching. Default: 300.
+     */
+    var `negativeTtl`: kotlin.Double? = null 
+    , 
+    /**
+     * How long past its freshness a set may still be served while fetches
+     * fail. Default: for as long as they fail.
+     */
+    var `maxStale`: kotlin.Double? = null 
+    , 
+    /**
+     * Redirects followed per fetch (same scheme, same URL rules; more than
+     * 100 counts as 100). Default: 3.
+     */
+    var `maxRedirects`: kotlin.Long? = null 
+    , 
+    /**
+     * Trust only these CA certificates (PEM) instead of the built-in roots.
+     * Default: the built-in Mozilla roots.
+     */
+    var `caPem`: kotlin.String? = null 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeRemoteOptions: FfiConverterRustBuffer<RemoteOptions> {
+    override fun read(buf: ByteBuffer): RemoteOptions {
+        return RemoteOptions(
+            FfiConverterOptionalDouble.read(buf),
+            FfiConverterOptionalDouble.read(buf),
+            FfiConverterOptionalDouble.read(buf),
+            FfiConverterOptionalDouble.read(buf),
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalDouble.read(buf),
+            FfiConverterOptionalDouble.read(buf),
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: RemoteOptions) = (
+            FfiConverterOptionalDouble.allocationSize(value.`maxAge`) +
+            FfiConverterOptionalDouble.allocationSize(value.`minAge`) +
+            FfiConverterOptionalDouble.allocationSize(value.`cooldown`) +
+            FfiConverterOptionalDouble.allocationSize(value.`timeout`) +
+            FfiConverterOptionalLong.allocationSize(value.`maxBytes`) +
+            FfiConverterOptionalDouble.allocationSize(value.`negativeTtl`) +
+            FfiConverterOptionalDouble.allocationSize(value.`maxStale`) +
+            FfiConverterOptionalLong.allocationSize(value.`maxRedirects`) +
+            FfiConverterOptionalString.allocationSize(value.`caPem`)
+    )
+
+    override fun write(value: RemoteOptions, buf: ByteBuffer) {
+            FfiConverterOptionalDouble.write(value.`maxAge`, buf)
+            FfiConverterOptionalDouble.write(value.`minAge`, buf)
+            FfiConverterOptionalDouble.write(value.`cooldown`, buf)
+            FfiConverterOptionalDouble.write(value.`timeout`, buf)
+            FfiConverterOptionalLong.write(value.`maxBytes`, buf)
+            FfiConverterOptionalDouble.write(value.`negativeTtl`, buf)
+            FfiConverterOptionalDouble.write(value.`maxStale`, buf)
+            FfiConverterOptionalLong.write(value.`maxRedirects`, buf)
+            FfiConverterOptionalString.write(value.`caPem`, buf)
     }
 }
 
@@ -9190,7 +9922,8 @@ enum class ErrorCode {
     REFRESH_TOKEN_REUSED,
     STORE_UNAVAILABLE,
     INVALID_ARGUMENT,
-    INTERNAL;
+    INTERNAL,
+    JWKS_UNAVAILABLE;
 
     
 
@@ -9212,6 +9945,53 @@ public object FfiConverterTypeErrorCode: FfiConverterRustBuffer<ErrorCode> {
     override fun allocationSize(value: ErrorCode) = 4UL
 
     override fun write(value: ErrorCode, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+/**
+ * Whether the cached set is fresh: Kotlin `JwksState.FRESH`, Swift `.fresh`.
+ */
+
+enum class JwksState {
+    
+    /**
+     * Nothing fetched (or imported) yet.
+     */
+    EMPTY,
+    /**
+     * Within its max age.
+     */
+    FRESH,
+    /**
+     * Past its max age: served while a refresh is pending or failing.
+     */
+    STALE;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeJwksState: FfiConverterRustBuffer<JwksState> {
+    override fun read(buf: ByteBuffer) = try {
+        JwksState.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: JwksState) = 4UL
+
+    override fun write(value: JwksState, buf: ByteBuffer) {
         buf.putInt(value.ordinal + 1)
     }
 }
@@ -9673,6 +10453,38 @@ public object FfiConverterOptionalTypeSession: FfiConverterRustBuffer<Session?> 
         } else {
             buf.put(1)
             FfiConverterTypeSession.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeErrorCode: FfiConverterRustBuffer<ErrorCode?> {
+    override fun read(buf: ByteBuffer): ErrorCode? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeErrorCode.read(buf)
+    }
+
+    override fun allocationSize(value: ErrorCode?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeErrorCode.allocationSize(value)
+        }
+    }
+
+    override fun write(value: ErrorCode?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeErrorCode.write(value, buf)
         }
     }
 }

@@ -26,7 +26,7 @@ private fun fails(code: ErrorCode, block: () -> Unit): TesseraException {
 class ApiTest {
     @Test
     fun errorCodesSpellTheCoreStrings() {
-        assertEquals(26, ErrorCode.entries.size)
+        assertEquals(27, ErrorCode.entries.size)
         for (c in ErrorCode.entries) assertEquals(c.name, errorCodeString(c))
         assertEquals("EXPIRED", errorCodeString(ErrorCode.EXPIRED))
     }
