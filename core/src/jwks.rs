@@ -32,7 +32,8 @@
 //!   JSON, no usable key) is a failed refresh: it never replaces good keys.
 //!   With no set at all, the error is `JWKS_UNAVAILABLE`, naming the URL.
 //! - **Unknown kid.** A `kid` missing from the set triggers at most one fetch
-//!   per `cooldown`; if the kid is still unknown afterwards it is remembered
+//!   per `cooldown` (none when the set was fetched while the caller waited
+//!   for it); if the kid is still unknown afterwards it is remembered
 //!   (the negative cache, `negative_ttl`, at most 1,024 kids, forgotten on
 //!   every change of the set) and answered `KEY_NOT_FOUND` without fetching.
 //! - **Single flight.** Concurrent callers share one request: a caller that
@@ -420,6 +421,7 @@ impl RemoteKeySet {
     /// The snapshot that has `kid`, refetching when it is unknown and the
     /// cooldown allows; `KEY_NOT_FOUND` when it stays unknown.
     pub fn snapshot_for_kid(&self, kid: &str) -> Result<Arc<Snapshot>> {
+        let before = self.lock().attempts;
         let snap = self.snapshot()?;
         if snap.keys.get(kid).is_some() {
             return Ok(snap);
@@ -430,6 +432,10 @@ impl RemoteKeySet {
         if let Some(found) = self.with_kid(&st, kid) {
             return Ok(found);
         }
+        // A fetch finished while this call waited for the set (a cold cache,
+        // or one past max age): the set is as new as a refetch would make
+        // it, so 100 concurrent misses on a cold cache are still one request.
+        let fetched_meanwhile = st.attempts != before && matches!(st.last_result, Some(Ok(())));
         let not_found = |detail: &str| {
             Err(Error::new(
                 ErrorCode::KeyNotFound,
@@ -441,6 +447,11 @@ impl RemoteKeySet {
         }
         if st.negative.get(kid).is_some_and(|until| now < *until) {
             return not_found("still unknown after a refetch");
+        }
+        if fetched_meanwhile {
+            let until = now + self.inner.opts.negative_ttl;
+            remember_unknown(&mut st.negative, kid, until);
+            return not_found("unknown in the set just fetched");
         }
         if st.in_flight {
             let seen = st.attempts;

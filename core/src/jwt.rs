@@ -595,17 +595,12 @@ impl Verifier {
         let max = self.validation.max_token_bytes;
         // Size and shape before anything can cause a fetch.
         let header = jws::parse_header(jws::split(token, max)?.header)?;
-        let snap = remote.snapshot()?;
-        match self.verify_with(&snap, token) {
-            Err(e) if e.code() == ErrorCode::KeyNotFound => match header.kid.as_deref() {
-                Some(kid) if snap.keys().get(kid).is_none() => {
-                    let found = remote.snapshot_for_kid(kid)?;
-                    Ok((self.verify_with(&found, token)?, found.generation()))
-                }
-                _ => Err(e),
-            },
-            other => other.map(|v| (v, snap.generation())),
-        }
+        let snap = match header.kid.as_deref() {
+            Some(kid) => remote.snapshot_for_kid(kid)?,
+            None => remote.snapshot()?,
+        };
+        let verified = self.verify_with(&snap, token)?;
+        Ok((verified, snap.generation()))
     }
 
     fn verify_with(&self, snap: &Snapshot, token: &[u8]) -> Result<VerifiedShared> {

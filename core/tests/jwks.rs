@@ -868,3 +868,29 @@ fn https_with_a_private_ca() {
         ErrorCode::InvalidArgument
     );
 }
+
+#[test]
+fn single_flight_of_unknown_kids_on_a_cold_cache() {
+    let (a, stranger) = (Issuer::new("a"), Issuer::new("stranger"));
+    let server = Server::start();
+    let mut reply = Reply::json(&jwks(&[&a]));
+    reply.delay = Duration::from_millis(300);
+    server.set("/jwks", reply);
+    let set = RemoteKeySet::new(&server.url("/jwks"), opts(300.0, 30.0)).unwrap();
+    let v = verifier(&set);
+    let token = stranger.token();
+    let barrier = Arc::new(Barrier::new(100));
+    let threads: Vec<_> = (0..100)
+        .map(|_| {
+            let (v, token, barrier) = (v.clone(), token.clone(), barrier.clone());
+            thread::spawn(move || {
+                barrier.wait();
+                v.verify(&token).map(|_| ())
+            })
+        })
+        .collect();
+    for t in threads {
+        assert_eq!(code(t.join().unwrap()), ErrorCode::KeyNotFound);
+    }
+    assert_eq!(server.requests(), 1, "the cold fetch answers the kid too");
+}
