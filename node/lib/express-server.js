@@ -536,9 +536,14 @@ function deny(res, status, code, message) {
  * `req[property]` (default `req.auth`). A missing or rejected token answers
  * 401 with `{code, message}` (`code` is the Tessera code, null when no token
  * was sent) and a `WWW-Authenticate: Bearer` challenge (RFC 6750); a denylist
- * store that cannot answer is 503 STORE_UNAVAILABLE (never let through).
+ * store that cannot answer is 503 STORE_UNAVAILABLE (never let through), and
+ * so is a verifier on a jwks.RemoteKeySet with no usable keys (503
+ * JWKS_UNAVAILABLE: the provider is down, the token is not at fault).
  * @param {{verifier: import('../index.js').Verifier, property?: string}} options
  */
+/** Codes that say the server cannot decide now (503), not that the token is bad (401). */
+const UNAVAILABLE = new Set(['STORE_UNAVAILABLE', 'JWKS_UNAVAILABLE']);
+
 function bearer(options) {
   const where = 'bearer';
   if (!isPlainObject(options)) throw mustBe(where, 'options', 'an object with verifier', options);
@@ -567,7 +572,7 @@ function bearer(options) {
           next(e);
           return;
         }
-        deny(res, e.code === 'STORE_UNAVAILABLE' ? 503 : 401, e.code, e.message);
+        deny(res, UNAVAILABLE.has(e.code) ? 503 : 401, e.code, e.message);
       },
     );
   };
