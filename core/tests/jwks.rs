@@ -265,6 +265,21 @@ fn code<T: std::fmt::Debug>(r: tessera::Result<T>) -> ErrorCode {
     r.unwrap_err().code()
 }
 
+/// `n` threads verify `token` at the same moment; their results.
+fn at_once(n: usize, v: &Verifier, token: &str) -> Vec<tessera::Result<()>> {
+    let barrier = Arc::new(Barrier::new(n));
+    let threads: Vec<_> = (0..n)
+        .map(|_| {
+            let (v, token, barrier) = (v.clone(), token.to_owned(), barrier.clone());
+            thread::spawn(move || {
+                barrier.wait();
+                v.verify(&token).map(|_| ())
+            })
+        })
+        .collect();
+    threads.into_iter().map(|t| t.join().unwrap()).collect()
+}
+
 fn sleep(secs: f64) {
     thread::sleep(Duration::from_secs_f64(secs));
 }
@@ -391,19 +406,8 @@ fn single_flight_on_a_cold_cache() {
     server.set("/jwks", reply);
     let set = RemoteKeySet::new(&server.url("/jwks"), opts(300.0, 30.0)).unwrap();
     let v = verifier(&set);
-    let token = a.token();
-    let barrier = Arc::new(Barrier::new(100));
-    let threads: Vec<_> = (0..100)
-        .map(|_| {
-            let (v, token, barrier) = (v.clone(), token.clone(), barrier.clone());
-            thread::spawn(move || {
-                barrier.wait();
-                v.verify(&token).map(|_| ())
-            })
-        })
-        .collect();
-    for t in threads {
-        t.join().unwrap().unwrap();
+    for result in at_once(100, &v, &a.token()) {
+        result.unwrap();
     }
     assert_eq!(server.requests(), 1, "100 concurrent misses, one request");
 }
@@ -419,19 +423,8 @@ fn single_flight_on_an_unknown_kid() {
     let mut reply = Reply::json(&jwks(&[&a, &b]));
     reply.delay = Duration::from_millis(300);
     server.set("/jwks", reply);
-    let token = b.token();
-    let barrier = Arc::new(Barrier::new(100));
-    let threads: Vec<_> = (0..100)
-        .map(|_| {
-            let (v, token, barrier) = (v.clone(), token.clone(), barrier.clone());
-            thread::spawn(move || {
-                barrier.wait();
-                v.verify(&token).map(|_| ())
-            })
-        })
-        .collect();
-    for t in threads {
-        t.join().unwrap().unwrap();
+    for result in at_once(100, &v, &b.token()) {
+        result.unwrap();
     }
     assert_eq!(server.requests(), 2, "one request for the 100 misses");
 }
@@ -878,19 +871,8 @@ fn single_flight_of_unknown_kids_on_a_cold_cache() {
     server.set("/jwks", reply);
     let set = RemoteKeySet::new(&server.url("/jwks"), opts(300.0, 30.0)).unwrap();
     let v = verifier(&set);
-    let token = stranger.token();
-    let barrier = Arc::new(Barrier::new(100));
-    let threads: Vec<_> = (0..100)
-        .map(|_| {
-            let (v, token, barrier) = (v.clone(), token.clone(), barrier.clone());
-            thread::spawn(move || {
-                barrier.wait();
-                v.verify(&token).map(|_| ())
-            })
-        })
-        .collect();
-    for t in threads {
-        assert_eq!(code(t.join().unwrap()), ErrorCode::KeyNotFound);
+    for result in at_once(100, &v, &stranger.token()) {
+        assert_eq!(code(result), ErrorCode::KeyNotFound);
     }
     assert_eq!(server.requests(), 1, "the cold fetch answers the kid too");
 }
