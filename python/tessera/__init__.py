@@ -7,11 +7,12 @@
 'u1'
 
 Keys are parsed once and bound to one algorithm; a :class:`Verifier` holds
-keys and policy and verifies on the hot path; every failure is a
+keys (fixed, or a remote JWKS: :mod:`tessera.jwks`) and policy and
+verifies on the hot path; every failure is a
 :class:`TesseraError` with a stable ``code``. See README.md.
 """
 
-from . import cookies, errors, jws, jwt, sessions
+from . import cookies, errors, jwks, jws, jwt, sessions
 from ._native import ALGORITHMS, ERROR_CODES, Key, KeySet, Verifier, __version__
 from .errors import (
     DecodeError,
@@ -27,6 +28,7 @@ from .errors import (
     InvalidSubjectError,
     InvalidTokenError,
     InvalidTypeError,
+    JwksUnavailableError,
     KeyNotFoundError,
     MissingRequiredClaimError,
     RefreshTokenReusedError,
@@ -47,6 +49,7 @@ __all__ = [
     "Verifier",
     "jwt",
     "jws",
+    "jwks",
     "cookies",
     "sessions",
     "errors",
@@ -72,4 +75,5 @@ __all__ = [
     "SessionNotFoundError",
     "SessionConflictError",
     "StoreUnavailableError",
+    "JwksUnavailableError",
 ]

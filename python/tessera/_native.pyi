@@ -18,6 +18,7 @@ from typing import (
     overload,
 )
 
+from tessera.jwks import JwksStatus
 from tessera.sessions import Rotated, Session
 
 __all__ = [
@@ -30,6 +31,7 @@ __all__ = [
     "Key",
     "KeySet",
     "Verifier",
+    "RemoteKeySet",
     "__version__",
     "ERROR_CODES",
     "ALGORITHMS",
@@ -120,7 +122,7 @@ class KeySet:
 class Verifier:
     def __new__(
         cls,
-        key: Union[Key, KeySet],
+        key: Union[Key, KeySet, RemoteKeySet],
         *,
         algorithms: Optional[Sequence[str]] = None,
         issuer: Union[str, Sequence[str], None] = None,
@@ -138,6 +140,33 @@ class Verifier:
         denylist: Optional[Denylist] = None,
     ) -> Verifier: ...
     def verify(self, token: Union[str, bytes]) -> Dict[str, Any]: ...
+    async def verify_async(self, token: Union[str, bytes]) -> Dict[str, Any]: ...
+
+@final
+class RemoteKeySet:
+    def __new__(
+        cls,
+        url: str,
+        *,
+        max_age: Optional[_Seconds] = 300,
+        cooldown: Optional[_Seconds] = 30,
+        timeout: Optional[_Seconds] = 5.0,
+        min_age: Optional[_Seconds] = 30,
+        max_bytes: Optional[int] = 524288,
+        negative_ttl: Optional[_Seconds] = 300,
+        max_stale: Optional[_Seconds] = None,
+        max_redirects: Optional[int] = 3,
+        ca_pem: Optional[str] = None,
+    ) -> RemoteKeySet: ...
+    @property
+    def url(self) -> str: ...
+    def keys(self) -> KeySet: ...
+    def refresh(self) -> KeySet: ...
+    async def keys_async(self) -> KeySet: ...
+    async def refresh_async(self) -> KeySet: ...
+    def status(self) -> JwksStatus: ...
+    def export_cache(self) -> Optional[str]: ...
+    def import_cache(self, data: str) -> None: ...
 
 def jwt_encode(
     claims: _Json, key: Union[Key, KeySet], headers: Optional[_Json] = None

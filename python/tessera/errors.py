@@ -27,7 +27,8 @@ ports mechanically::
     ├── InvalidArgumentError          INVALID_ARGUMENT (also a ValueError)
     ├── SessionNotFoundError          SESSION_NOT_FOUND
     ├── SessionConflictError          SESSION_CONFLICT
-    └── StoreUnavailableError         STORE_UNAVAILABLE
+    ├── StoreUnavailableError         STORE_UNAVAILABLE
+    └── JwksUnavailableError          JWKS_UNAVAILABLE
 
 Other codes (``INTERNAL``, ``COOKIE_TOO_LARGE``) raise :class:`TesseraError`
 itself. This module is plain Python and does not import
@@ -61,6 +62,7 @@ __all__ = [
     "SessionNotFoundError",
     "SessionConflictError",
     "StoreUnavailableError",
+    "JwksUnavailableError",
 ]
 
 
@@ -186,3 +188,13 @@ class StoreUnavailableError(TesseraError):
     """The session store cannot answer (``STORE_UNAVAILABLE``): Redis down,
     timing out or refusing, or a memory store at its limits. Fail closed:
     never treat this as "no session" or "not revoked"."""
+
+
+class JwksUnavailableError(TesseraError):
+    """A remote JWKS (:class:`tessera.jwks.RemoteKeySet`) has no usable key
+    set (``JWKS_UNAVAILABLE``): nothing could be fetched (or imported) yet,
+    or the cached set is past ``max_stale``, and the provider cannot be
+    reached, times out or answers something that is not a usable JWKS. The
+    message names the URL. Also what ``refresh()`` raises when its fetch
+    fails (the cached set is kept). Fail closed: not an invalid token but an
+    unavailable dependency (a 503, not a 401)."""

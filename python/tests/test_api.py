@@ -25,6 +25,7 @@ from tessera import (
     InvalidSubjectError,
     InvalidTokenError,
     InvalidTypeError,
+    JwksUnavailableError,
     Key,
     KeyNotFoundError,
     KeySet,
@@ -73,6 +74,7 @@ CODE_CLASS = {
     "SESSION_CONFLICT": SessionConflictError,
     "REFRESH_TOKEN_REUSED": RefreshTokenReusedError,
     "STORE_UNAVAILABLE": StoreUnavailableError,
+    "JWKS_UNAVAILABLE": JwksUnavailableError,
     "INVALID_ARGUMENT": InvalidArgumentError,
     "INTERNAL": TesseraError,
 }
@@ -121,7 +123,8 @@ def test_hierarchy_mirrors_pyjwt() -> None:
     # A reused refresh token is a revoked one (its family was just revoked);
     # the other session failures are not token errors.
     assert issubclass(RefreshTokenReusedError, RevokedTokenError)
-    for cls in (SessionNotFoundError, SessionConflictError, StoreUnavailableError):
+    for cls in (SessionNotFoundError, SessionConflictError, StoreUnavailableError,
+                JwksUnavailableError):
         assert issubclass(cls, TesseraError) and not issubclass(cls, InvalidTokenError), cls
 
 
@@ -568,7 +571,8 @@ def test_jws(keys: Dict[str, Key]) -> None:
 
 def test_module_surface() -> None:
     assert tessera.__version__ == "0.1.0"
-    assert "EXPIRED" in tessera.ERROR_CODES and len(tessera.ERROR_CODES) == 26
+    assert "EXPIRED" in tessera.ERROR_CODES and len(tessera.ERROR_CODES) == 27
+    assert tessera.ERROR_CODES[27 - 1] == "JWKS_UNAVAILABLE"  # numeric code 27, append-only
     assert tessera.ALGORITHMS[0] == "HS256" and "EdDSA" in tessera.ALGORITHMS
     for name in tessera.__all__:
         assert hasattr(tessera, name), name

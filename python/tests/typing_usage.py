@@ -212,3 +212,54 @@ def flask_integration() -> None:
     s.destroy()
     sid: Optional[str] = s.sid
     assert callable(me) and (sid is None or sid)
+
+
+def remote_jwks() -> List[str]:
+    import asyncio
+
+    from tessera import jwks
+
+    remote = jwks.RemoteKeySet(
+        "https://issuer.example/.well-known/jwks.json",
+        max_age=300,
+        cooldown=30,
+        timeout=5.0,
+        min_age=datetime.timedelta(seconds=30),
+        max_bytes=512 * 1024,
+        negative_ttl=300,
+        max_stale=None,
+        max_redirects=3,
+        ca_pem=None,
+    )
+    url: str = remote.url
+    current: KeySet = remote.keys()
+    fetched: KeySet = remote.refresh()
+    status: jwks.JwksStatus = remote.status()
+    state: str = status.state
+    fresh: bool = status.fresh
+    at: Optional[datetime.datetime] = status.fetched_at
+    until: Optional[datetime.datetime] = status.fresh_until
+    error: Optional[TesseraError] = status.last_error
+    error_at: Optional[datetime.datetime] = status.last_error_at
+    counts: int = status.keys + status.requests + status.generation
+    cache: Optional[str] = remote.export_cache()
+    if cache is not None:
+        jwks.RemoteKeySet(url).import_cache(cache)
+    verifier = Verifier(remote, issuer="https://issuer.example", audience="api")
+    claims: Dict[str, Any] = verifier.verify("a.b.c")
+
+    async def in_loop() -> Dict[str, Any]:
+        ks: KeySet = await remote.keys_async()
+        again: KeySet = await remote.refresh_async()
+        assert len(ks) + len(again)
+        verified: Dict[str, Any] = await verifier.verify_async("a.b.c")
+        return verified
+
+    more: Dict[str, Any] = asyncio.run(in_loop())
+    try:
+        remote.keys()
+    except tessera.JwksUnavailableError as e:
+        code: str = e.code
+        assert code == "JWKS_UNAVAILABLE"
+    assert current and fetched and fresh and at and until and error and error_at and counts
+    return [url, state, *claims, *more]

@@ -29,6 +29,7 @@ pyo3::import_exception!(tessera.errors, RefreshTokenReusedError);
 pyo3::import_exception!(tessera.errors, SessionNotFoundError);
 pyo3::import_exception!(tessera.errors, SessionConflictError);
 pyo3::import_exception!(tessera.errors, StoreUnavailableError);
+pyo3::import_exception!(tessera.errors, JwksUnavailableError);
 
 /// `tessera::Error` → the exception class of its code, with
 /// `(message, code, claim)` as arguments.
@@ -64,6 +65,7 @@ pub(crate) fn to_py_err(e: Error) -> PyErr {
         ErrorCode::SessionNotFound => SessionNotFoundError::new_err(args),
         ErrorCode::SessionConflict => SessionConflictError::new_err(args),
         ErrorCode::StoreUnavailable => StoreUnavailableError::new_err(args),
+        ErrorCode::JwksUnavailable => JwksUnavailableError::new_err(args),
         ErrorCode::CookieTooLarge | ErrorCode::Internal => TesseraError::new_err(args),
     }
 }

@@ -12,6 +12,7 @@ mod express;
 mod flask;
 mod header;
 mod itsdangerous;
+mod jwks;
 mod jws;
 mod jwt;
 mod key;
@@ -37,6 +38,8 @@ mod _native {
     use crate::header::{delete_cookie, parse_cookie, set_cookie};
     #[pymodule_export]
     use crate::itsdangerous::{PySigner, PyTimestampSigner, PyURLSafeTimedSerializer};
+    #[pymodule_export]
+    use crate::jwks::PyRemoteKeySet;
     #[pymodule_export]
     use crate::jws::{jws_sign, jws_verify, jws_verify_detached};
     #[pymodule_export]

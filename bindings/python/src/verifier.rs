@@ -12,6 +12,7 @@ use tessera::session::Denylist;
 
 use crate::convert::{epoch_seconds, json_to_py, opt_str, seconds, strings, token_arg};
 use crate::errors::{invalid_argument, type_error, IntoPy};
+use crate::jwks::{in_thread, inline, PyRemoteKeySet};
 use crate::key::alg;
 use crate::keyset::Keys;
 use crate::session::PyDenylist;
@@ -133,6 +134,9 @@ pub struct PyVerifier {
     detach: bool,
     /// Built with a denylist (for `repr`).
     has_denylist: bool,
+    /// Verification may block on I/O (a remote key set, a denylist's store):
+    /// `verify_async` runs it in a worker thread.
+    blocking: bool,
 }
 
 impl PyVerifier {
@@ -150,6 +154,25 @@ impl PyVerifier {
             inner,
             detach,
             has_denylist,
+            blocking: has_denylist,
+        })
+    }
+
+    /// A verifier on a remote JWKS (`tessera.jwks.RemoteKeySet`): any
+    /// verification may fetch, so it always releases the GIL.
+    fn build_remote(keys: &PyRemoteKeySet, options: &Options<'_, '_>) -> PyResult<PyVerifier> {
+        let validation = options.validation()?;
+        let denylist = options.denylist()?;
+        let has_denylist = denylist.is_some();
+        let mut inner = Verifier::remote(keys.inner.clone(), validation).py_err()?;
+        if let Some(d) = denylist {
+            inner = inner.with_denylist(d);
+        }
+        Ok(PyVerifier {
+            inner,
+            detach: true,
+            has_denylist,
+            blocking: true,
         })
     }
 
@@ -210,26 +233,26 @@ impl PyVerifier {
         cache_size: Option<&Bound<'py, PyAny>>,
         denylist: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Self> {
-        let keys = Keys::extract(key)?;
-        PyVerifier::build(
-            keys,
-            &Options {
-                algorithms,
-                issuer,
-                audience,
-                subject,
-                required,
-                leeway,
-                max_age,
-                typ,
-                now,
-                verify_exp,
-                verify_nbf,
-                max_token_bytes,
-                cache_size,
-                denylist,
-            },
-        )
+        let options = Options {
+            algorithms,
+            issuer,
+            audience,
+            subject,
+            required,
+            leeway,
+            max_age,
+            typ,
+            now,
+            verify_exp,
+            verify_nbf,
+            max_token_bytes,
+            cache_size,
+            denylist,
+        };
+        if let Ok(remote) = key.cast::<PyRemoteKeySet>() {
+            return PyVerifier::build_remote(remote.get(), &options);
+        }
+        PyVerifier::build(Keys::extract(key)?, &options)
     }
 
     /// Verifies ``token`` (``str`` or ``bytes``) and returns its claims as a
@@ -238,7 +261,11 @@ impl PyVerifier {
     /// re-checked on every hit); raises a ``TesseraError`` subclass otherwise. With a
     /// ``denylist``, a token must carry a ``jti`` (``MISSING_CLAIM``), a
     /// revoked one is ``REVOKED``, and a store that cannot answer is
-    /// ``STORE_UNAVAILABLE`` (never "not revoked").
+    /// ``STORE_UNAVAILABLE`` (never "not revoked"). On a
+    /// ``tessera.jwks.RemoteKeySet`` the keys are selected by ``kid`` from
+    /// its current set (an unknown ``kid`` refetches it, at most once per
+    /// cooldown), the GIL is released while a fetch may be in progress, and
+    /// no usable set at all is ``JWKS_UNAVAILABLE``.
     fn verify<'py>(
         &self,
         py: Python<'py>,
@@ -247,14 +274,24 @@ impl PyVerifier {
         self.verify_any(py, token)
     }
 
-    fn __repr__(&self) -> String {
-        let algs: Vec<&str> = self
-            .inner
-            .keys()
-            .keys()
-            .iter()
-            .map(|k| k.alg().as_str())
-            .collect();
+    /// ``verify`` for asyncio: ``claims = await verifier.verify_async(token)``.
+    /// A verifier that may block (a ``tessera.jwks.RemoteKeySet``, a
+    /// denylist's store) verifies in a worker thread, never on the event
+    /// loop; one on fixed keys verifies when awaited (microseconds of CPU).
+    fn verify_async<'py>(
+        slf: &Bound<'py, Self>,
+        token: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let verify = slf.getattr("verify")?;
+        let args = [token.clone()];
+        if slf.get().blocking {
+            in_thread(&verify, &args)
+        } else {
+            inline(&verify, &args)
+        }
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
         let deny = if self.has_denylist { ", denylist" } else { "" };
         let size = self.inner.validation().cache_size;
         let cache = if size > 0 {
@@ -262,6 +299,17 @@ impl PyVerifier {
         } else {
             String::new()
         };
-        format!("Verifier(keys=[{}]{deny}{cache})", algs.join(", "))
+        if let Some(remote) = self.inner.remote_keys() {
+            let url = pyo3::types::PyString::new(py, remote.url()).repr()?;
+            return Ok(format!("Verifier(remote={url}{deny}{cache})"));
+        }
+        let algs: Vec<&str> = self
+            .inner
+            .keys()
+            .keys()
+            .iter()
+            .map(|k| k.alg().as_str())
+            .collect();
+        Ok(format!("Verifier(keys=[{}]{deny}{cache})", algs.join(", ")))
     }
 }
