@@ -269,8 +269,9 @@ test('3. unknown kids within the cooldown: KEY_NOT_FOUND without a request; afte
 test('3. a kid still unknown after a refetch is remembered (negative cache): no request even after the cooldown', withServer(async (s) => {
   const remote = new RemoteKeySet(s.url(), { maxAge: 300, cooldown: 0.5, negativeTtl: 60 });
   const v = new Verifier(remote);
+  await remote.keys();
   const unknown = jwt.encode({ sub: 'x', exp: EXP }, Key.generate('ES256', { kid: 'x1' }));
-  await assert.rejects(v.verifyAsync(unknown), isTessera('KEY_NOT_FOUND'));
+  await assert.rejects(v.verifyAsync(unknown), isTessera('KEY_NOT_FOUND', /still unknown after a refetch/));
   assert.equal(s.requests, 2, 'the first fetch, then one refetch for x1');
   await sleep(700);
   await assert.rejects(v.verifyAsync(unknown), isTessera('KEY_NOT_FOUND', /still unknown/));
@@ -307,6 +308,21 @@ test('4. single flight: 100 concurrent verifyAsync with an unknown kid make 1 re
   const results = await Promise.all(mixed);
   assert.equal(s.requests, 2, 'one refetch for 90 concurrent misses');
   results.forEach((c, i) => assert.equal(c.sub, i % 10 === 0 ? 'a' : 'b'));
+}));
+
+test('4. single flight: 100 concurrent verifyAsync with an unknown kid on a cold cache make 1 request', withServer(async (s) => {
+  s.delay = 300;
+  const v = new Verifier(new RemoteKeySet(s.url(), { maxAge: 60, cooldown: 30 }));
+  // The set fetched for the cold cache lacks b1: it is as new as a refetch would make it.
+  const results = await Promise.allSettled(Array.from({ length: 100 }, () => v.verifyAsync(TOKEN_B)));
+  for (const r of results) isTessera('KEY_NOT_FOUND')(r.reason);
+  assert.equal(s.requests, 1);
+  // b1 is now remembered as unknown (the negative cache, until negativeTtl or
+  // a change of the set): published later, it is still not fetched for.
+  s.body = jwksOf(KEY_A, KEY_B);
+  s.delay = 0;
+  await assert.rejects(v.verifyAsync(TOKEN_B), isTessera('KEY_NOT_FOUND', /still unknown/));
+  assert.equal(s.requests, 1);
 }));
 
 // --------------------------------------------------- 5. stale while error
@@ -540,7 +556,9 @@ test('9. jku / x5u in a token are never fetched', withServer(async (s) => {
   };
   const header = { jku: s.url('/evil-jku'), x5u: s.url('/evil-x5u') };
   const evil = jwt.encode({ sub: 'evil', exp: EXP }, KEY_EVIL, { header });
-  const v = new Verifier(new RemoteKeySet(s.url(), { cooldown: 30 }));
+  const remote = new RemoteKeySet(s.url(), { cooldown: 30 });
+  const v = new Verifier(remote);
+  await remote.keys();
   await assert.rejects(v.verifyAsync(evil), isTessera('KEY_NOT_FOUND'));
   await assert.rejects(v.verifyAsync(evil), isTessera('KEY_NOT_FOUND'));
   // A token of a known key with a jku verifies by the configured set alone.
