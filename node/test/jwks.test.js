@@ -247,7 +247,7 @@ test('2. rotation is picked up at once on an unknown kid; the verifier sees it t
 // ------------------------------------------------------------ 3. cooldown
 
 test('3. unknown kids within the cooldown: KEY_NOT_FOUND without a request; after it, one request', withServer(async (s) => {
-  const remote = new RemoteKeySet(s.url(), { maxAge: 300, cooldown: 1 });
+  const remote = new RemoteKeySet(s.url(), { maxAge: 300, cooldown: 2 });
   const v = new Verifier(remote);
   await remote.keys();
   assert.equal(s.requests, 1);
@@ -258,7 +258,7 @@ test('3. unknown kids within the cooldown: KEY_NOT_FOUND without a request; afte
   s.body = jwksOf(KEY_A, KEY_B);
   for (let i = 0; i < 5; i++) await assert.rejects(v.verifyAsync(TOKEN_B), isTessera('KEY_NOT_FOUND', /cooling down/));
   assert.equal(s.requests, 2);
-  await sleep(1200);
+  await sleep(2200);
   assert.equal((await v.verifyAsync(TOKEN_B)).sub, 'b');
   assert.equal(s.requests, 3, 'after the cooldown, one request');
   // The negative cache was forgotten when the set changed; x1 may refetch once more, after the cooldown.
@@ -328,7 +328,7 @@ test('4. single flight: 100 concurrent verifyAsync with an unknown kid on a cold
 // --------------------------------------------------- 5. stale while error
 
 test('5. server returning 500: the last good keys keep verifying; status stale with the error; recovery', withServer(async (s) => {
-  const remote = new RemoteKeySet(s.url(), { maxAge: 1, minAge: 1, cooldown: 1 });
+  const remote = new RemoteKeySet(s.url(), { maxAge: 1, minAge: 1, cooldown: 3 });
   const v = new Verifier(remote);
   assert.equal((await v.verifyAsync(TOKEN_A)).sub, 'a');
   s.status = 500;
@@ -349,14 +349,16 @@ test('5. server returning 500: the last good keys keep verifying; status stale w
   // Within the cooldown, stale keys are served at once, without a request.
   assert.deepEqual(kids(await remote.keys()), ['a1']);
   assert.equal(s.requests, 2);
-  // An explicit refresh reports the failure and keeps the set.
+  // An explicit refresh fetches at once (cooldown or not), reports the failure and keeps the set.
   await assert.rejects(remote.refresh(), isTessera('JWKS_UNAVAILABLE', new RegExp(escape(s.url()))));
+  assert.equal(s.requests, 3);
   assert.deepEqual(kids(await remote.keys()), ['a1']);
   // The provider comes back: after the cooldown the next call refreshes.
   s.status = 200;
   s.body = jwksOf(KEY_A);
-  await sleep(1200);
+  await sleep(3200);
   assert.deepEqual(kids(await remote.keys()), ['a1']);
+  assert.equal(s.requests, 4, 'first fetch, failed refetch, failed refresh(), the recovery');
   const back = remote.status();
   assert.equal(back.state, 'fresh');
   assert.equal(back.lastError, null);
