@@ -449,8 +449,8 @@ impl RemoteKeySet {
             return not_found("still unknown after a refetch");
         }
         if fetched_meanwhile {
-            let until = now + self.inner.opts.negative_ttl;
-            remember_unknown(&mut st.negative, kid, until);
+            // Not remembered as unknown: no refetch was spent on this kid,
+            // so its next token may still make one (cooldown permitting).
             return not_found("unknown in the set just fetched");
         }
         if st.in_flight {
@@ -993,16 +993,22 @@ impl Shared {
                 .find_map(cache_age);
             let limit = self.opts.max_bytes as u64;
             if response.body().content_length().is_some_and(|n| n > limit) {
-                return Err(
-                    self.unavailable(format!("response body over {limit} bytes (max_bytes)"))
-                );
+                return Err(self.unavailable(over(limit)));
             }
+            // ureq's limit refuses a body that reaches it: one byte of slack
+            // lets a body of exactly max_bytes through.
             let body = response
                 .body_mut()
                 .with_config()
-                .limit(limit)
+                .limit(limit + 1)
                 .read_to_vec()
-                .map_err(|e| self.unavailable(describe(&e)))?;
+                .map_err(|e| match e {
+                    ureq::Error::BodyExceedsLimit(_) => self.unavailable(over(limit)),
+                    e => self.unavailable(describe(&e)),
+                })?;
+            if body.len() as u64 > limit {
+                return Err(self.unavailable(over(limit)));
+            }
             let text = String::from_utf8(body)
                 .map_err(|_| self.unavailable("response body is not UTF-8"))?;
             let keys = usable_set(&text)
@@ -1012,13 +1018,16 @@ impl Shared {
     }
 }
 
+fn over(limit: u64) -> String {
+    format!("response body over {limit} bytes (max_bytes)")
+}
+
 /// A short, input-free description of a transport error.
 fn describe(e: &ureq::Error) -> String {
     match e {
         ureq::Error::Timeout(_) => "timed out".to_owned(),
         ureq::Error::HostNotFound => "host not found".to_owned(),
         ureq::Error::ConnectionFailed => "connection failed".to_owned(),
-        ureq::Error::BodyExceedsLimit(n) => format!("response body over {n} bytes (max_bytes)"),
         ureq::Error::Io(io) if io.get_ref().is_some_and(|e| e.is::<rustls::Error>()) => {
             format!(
                 "TLS error: {}",

@@ -583,6 +583,26 @@ fn bad_answers_are_clear_errors_in_bounded_time() {
 }
 
 #[test]
+fn a_body_of_exactly_max_bytes_is_accepted() {
+    let a = Issuer::new("a");
+    let doc = jwks(&[&a]);
+    let server = Server::start();
+    for framed in [true, false] {
+        let mut reply = Reply::json(&doc);
+        reply.content_length = framed;
+        server.set("/jwks", reply);
+        let mut o = opts(300.0, 30.0);
+        o.max_bytes = doc.len();
+        let set = RemoteKeySet::new(&server.url("/jwks"), o.clone()).unwrap();
+        assert_eq!(set.keys().unwrap().len(), 1, "framed: {framed}");
+        o.max_bytes = doc.len() - 1;
+        let set = RemoteKeySet::new(&server.url("/jwks"), o).unwrap();
+        let e = set.keys().unwrap_err();
+        assert!(e.message().contains("max_bytes"), "{}", e.message());
+    }
+}
+
+#[test]
 fn redirects_stay_on_allowed_urls() {
     let a = Issuer::new("a");
     let server = Server::start();
@@ -875,4 +895,10 @@ fn single_flight_of_unknown_kids_on_a_cold_cache() {
         assert_eq!(code(result), ErrorCode::KeyNotFound);
     }
     assert_eq!(server.requests(), 1, "the cold fetch answers the kid too");
+    // No refetch was spent on the kid: its next token may make one, and
+    // only then is it remembered as unknown.
+    assert_eq!(code(v.verify(&stranger.token())), ErrorCode::KeyNotFound);
+    assert_eq!(server.requests(), 2);
+    assert_eq!(code(v.verify(&stranger.token())), ErrorCode::KeyNotFound);
+    assert_eq!(server.requests(), 2);
 }
