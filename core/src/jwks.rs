@@ -449,8 +449,11 @@ impl RemoteKeySet {
             return not_found("still unknown after a refetch");
         }
         if fetched_meanwhile {
-            // Not remembered as unknown: no refetch was spent on this kid,
-            // so its next token may still make one (cooldown permitting).
+            // Counts as the refetch for this kid: remembered as unknown, so
+            // misses queued behind the cold fetch (a Node pool of 4 threads
+            // runs 100 of them 4 at a time) do not make a second request.
+            let until = now + self.inner.opts.negative_ttl;
+            remember_unknown(&mut st.negative, kid, until);
             return not_found("unknown in the set just fetched");
         }
         if st.in_flight {
