@@ -217,6 +217,11 @@ enum tessera_status
    * A bug: an unexpected internal failure, including a panic caught at the boundary.
    */
   TESSERA_STATUS_INTERNAL = 26,
+  /**
+   * A remote JWKS (`tessera_remote_keyset`) could not be fetched and no
+   * usable cached key set is left; the message names the URL.
+   */
+  TESSERA_STATUS_JWKS_UNAVAILABLE = 27,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -320,6 +325,17 @@ typedef struct tessera_rails_cookie tessera_rails_cookie;
  * gets a new token. Free with `tessera_refresh_tokens_free`.
  */
 typedef struct tessera_refresh_tokens tessera_refresh_tokens;
+
+/**
+ * A key set fetched from a JWKS URL and cached. Thread-safe (Arc inside):
+ * share one between all threads and verifiers; concurrent callers that
+ * need a fetch share one request (single flight). Every function taking it
+ * may block for about the `timeout` option while a fetch runs, so call them
+ * from worker threads, not from an event loop. Free with
+ * `tessera_remote_keyset_free` once no thread uses it; verifiers built on
+ * it keep their own reference (the same cache).
+ */
+typedef struct tessera_remote_keyset tessera_remote_keyset;
 
 /**
  * A loaded session: its data (JSON object text), user id, version and
@@ -1025,6 +1041,129 @@ tessera_status tessera_url_safe_timed_serializer_loads(const tessera_url_safe_ti
  * afterwards.
  */
 void tessera_url_safe_timed_serializer_free(const tessera_url_safe_timed_serializer *serializer);
+
+/**
+ * A remote key set for `url`: `https://`, or `http://` to a loopback host
+ * (`127.0.0.0/8`, `::1`, `localhost`) for tests and sidecars; any other URL
+ * is `TESSERA_STATUS_INVALID_ARGUMENT`. Nothing is fetched until keys are
+ * needed. `options_json` (NULL for the defaults) is a JSON object with the
+ * option names every binding uses, every member optional: `max_age`
+ * (seconds a fetched set is fresh without `Cache-Control: max-age`, and the
+ * most a response may ask for; default 300), `min_age` (the least a response
+ * may ask for; 30), `cooldown` (least time between fetches caused by unknown
+ * kids or after a failure; 30), `timeout` (the whole budget of one fetch,
+ * redirects and body included; 5), `negative_ttl` (how long a kid still
+ * unknown after a refetch is answered `KEY_NOT_FOUND` without fetching;
+ * 300), `max_stale` (how long past its freshness a set may be served while
+ * fetches fail; `null`, the default, is unlimited) — all in seconds,
+ * fractions allowed — and `max_bytes` (largest body; 524288),
+ * `max_redirects` (same-scheme redirects followed; 3), `ca_pem` (trust only
+ * these CA certificates, PEM). An unknown member or a bad value is
+ * `TESSERA_STATUS_INVALID_ARGUMENT`. Redirects to another scheme or to a URL
+ * that fails the same rules are refused; `jku`/`x5u` in tokens are never
+ * fetched.
+ *
+ * # Safety
+ * `url` is NUL-terminated; `options_json` is NULL or NUL-terminated;
+ * `remote_keyset_out` is writable.
+ */
+tessera_status tessera_remote_keyset_new(const char *url, const char *options_json, tessera_remote_keyset **remote_keyset_out);
+
+/**
+ * The current keys as a new key set (free with `tessera_keyset_free`): the
+ * cached set while fresh; otherwise it is refetched (one request shared by
+ * every concurrent caller), and if that fails the last good (stale) set is
+ * served. `TESSERA_STATUS_JWKS_UNAVAILABLE` when no usable set exists
+ * (nothing fetched yet and the fetch failed, or past `max_stale`); the
+ * message names the URL. Blocks while a fetch runs.
+ *
+ * # Safety
+ * `remote_keyset` is a live remote key set or NULL; `keyset_out` is writable.
+ */
+tessera_status tessera_remote_keyset_keys(const tessera_remote_keyset *remote_keyset, tessera_keyset **keyset_out);
+
+/**
+ * Fetches now, whatever the cache holds (joining a request already in
+ * flight), and returns the fetched keys as a new key set (free with
+ * `tessera_keyset_free`). A failed fetch (unreachable, timeout, HTTP error,
+ * body over `max_bytes`, not a JWKS with a usable key, refused redirect) is
+ * `TESSERA_STATUS_JWKS_UNAVAILABLE` with the URL and the reason in the
+ * message, and the cached set stays in use. Blocks while the fetch runs.
+ *
+ * # Safety
+ * As `tessera_remote_keyset_keys`.
+ */
+tessera_status tessera_remote_keyset_refresh(const tessera_remote_keyset *remote_keyset, tessera_keyset **keyset_out);
+
+/**
+ * The cache's state as a new JSON string (free with `tessera_string_free`):
+ * `url`, `state` (`"empty"`, `"fresh"` or `"stale"`), `fetched_at`,
+ * `fresh_until`, `last_error_at` (Unix seconds with fractions, or `null`),
+ * `last_error` (`{"code","message"}` of the last failed fetch, `null` after
+ * a success), `keys` (how many), `requests` (HTTP requests made),
+ * `generation` (changes of the set). Never fetches.
+ *
+ * # Safety
+ * `remote_keyset` is a live remote key set or NULL; `status_json_out` is
+ * writable.
+ */
+tessera_status tessera_remote_keyset_status(const tessera_remote_keyset *remote_keyset, char **status_json_out);
+
+/**
+ * The cache as a new JSON string (free with `tessera_string_free`) for
+ * `tessera_remote_keyset_import_cache` in another process (a serverless
+ * cold start): `url`, `fetched_at`, `fresh_until` and the public `jwks`.
+ * While nothing is cached the call succeeds and `*cache_json_out` is NULL.
+ * Never fetches.
+ *
+ * # Safety
+ * `remote_keyset` is a live remote key set or NULL; `cache_json_out` is
+ * writable.
+ */
+tessera_status tessera_remote_keyset_export_cache(const tessera_remote_keyset *remote_keyset, char **cache_json_out);
+
+/**
+ * Loads a cache exported by `tessera_remote_keyset_export_cache` (here or in
+ * another process). It must be for the same URL, and be valid JSON with a
+ * `fetched_at` and a JWKS with a usable key, else
+ * `TESSERA_STATUS_INVALID_ARGUMENT` (or the key set's error); it is ignored
+ * (success) when the cache already holds a set fetched later. The imported
+ * set is fresh until its `fresh_until`, never beyond `max_age` after its
+ * `fetched_at`. Never fetches.
+ *
+ * # Safety
+ * `remote_keyset` is a live remote key set or NULL; `cache_json` is
+ * NUL-terminated.
+ */
+tessera_status tessera_remote_keyset_import_cache(const tessera_remote_keyset *remote_keyset, const char *cache_json);
+
+/**
+ * Frees a remote key set. NULL is a no-op; never twice, and not while
+ * another thread still uses it. Verifiers built on it keep working (they
+ * hold their own reference to the same cache).
+ *
+ * # Safety
+ * `remote_keyset` is NULL or a remote key set from this library that is not
+ * used afterwards.
+ */
+void tessera_remote_keyset_free(const tessera_remote_keyset *remote_keyset);
+
+/**
+ * A verifier whose keys come from `remote_keyset` (which it shares: the
+ * handle may be freed afterwards), with the options of
+ * `tessera_verifier_new` in `options_json` (NULL for the defaults). Nothing
+ * is fetched here. `tessera_verifier_verify` then takes the set's current
+ * keys and selects by `kid`; a `kid` the set lacks makes it refetch (at most
+ * once per `cooldown`, shared by concurrent callers) before the answer is
+ * `TESSERA_STATUS_KEY_NOT_FOUND`; with no usable keys the answer is
+ * `TESSERA_STATUS_JWKS_UNAVAILABLE`. Verification may therefore block while
+ * a fetch runs. Thread-safe like every verifier.
+ *
+ * # Safety
+ * `remote_keyset` is a live remote key set or NULL; `options_json` is NULL
+ * or NUL-terminated; `verifier_out` is writable.
+ */
+tessera_status tessera_verifier_new_remote(const tessera_remote_keyset *remote_keyset, const char *options_json, tessera_verifier **verifier_out);
 
 /**
  * Signs the `payload_len` bytes at `payload` as a compact JWS with `key`.

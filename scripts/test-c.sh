@@ -3,7 +3,8 @@
 # (every vector file incl. the cookie vectors minted by the real Flask,
 # itsdangerous and Express, the session scenario vectors, the mutation
 # vectors (every bit flip, truncation, extension), every function with
-# NULL/bad arguments, threads) pass plain, under valgrind and under
+# NULL/bad arguments, threads, the remote JWKS against a real loopback HTTP
+# server (tests/jwks/server.py)) pass plain, under valgrind and under
 # AddressSanitizer + UBSan; the Redis-dependent tests (key layout, records
 # from other languages, concurrency, the scenario vectors on standalone Redis
 # and on a Cluster, the crosslang CLI) run the same three ways inside
@@ -92,11 +93,15 @@ for t in vectors cookie_vectors session_vectors mutations; do
     gcc "${cflags[@]}" "${asan[@]}" "$src/$t.c" "$src/json.c" "$src/vector_common.c" \
         -o "$build/$t-asan" "${libs[@]}"
 done
-gcc "${cflags[@]}" "$src/redis.c" "$src/json.c" -o "$build/redis" "${libs[@]}"
-gcc "${cflags[@]}" "${asan[@]}" "$src/redis.c" "$src/json.c" -o "$build/redis-asan" "${libs[@]}"
+for t in redis jwks; do
+    gcc "${cflags[@]}" "$src/$t.c" "$src/json.c" -o "$build/$t" "${libs[@]}"
+    gcc "${cflags[@]}" "${asan[@]}" "$src/$t.c" "$src/json.c" -o "$build/$t-asan" "${libs[@]}"
+done
 TESSERA_NO_BUILD=1 bash bindings/c/tests/build-crosslang.sh "$build/crosslang" >/dev/null
 scenarios=tests/vectors/sessions/scenarios.json
 mutations=tests/vectors/mutations/mutations.json
+# The remote JWKS test starts this server itself (python3, stdlib only).
+jwks_server=tests/jwks/server.py
 
 step "run (plain)"
 "$build/api"
@@ -108,6 +113,7 @@ step "run (plain)"
 "$build/session_threads" 8 200
 "$build/session_vectors" "$scenarios"
 "$build/mutations" "$mutations"
+"$build/jwks" "$jwks_server" 100
 
 step "run under valgrind (memcheck; leaks and memory errors fail)"
 # valgrind.supp: two documented memcheck false positives on ring's AES-GCM tag.
@@ -123,6 +129,9 @@ vg=(valgrind -q --error-exitcode=1 --leak-check=full --show-leak-kinds=definite,
 "${vg[@]}" "$build/session_vectors" "$scenarios"
 # Every mutant (~25 s of CPU here); `mutations --every N` runs a subset if this grows.
 "${vg[@]}" "$build/mutations" "$mutations"
+# The same scenarios and 100 threads (~35 s, mostly the test's own sleeps and
+# valgrind serializing the threads; every wait is bounded by the options).
+"${vg[@]}" "$build/jwks" "$jwks_server" 100
 
 step "run under AddressSanitizer + UBSan (LeakSanitizer on)"
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:halt_on_error=1
@@ -136,6 +145,7 @@ export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 "$build/session_threads-asan" 8 100
 "$build/session_vectors-asan" "$scenarios"
 "$build/mutations-asan" "$mutations"
+"$build/jwks-asan" "$jwks_server" 100
 unset ASAN_OPTIONS UBSAN_OPTIONS
 
 step "Redis: standalone and Cluster (tests/redis/with-redis, TESSERA_REQUIRE_REDIS=1)"

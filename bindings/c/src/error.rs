@@ -70,6 +70,9 @@ pub enum tessera_status {
     InvalidArgument = 25,
     /// A bug: an unexpected internal failure, including a panic caught at the boundary.
     Internal = 26,
+    /// A remote JWKS (`tessera_remote_keyset`) could not be fetched and no
+    /// usable cached key set is left; the message names the URL.
+    JwksUnavailable = 27,
 }
 
 impl From<ErrorCode> for tessera_status {
@@ -103,6 +106,7 @@ impl From<ErrorCode> for tessera_status {
             ErrorCode::StoreUnavailable => Self::StoreUnavailable,
             ErrorCode::InvalidArgument => Self::InvalidArgument,
             ErrorCode::Internal => Self::Internal,
+            ErrorCode::JwksUnavailable => Self::JwksUnavailable,
         }
     }
 }
@@ -140,6 +144,7 @@ impl tessera_status {
             Self::StoreUnavailable => ErrorCode::StoreUnavailable,
             Self::InvalidArgument => ErrorCode::InvalidArgument,
             Self::Internal => ErrorCode::Internal,
+            Self::JwksUnavailable => ErrorCode::JwksUnavailable,
         })
     }
 
@@ -173,6 +178,7 @@ impl tessera_status {
             Self::StoreUnavailable => c"STORE_UNAVAILABLE",
             Self::InvalidArgument => c"INVALID_ARGUMENT",
             Self::Internal => c"INTERNAL",
+            Self::JwksUnavailable => c"JWKS_UNAVAILABLE",
         }
     }
 
@@ -205,7 +211,7 @@ mod tests {
 
     #[test]
     fn every_core_code_has_the_same_number_and_string() {
-        assert_eq!(ErrorCode::ALL.len(), 26);
+        assert_eq!(ErrorCode::ALL.len(), 27);
         for &code in ErrorCode::ALL {
             let status = tessera_status::from(code);
             assert_eq!(status as u32, code as u32, "{code}");
@@ -226,7 +232,8 @@ mod tests {
                 .unwrap()
         };
         assert_eq!(s(0), "OK");
-        assert_eq!(s(27), "UNKNOWN");
+        assert_eq!(s(27), "JWKS_UNAVAILABLE");
+        assert_eq!(s(28), "UNKNOWN");
         assert_eq!(s(u32::MAX), "UNKNOWN");
     }
 }

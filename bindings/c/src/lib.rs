@@ -20,7 +20,8 @@
 //! [`csrf`]; server-side sessions: [`store`] (memory and Redis),
 //! [`session`] (the manager and loaded sessions), [`denylist`] (revoked JWT
 //! ids, also taken by `tessera_verifier_new_with_denylist`), [`refresh`]
-//! (rotating refresh tokens).
+//! (rotating refresh tokens); [`jwks`] (a remote JWKS fetched and cached,
+//! and `tessera_verifier_new_remote`).
 
 pub mod boundary;
 pub mod cookie;
@@ -32,6 +33,7 @@ pub mod express;
 pub mod ffi;
 pub mod flask;
 pub mod itsdangerous;
+pub mod jwks;
 pub mod jws;
 pub mod jwt;
 pub mod key;

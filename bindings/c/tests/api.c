@@ -50,6 +50,7 @@ _Static_assert(TESSERA_STATUS_EXPIRED == 8, "EXPIRED is 8");
 _Static_assert(TESSERA_STATUS_UNSUPPORTED_CRITICAL_HEADER == 18, "18");
 _Static_assert(TESSERA_STATUS_INVALID_ARGUMENT == 25, "INVALID_ARGUMENT is 25");
 _Static_assert(TESSERA_STATUS_INTERNAL == 26, "INTERNAL is 26");
+_Static_assert(TESSERA_STATUS_JWKS_UNAVAILABLE == 27, "JWKS_UNAVAILABLE is 27");
 _Static_assert(sizeof(tessera_status) == 4, "tessera_status is 32 bits");
 
 static void test_status_and_errors(void)
@@ -60,10 +61,11 @@ static void test_status_and_errors(void)
         "ISSUED_IN_FUTURE", "TOO_OLD", "INVALID_ISSUER", "INVALID_AUDIENCE", "INVALID_SUBJECT",
         "INVALID_TYPE", "MISSING_CLAIM", "INVALID_CLAIM", "UNSUPPORTED_CRITICAL_HEADER",
         "REVOKED", "COOKIE_TOO_LARGE", "SESSION_NOT_FOUND", "SESSION_CONFLICT",
-        "REFRESH_TOKEN_REUSED", "STORE_UNAVAILABLE", "INVALID_ARGUMENT", "INTERNAL"};
+        "REFRESH_TOKEN_REUSED", "STORE_UNAVAILABLE", "INVALID_ARGUMENT", "INTERNAL",
+        "JWKS_UNAVAILABLE"};
     for (uint32_t i = 0; i < sizeof names / sizeof *names; i++)
         STREQ(tessera_status_str(i), names[i]);
-    STREQ(tessera_status_str(27), "UNKNOWN");
+    STREQ(tessera_status_str(28), "UNKNOWN");
     STREQ(tessera_status_str(7000), "UNKNOWN");
     STREQ(tessera_status_str(UINT32_MAX), "UNKNOWN");
 
@@ -93,6 +95,7 @@ static void test_status_and_errors(void)
     tessera_keyset_free(NULL);
     tessera_verifier_free(NULL);
     tessera_claims_free(NULL);
+    tessera_remote_keyset_free(NULL);
 }
 
 static void test_key_constructors(void)
@@ -1059,6 +1062,121 @@ static void test_secrets_never_in_errors(void)
     printf("api: %d error texts checked for secrets\n", secret_checks);
 }
 
+/* The remote JWKS functions with NULL and bad arguments, and a happy path
+ * that needs no network: an imported cache. tests/jwks.c drives them against
+ * a real HTTP server. */
+static void test_remote_keyset(void)
+{
+    static const char URL[] = "https://issuer.example/.well-known/jwks.json";
+    tessera_remote_keyset *rk = SENTINEL;
+    FAILS(tessera_remote_keyset_new(NULL, NULL, &rk), TESSERA_STATUS_INVALID_ARGUMENT, rk);
+    FAILS(tessera_remote_keyset_new(NOT_UTF8, NULL, &rk), TESSERA_STATUS_INVALID_ARGUMENT, rk);
+    FAILS(tessera_remote_keyset_new("http://issuer.example/jwks", NULL, &rk),
+          TESSERA_STATUS_INVALID_ARGUMENT, rk);
+    FAILS(tessera_remote_keyset_new(URL, "{\"max_agee\":1}", &rk), TESSERA_STATUS_INVALID_ARGUMENT,
+          rk);
+    FAILS(tessera_remote_keyset_new(URL, "{\"timeout\":0}", &rk), TESSERA_STATUS_INVALID_ARGUMENT,
+          rk);
+    FAILS(tessera_remote_keyset_new(URL, "{\"max_bytes\":-1}", &rk),
+          TESSERA_STATUS_INVALID_ARGUMENT, rk);
+    FAILS(tessera_remote_keyset_new(URL, "{\"ca_pem\":\"not pem\"}", &rk),
+          TESSERA_STATUS_INVALID_ARGUMENT, rk);
+    FAILS(tessera_remote_keyset_new(URL, "[]", &rk), TESSERA_STATUS_INVALID_ARGUMENT, rk);
+    FAILS(tessera_remote_keyset_new(URL, NOT_UTF8, &rk), TESSERA_STATUS_INVALID_ARGUMENT, rk);
+    STATUS(tessera_remote_keyset_new(URL, NULL, NULL), TESSERA_STATUS_INVALID_ARGUMENT);
+    OK(tessera_remote_keyset_new(URL,
+                                 "{\"max_age\":600,\"min_age\":10,\"cooldown\":5,\"timeout\":2.5,"
+                                 "\"negative_ttl\":60,\"max_stale\":null,\"max_bytes\":100000,"
+                                 "\"max_redirects\":1}",
+                                 &rk));
+
+    /* NULL handles and out-parameters. */
+    tessera_keyset *set = SENTINEL;
+    char *text = SENTINEL;
+    tessera_verifier *v = SENTINEL;
+    FAILS(tessera_remote_keyset_keys(NULL, &set), TESSERA_STATUS_INVALID_ARGUMENT, set);
+    STATUS(tessera_remote_keyset_keys(rk, NULL), TESSERA_STATUS_INVALID_ARGUMENT);
+    FAILS(tessera_remote_keyset_refresh(NULL, &set), TESSERA_STATUS_INVALID_ARGUMENT, set);
+    STATUS(tessera_remote_keyset_refresh(rk, NULL), TESSERA_STATUS_INVALID_ARGUMENT);
+    FAILS(tessera_remote_keyset_status(NULL, &text), TESSERA_STATUS_INVALID_ARGUMENT, text);
+    STATUS(tessera_remote_keyset_status(rk, NULL), TESSERA_STATUS_INVALID_ARGUMENT);
+    FAILS(tessera_remote_keyset_export_cache(NULL, &text), TESSERA_STATUS_INVALID_ARGUMENT, text);
+    STATUS(tessera_remote_keyset_export_cache(rk, NULL), TESSERA_STATUS_INVALID_ARGUMENT);
+    STATUS(tessera_remote_keyset_import_cache(NULL, "{}"), TESSERA_STATUS_INVALID_ARGUMENT);
+    STATUS(tessera_remote_keyset_import_cache(rk, NULL), TESSERA_STATUS_INVALID_ARGUMENT);
+    STATUS(tessera_remote_keyset_import_cache(rk, NOT_UTF8), TESSERA_STATUS_INVALID_ARGUMENT);
+    STATUS(tessera_remote_keyset_import_cache(rk, "{\"url\":1}"), TESSERA_STATUS_INVALID_ARGUMENT);
+    FAILS(tessera_verifier_new_remote(NULL, NULL, &v), TESSERA_STATUS_INVALID_ARGUMENT, v);
+    FAILS(tessera_verifier_new_remote(rk, "{\"leway\":1}", &v), TESSERA_STATUS_INVALID_ARGUMENT, v);
+    FAILS(tessera_verifier_new_remote(rk, NOT_UTF8, &v), TESSERA_STATUS_INVALID_ARGUMENT, v);
+    FAILS(tessera_verifier_new_remote(rk, "{\"algorithms\":[\"XS1\"]}", &v),
+          TESSERA_STATUS_UNSUPPORTED_ALGORITHM, v);
+    STATUS(tessera_verifier_new_remote(rk, NULL, NULL), TESSERA_STATUS_INVALID_ARGUMENT);
+
+    /* Empty: status says so, nothing to export. */
+    OK(tessera_remote_keyset_status(rk, &text));
+    CHECK(text && strstr(text, "\"state\":\"empty\"") && strstr(text, URL));
+    tessera_string_free(text);
+    text = SENTINEL;
+    OK(tessera_remote_keyset_export_cache(rk, &text));
+    CHECK(text == NULL);
+
+    /* Import a cache (as exported elsewhere): keys and a verifier, no fetch. */
+    tessera_key *key = NULL;
+    tessera_keyset *pub = NULL;
+    char *jwks = NULL, *token = NULL, *cache = NULL;
+    OK(tessera_key_from_pem(ED_PEM, NULL, "ed", &key));
+    OK(tessera_keyset_new(&pub));
+    OK(tessera_keyset_add(pub, key));
+    OK(tessera_keyset_to_jwks(pub, &jwks));
+    tessera_keyset_free(pub);
+    OK(tessera_jwt_encode(key, CLAIMS, NULL, &token));
+    long now = (long)time(NULL);
+    size_t cap = strlen(jwks) + 256;
+    cache = malloc(cap);
+    snprintf(cache, cap, "{\"url\":\"%s\",\"fetched_at\":%ld,\"fresh_until\":%ld,\"jwks\":%s}", URL,
+             now, now + 3600, jwks);
+    tessera_remote_keyset *other = NULL;
+    OK(tessera_remote_keyset_new("https://other.example/jwks", NULL, &other));
+    STATUS(tessera_remote_keyset_import_cache(other, cache), TESSERA_STATUS_INVALID_ARGUMENT);
+    tessera_remote_keyset_free(other);
+    OK(tessera_remote_keyset_import_cache(rk, cache));
+    set = NULL;
+    OK(tessera_remote_keyset_keys(rk, &set));
+    CHECK(tessera_keyset_len(set) == 1);
+    tessera_keyset_free(set);
+    OK(tessera_remote_keyset_status(rk, &text));
+    CHECK(text && strstr(text, "\"state\":\"fresh\"") && strstr(text, "\"requests\":0"));
+    tessera_string_free(text);
+    text = NULL;
+    OK(tessera_remote_keyset_export_cache(rk, &text));
+    CHECK(text && strstr(text, "\"jwks\"") && strstr(text, "\"kid\":\"ed\""));
+    tessera_string_free(text);
+    v = NULL;
+    OK(tessera_verifier_new_remote(rk, "{\"issuer\":\"me\",\"audience\":\"a\"}", &v));
+    tessera_remote_keyset_free(rk); /* the verifier keeps the set */
+    char *claims = NULL;
+    OK(tessera_verifier_verify(v, U8(token), strlen(token), &claims));
+    STREQ(claims, CLAIMS);
+    tessera_string_free(claims);
+    tessera_verifier_free(v);
+
+    /* Nothing listens on the loopback port: JWKS_UNAVAILABLE naming the URL. */
+    OK(tessera_remote_keyset_new("http://127.0.0.1:9/jwks.json", "{\"timeout\":2}", &rk));
+    set = SENTINEL;
+    FAILS(tessera_remote_keyset_refresh(rk, &set), TESSERA_STATUS_JWKS_UNAVAILABLE, set);
+    const char *msg = tessera_last_error_message();
+    CHECK(msg && strncmp(msg, "JWKS_UNAVAILABLE: ", 18) == 0 &&
+          strstr(msg, "http://127.0.0.1:9/jwks.json"));
+    FAILS(tessera_remote_keyset_keys(rk, &set), TESSERA_STATUS_JWKS_UNAVAILABLE, set);
+    tessera_remote_keyset_free(rk);
+
+    free(cache);
+    tessera_string_free(token);
+    tessera_string_free(jwks);
+    tessera_key_free(key);
+}
+
 int main(void)
 {
     test_status_and_errors();
@@ -1070,6 +1188,7 @@ int main(void)
     test_jwt();
     test_jws();
     test_secrets_never_in_errors();
+    test_remote_keyset();
     if (check_failures) {
         printf("api: %d checks failed\n", check_failures);
         return 1;
