@@ -610,11 +610,6 @@ def test_huge_body_cap_is_max_bytes(server: JwksServer) -> None:
         assert "max_bytes" in str(e.value)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="core off-by-one: ureq's body limit refuses a body of exactly max_bytes "
-    "(core/src/jwks.rs reads with .limit(max_bytes); reported to the core)",
-)
 @pytest.mark.parametrize("no_length", [False, True])
 def test_body_of_exactly_max_bytes_is_accepted(server: JwksServer, no_length: bool) -> None:
     body = document(K1)
