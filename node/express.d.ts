@@ -155,7 +155,9 @@ declare namespace cookieSession {
    * `Authorization: Bearer <JWT>`: claims in `req.auth`; 401 `{code, message}`
    * with a `WWW-Authenticate: Bearer` challenge for a missing (code null) or
    * rejected token (e.g. REVOKED, EXPIRED); 503 when the denylist's store
-   * cannot answer.
+   * cannot answer (STORE_UNAVAILABLE) or, for a verifier on a
+   * `jwks.RemoteKeySet`, when the provider's keys cannot be fetched and none
+   * are cached (JWKS_UNAVAILABLE).
    */
   const bearer: (options: BearerOptions) => Middleware;
 }
