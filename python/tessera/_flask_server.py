@@ -13,7 +13,13 @@ from flask import request as _request
 from flask.sessions import SecureCookieSession, SessionInterface, SessionMixin
 
 from ._native import SessionManager, Verifier, delete_cookie, set_cookie
-from .errors import SessionConflictError, SessionNotFoundError, StoreUnavailableError, TesseraError
+from .errors import (
+    JwksUnavailableError,
+    SessionConflictError,
+    SessionNotFoundError,
+    StoreUnavailableError,
+    TesseraError,
+)
 
 if TYPE_CHECKING:
     from flask import Flask, Request, Response
@@ -259,7 +265,9 @@ def bearer(verifier: Verifier) -> Callable[[_F], _F]:
     ``401`` with ``{"code": …, "message": …}`` (``code`` is the Tessera code,
     ``null`` when no token was sent) and a ``WWW-Authenticate: Bearer``
     challenge (RFC 6750); a store that cannot answer the denylist answers
-    ``503`` (``STORE_UNAVAILABLE``: never let a token through unchecked)."""
+    ``503`` (``STORE_UNAVAILABLE``: never let a token through unchecked), and
+    so does a verifier on a :class:`tessera.jwks.RemoteKeySet` whose keys
+    cannot be fetched with none cached (``JWKS_UNAVAILABLE``)."""
     if not isinstance(verifier, Verifier):
         raise TypeError(f"verifier must be a tessera.Verifier, not {type(verifier).__name__}")
 
@@ -272,7 +280,7 @@ def bearer(verifier: Verifier) -> Callable[[_F], _F]:
                 return _json_error(401, None, "a Bearer token is required")
             try:
                 _g.jwt_claims = verifier.verify(token)
-            except StoreUnavailableError as e:
+            except (StoreUnavailableError, JwksUnavailableError) as e:
                 return _json_error(503, e.code, e.message)
             except TesseraError as e:
                 return _json_error(401, e.code, e.message)

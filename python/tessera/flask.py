@@ -127,7 +127,9 @@ Bearer JWTs
 
 A missing or rejected token answers 401 with ``{"code": ..., "message": ...}``
 and a ``WWW-Authenticate: Bearer`` challenge; a revoked token is ``REVOKED``; a
-denylist store that cannot answer is 503 ``STORE_UNAVAILABLE``.
+denylist store that cannot answer is 503 ``STORE_UNAVAILABLE``, and so is an
+identity provider's JWKS that cannot be fetched (``JWKS_UNAVAILABLE``, a
+verifier on :class:`tessera.jwks.RemoteKeySet`).
 """
 
 from __future__ import annotations

@@ -890,3 +890,40 @@ def test_verifiers_on_one_set_share_its_cache(server: JwksServer) -> None:
     assert server.count() == 1  # one cache behind both verifiers
     remote(server).keys()
     assert server.count() == 2  # another RemoteKeySet has its own cache
+
+
+# ------------------------------------------------------------ Flask bearer
+
+
+def test_flask_bearer_on_a_remote_key_set(server: JwksServer) -> None:
+    import flask
+
+    from tessera.flask import bearer
+
+    server.set(body=document(K1))
+    app = flask.Flask(__name__)
+    warm = Verifier(remote(server))
+    cold = Verifier(RemoteKeySet(server.url, timeout=1))
+
+    def me() -> Dict[str, Any]:
+        return {"sub": flask.g.jwt_claims["sub"]}
+
+    app.add_url_rule("/warm", "warm", bearer(warm)(me))
+    app.add_url_rule("/cold", "cold", bearer(cold)(me))
+    client = app.test_client()
+
+    def get(path: str, key: Key) -> Tuple[int, Any]:
+        r = client.get(path, headers={"Authorization": f"Bearer {token(key)}"})
+        return r.status_code, r.get_json()
+
+    assert get("/warm", K1) == (200, {"sub": "u1"})
+    status, body = get("/warm", K4)
+    assert (status, body["code"]) == (401, "KEY_NOT_FOUND")
+
+    # The provider is down and nothing is cached: 503, not a 401.
+    server.stop()
+    status, body = get("/cold", K1)
+    assert (status, body["code"]) == (503, "JWKS_UNAVAILABLE")
+    assert server.url in body["message"]
+    # The warm verifier keeps its keys.
+    assert get("/warm", K1)[0] == 200
