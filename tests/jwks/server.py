@@ -34,6 +34,7 @@ ROUTE_DEFAULTS = {
     "stall": 0.0,  # seconds to wait after the headers, before the body
     "redirect": None,  # Location: answer `status` (302 unless set) with it
     "body_bytes": None,  # serve this many bytes of filler instead of document
+    "pad_to": None,  # pad the document with trailing spaces to this many bytes
     "framing": "length",  # "length" | "chunked" | "close"
 }
 
@@ -142,6 +143,8 @@ class Handler(BaseHTTPRequestHandler):
             body = b" " * int(route["body_bytes"])
         else:
             body = route["document"].encode()
+            if route["pad_to"] is not None:
+                body = body.ljust(int(route["pad_to"]), b" ")
         self.send_response(int(route["status"]))
         if route["redirect"] is not None:
             self.send_header("Location", route["redirect"])
