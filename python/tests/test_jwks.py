@@ -927,3 +927,8 @@ def test_flask_bearer_on_a_remote_key_set(server: JwksServer) -> None:
     assert server.url in body["message"]
     # The warm verifier keeps its keys.
     assert get("/warm", K1)[0] == 200
+
+
+def test_verifier_type_error_names_remote_key_set() -> None:
+    with pytest.raises(TypeError, match="tessera.jwks.RemoteKeySet"):
+        Verifier("https://issuer.example/jwks")  # type: ignore[arg-type]

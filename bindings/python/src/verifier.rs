@@ -252,7 +252,17 @@ impl PyVerifier {
         if let Ok(remote) = key.cast::<PyRemoteKeySet>() {
             return PyVerifier::build_remote(remote.get(), &options);
         }
-        PyVerifier::build(Keys::extract(key)?, &options)
+        let keys = Keys::extract(key).map_err(|e| {
+            if e.is_instance_of::<pyo3::exceptions::PyTypeError>(key.py()) {
+                crate::errors::type_error(format!(
+                    "{} (a Verifier also takes a tessera.jwks.RemoteKeySet)",
+                    e.value(key.py())
+                ))
+            } else {
+                e
+            }
+        })?;
+        PyVerifier::build(keys, &options)
     }
 
     /// Verifies ``token`` (``str`` or ``bytes``) and returns its claims as a
