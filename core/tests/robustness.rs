@@ -300,3 +300,36 @@ fn fuzz_session_with_non_object_data_is_malformed() {
         assert_eq!(err.code(), ErrorCode::Malformed, "{data}");
     }
 }
+
+/// cookie_flask: `dumps` took a number that is not a finite double
+/// (`1e1022162231`) and wrote a cookie that `loads` then refused (MALFORMED,
+/// "number out of range"). `dumps` now refuses it (INVALID_ARGUMENT), so a
+/// dumped cookie always loads; a large but finite number still round-trips.
+#[test]
+fn fuzz_flask_dumps_refuses_numbers_loads_refuses() {
+    use tessera::cookie::flask::FlaskCookie;
+    use tessera::cookie::itsdangerous::{SignerOptions, URLSafeTimedSerializer};
+    let now = 1_763_000_000;
+    let flask = FlaskCookie::new(b"flask-interop-secret-key-1").unwrap();
+    let ser = URLSafeTimedSerializer::new(&[b"secret-key-0123456789"], &SignerOptions::default())
+        .unwrap();
+    for bad in [
+        r#"{"g": 1e1022162231}"#,
+        r#"{"g": -1e400}"#,
+        r#"{"a": [1, 2e309]}"#,
+    ] {
+        let err = flask.dumps(bad, now).unwrap_err();
+        assert_eq!(err.code(), ErrorCode::InvalidArgument, "{bad}");
+        let err = ser.dumps(bad, now).unwrap_err();
+        assert_eq!(err.code(), ErrorCode::InvalidArgument, "{bad}");
+    }
+    for good in [
+        r#"{"g": 1e308}"#,
+        r#"{"g": 123456789012345678901234567890}"#,
+    ] {
+        let cookie = flask.dumps(good, now).unwrap();
+        flask.loads(&cookie, now).unwrap();
+        let cookie = ser.dumps(good, now).unwrap();
+        ser.loads(&cookie, None, now).unwrap();
+    }
+}

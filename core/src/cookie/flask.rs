@@ -267,6 +267,11 @@ pub(crate) mod pyjson {
                 }
             }
             let t = std::str::from_utf8(&self.s[st..self.i]).map_err(|_| bad())?;
+            // What the strict reader refuses (1e400 is not a finite double)
+            // is never written: a dumped cookie always loads.
+            if !t.parse::<f64>().is_ok_and(f64::is_finite) {
+                return Err(malformed("number out of range"));
+            }
             Ok(Value::Num(t.to_owned()))
         }
         fn hex4(&mut self) -> Result<u32> {
