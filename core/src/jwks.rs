@@ -400,7 +400,7 @@ impl RemoteKeySet {
         } else if !st.in_flight && st.retry_at.is_some_and(|r| now < r) {
             return self.usable(&st, now);
         }
-        let (st, _) = self.fetch(st, false);
+        let (st, _) = self.fetch(st);
         self.usable(&st, Instant::now())
     }
 
@@ -409,7 +409,7 @@ impl RemoteKeySet {
     /// cached set stays.
     pub fn refresh(&self) -> Result<KeySet> {
         let st = self.lock();
-        let (st, result) = self.fetch(st, false);
+        let (st, result) = self.fetch(st);
         result?;
         Ok(st
             .current
@@ -467,7 +467,7 @@ impl RemoteKeySet {
             return not_found("refetch is cooling down");
         } else {
             st.kid_fetch_at = Some(now);
-            st = self.fetch(st, true).0;
+            st = self.fetch(st).0;
         }
         if let Some(found) = self.with_kid(&st, kid) {
             return Ok(found);
@@ -617,11 +617,7 @@ impl RemoteKeySet {
 
     /// One fetch, shared: joins the request in flight or makes it. Returns
     /// the relocked state and the attempt's result.
-    fn fetch<'a>(
-        &'a self,
-        mut st: MutexGuard<'a, State>,
-        _kid_driven: bool,
-    ) -> (MutexGuard<'a, State>, Result<()>) {
+    fn fetch<'a>(&'a self, mut st: MutexGuard<'a, State>) -> (MutexGuard<'a, State>, Result<()>) {
         if st.in_flight {
             let seen = st.attempts;
             st = self.wait(st, seen);
